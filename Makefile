@@ -1,0 +1,43 @@
+# The two commands: `make run` starts the portal on loopback; `make test` runs every test.
+# Both set up what they need (virtual environment, packages, site assets, browser) on a fresh machine.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# Lambda runs python3.13: develop, test and package under it (pyenv's, or one on PATH).
+PYTHON313 ?= $(shell command -v python3.13 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+
+.PHONY: install run test test-fast lint bench package clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON313)" ]; then echo "Python 3.13 is needed (Lambda's python3.13 runtime): install it, e.g. 'pyenv install 3.13'"; exit 1; fi
+	@[ -x $(PY) ] && $(PY) -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null || { rm -rf $(VENV); $(PYTHON313) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*; touch $@
+
+-include mk/web.mk
+
+run: install $(if $(wildcard mk/web.mk),web-assets)
+	$(PY) scripts/run_local.py
+
+test: install $(if $(wildcard mk/web.mk),web-assets browser)
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not browser"
+
+lint: install
+	$(PY) -m ruff check .
+
+bench: install
+	$(PY) -m bench
+
+# The deployable artefacts (SAM/CloudFormation + zip) under build/; runtime python3.13 comes from the venv.
+package: install
+	$(VENV)/bin/chalice package --stage prod build/
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache node_modules web/vendor web/config.js

@@ -1,0 +1,74 @@
+"""Sign-in, first-login set-up, logout and the forgotten-password flow."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.api import deps, guard
+from chalicelib.api.http import no_content, ok, parse_body, route
+from chalicelib.api.schemas import (
+    LoginRequest,
+    ResetRequest,
+    ResetStartRequest,
+    ResetVerifyRequest,
+    SetupRequest,
+    StaffLoginRequest,
+)
+from chalicelib.clock import rfc3339
+from chalicelib.services.accounts import SignedIn
+
+bp = Blueprint(__name__)
+
+
+def _signed_in(result: SignedIn) -> object:
+    return ok({"token": result.token, "expires_at": rfc3339(result.expires_at),
+               "role": result.role.value, "must_complete_setup": result.must_complete_setup})
+
+
+@route(bp, "/auth/login", methods=["POST"])
+def login() -> object:
+    body = parse_body(bp.current_request, LoginRequest)
+    return _signed_in(deps.accounts().login(body.contractor_id, body.password))
+
+
+@route(bp, "/auth/staff-login", methods=["POST"])
+def staff_login() -> object:
+    body = parse_body(bp.current_request, StaffLoginRequest)
+    return _signed_in(deps.accounts().staff_login(body.username, body.password))
+
+
+@route(bp, "/auth/setup", methods=["POST"])
+def setup() -> object:
+    principal = guard.signed_in(bp.current_request, allow_setup=True)
+    body = parse_body(bp.current_request, SetupRequest)
+    return _signed_in(deps.accounts().complete_setup(
+        principal, body.security_question, body.secret_answer, body.secret_answer_confirm,
+        body.password, body.password_confirm))
+
+
+@route(bp, "/auth/logout", methods=["POST"])
+def logout() -> object:
+    principal = guard.signed_in(bp.current_request, allow_setup=True)
+    deps.accounts().logout(principal)
+    return no_content()
+
+
+@route(bp, "/auth/password-reset/start", methods=["POST"])
+def reset_start() -> object:
+    body = parse_body(bp.current_request, ResetStartRequest)
+    deps.accounts().start_reset(body.contractor_id)
+    return ok({"status": "If the business has an e-mail address on file, a code was sent to it."}, 202)
+
+
+@route(bp, "/auth/password-reset/verify", methods=["POST"])
+def reset_verify() -> object:
+    body = parse_body(bp.current_request, ResetVerifyRequest)
+    token, question = deps.accounts().verify_reset(body.contractor_id, body.code)
+    return ok({"reset_token": token, "security_question": question})
+
+
+@route(bp, "/auth/password-reset", methods=["POST"])
+def reset() -> object:
+    body = parse_body(bp.current_request, ResetRequest)
+    deps.accounts().reset_password(body.reset_token, body.secret_answer, body.password, body.password_confirm)
+    return no_content()

@@ -1,0 +1,31 @@
+"""Who is calling: bearer token → principal, and the role checks, in one place."""
+
+from __future__ import annotations
+
+from chalice.app import Request
+
+from chalicelib.api import deps
+from chalicelib.api.http import bearer_token
+from chalicelib.domain.accounts import Principal, Role
+from chalicelib.domain.errors import Forbidden
+
+
+def signed_in(request: Request, allow_setup: bool = False) -> Principal:
+    principal = deps.accounts().authenticate(bearer_token(request))
+    if principal.setup_only and not allow_setup:
+        raise Forbidden("Finish first-login set-up (security question and new password) first.")
+    return principal
+
+
+def contractor(request: Request) -> Principal:
+    principal = signed_in(request)
+    if principal.role is not Role.CONTRACTOR:
+        raise Forbidden("This is for contractors.")
+    return principal
+
+
+def staff(request: Request) -> Principal:
+    principal = signed_in(request)
+    if principal.role is not Role.STAFF:
+        raise Forbidden("This is for Community Development staff.")
+    return principal

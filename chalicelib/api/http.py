@@ -1,0 +1,132 @@
+"""Request parsing and problem-details responses, shared by every blueprint.
+
+Every failure leaves the API as RFC 9457 problem details (`application/problem+json`). Bodies are
+parsed from the raw bytes here (size, content type, strict JSON, then a strict pydantic model), so
+malformed input is a 400 with field errors and never reaches a service.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.domain.errors import FieldProblem, InvalidInput, PayloadTooLarge, PortalError, TooManyAttempts
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, detail: str, errors: list[FieldProblem] | None = None,
+            headers: dict[str, str] | None = None, title: str | None = None) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    return Response(body=json.dumps(body), status_code=status,
+                    headers={"Content-Type": PROBLEM_JSON, **(headers or {})})
+
+
+def problem_for(error: PortalError) -> Response:
+    headers = {}
+    if isinstance(error, TooManyAttempts):
+        headers["Retry-After"] = str(error.retry_after)
+    if error.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="contractor-portal"'
+    return problem(error.status, error.detail, error.errors, headers, error.title)
+
+
+def ok(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(body=json.dumps(body), status_code=status,
+                    headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def no_content() -> Response:
+    return Response(body="", status_code=204)
+
+
+def route(bp: Blueprint, path: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`bp.route` whose view turns the portal's errors into problem details.
+
+    Chalice would turn any exception raised by a view into a generic 500 before middleware sees
+    it; catching here keeps a service's 400/404/409 what it is.
+    """
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def handler(*args: Any, **kw: Any) -> Any:
+            try:
+                return view(*args, **kw)
+            except PortalError as error:
+                return problem_for(error)
+
+        bp.route(path, **kwargs)(handler)
+        return view
+
+    return decorate
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a recognised field"
+    if kind == "string_type":
+        return "must be a string"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    if kind == "string_too_short":
+        return "is required" if ctx.get("min_length") == 1 else f"must be at least {ctx.get('min_length')} characters"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}"
+    return str(error.get("msg", "is not valid"))
+
+
+def read_json(request: Request) -> Any:
+    """The body as JSON: 413 past 64 KiB, 400 for anything that is not one strict JSON document."""
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB.")
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise InvalidInput(f"The request body is not valid JSON: {error}") from None
+
+
+def parse_body[M: BaseModel](request: Request, model: type[M]) -> M:
+    """The body validated against a strict model; each problem named by field."""
+    data = read_json(request)
+    if not isinstance(data, dict):
+        raise InvalidInput("The request body must be a JSON object.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = [FieldProblem(".".join(str(p) for p in e["loc"]) or "body", _message(e))
+                    for e in error.errors(include_url=False)]
+        raise InvalidInput("The request body has invalid fields.", problems) from None
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""

@@ -1,0 +1,76 @@
+"""HTTP middleware: problem details for every failure, the body-size limit, one log line a request."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from chalice import CORSConfig, Response
+from chalice.app import Request
+
+from chalicelib.api.http import MAX_BODY_BYTES, PROBLEM_JSON, problem
+from chalicelib.config import get_settings
+
+log = logging.getLogger("contractor_portal.http")
+
+
+class SiteCORSConfig(CORSConfig):
+    """CORS for the static site's origin, read from the settings when a response is made."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            allow_headers=["Authorization", "Content-Type", "X-Payment-Signature"],
+            expose_headers=["Retry-After", "Location"],
+            max_age=600,
+        )
+
+    @property
+    def allow_origin(self) -> str:  # type: ignore[override]
+        return get_settings().cors_allow_origin
+
+    @allow_origin.setter
+    def allow_origin(self, _value: str) -> None:
+        pass  # CORSConfig.__init__ assigns one; the setting wins
+
+
+def _as_problem(response: Response) -> Response:
+    """Rewrite an error Chalice (or a gateway) produced itself — 415, 405, 500 — as problem details."""
+    body = response.body
+    detail = "The request could not be handled."
+    if isinstance(body, dict):
+        detail = str(body.get("Message") or body.get("message") or detail)
+    elif isinstance(body, str | bytes) and body:
+        try:
+            parsed = json.loads(body)
+            if isinstance(parsed, dict):
+                detail = str(parsed.get("Message") or parsed.get("message") or detail)
+        except ValueError:
+            pass
+    if response.status_code >= 500:
+        detail = "An internal error occurred. It has been logged; try again later."
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    return problem(response.status_code, detail, headers=headers)
+
+
+def http_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    started = time.perf_counter()
+    raw = event.raw_body if event.method in ("POST", "PUT", "PATCH", "DELETE") else b""
+    if raw and len(raw) > MAX_BODY_BYTES:
+        response = problem(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB.")
+    else:
+        response = get_response(event)
+    if response.status_code >= 400:
+        content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "")
+        if not content_type.startswith(PROBLEM_JSON):
+            response = _as_problem(response)
+    request_id = getattr(getattr(event, "lambda_context", None), "aws_request_id", "-")
+    log.info("%s %s %s %.1fms request_id=%s", event.method, event.path, response.status_code,
+             (time.perf_counter() - started) * 1000, request_id)
+    return response
+
+
+def register(app: Any) -> None:
+    app.register_middleware(http_middleware, "http")

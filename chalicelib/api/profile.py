@@ -1,0 +1,44 @@
+"""The guide's View/Edit Profile: contact details, password, security question."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from chalice import Blueprint
+
+from chalicelib.api import deps, guard
+from chalicelib.api.http import no_content, ok, parse_body, route
+from chalicelib.api.schemas import PasswordChange, ProfileUpdate, SecurityQuestionChange
+
+bp = Blueprint(__name__)
+
+
+@route(bp, "/profile", methods=["GET"])
+def get_profile() -> object:
+    principal = guard.contractor(bp.current_request)
+    return ok(asdict(deps.profiles().get(principal.principal_id)))
+
+
+@route(bp, "/profile", methods=["PUT"])
+def put_profile() -> object:
+    principal = guard.contractor(bp.current_request)
+    body = parse_body(bp.current_request, ProfileUpdate)
+    return ok(asdict(deps.profiles().update(principal.principal_id, body.model_dump())))
+
+
+@route(bp, "/profile/password", methods=["PUT"])
+def put_password() -> object:
+    principal = guard.contractor(bp.current_request)
+    body = parse_body(bp.current_request, PasswordChange)
+    deps.accounts().change_password(principal, body.current_password, body.password, body.password_confirm)
+    return no_content()
+
+
+@route(bp, "/profile/security-question", methods=["PUT"])
+def put_security_question() -> object:
+    principal = guard.contractor(bp.current_request)
+    body = parse_body(bp.current_request, SecurityQuestionChange)
+    deps.accounts().change_security_question(
+        principal, body.current_password, body.current_secret_answer, body.security_question,
+        body.secret_answer, body.secret_answer_confirm)
+    return no_content()

@@ -1,0 +1,46 @@
+"""Staff: register a business and hand out PINs."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.api import deps, guard
+from chalicelib.api.http import ok, parse_body, route
+from chalicelib.api.schemas import NewContractorRequest
+from chalicelib.domain.contact import normalise_email, normalise_phone, normalise_state, normalise_zip
+from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.services.accounts import NewContractor
+
+bp = Blueprint(__name__)
+
+
+def _clean(body: NewContractorRequest) -> NewContractor:
+    """Staff may leave address fields blank (the contractor completes them); what is given must be valid."""
+    values = body.model_dump()
+    problems = []
+    for name, normalise in (("email", normalise_email), ("state", normalise_state),
+                            ("zip", normalise_zip), ("phone", normalise_phone)):
+        if values[name].strip() or name == "email":
+            try:
+                values[name] = normalise(values[name])
+            except ValueError as error:
+                problems.append(FieldProblem(name, str(error)))
+    values["company_name"] = " ".join(values["company_name"].split()).upper()
+    values["license_no"] = values["license_no"].upper()
+    if problems:
+        raise InvalidInput("The contractor was not registered: correct the fields below.", problems)
+    return NewContractor(**values)
+
+
+@route(bp, "/staff/contractors", methods=["POST"])
+def register_contractor() -> object:
+    guard.staff(bp.current_request)
+    new = _clean(parse_body(bp.current_request, NewContractorRequest))
+    contractor_id, pin = deps.accounts().register_contractor(new)
+    return ok({"contractor_id": contractor_id, "pin": pin}, 201)
+
+
+@route(bp, "/staff/contractors/{contractor_id}/pin", methods=["POST"])
+def new_pin(contractor_id: str) -> object:
+    guard.staff(bp.current_request)
+    return ok({"pin": deps.accounts().issue_pin(contractor_id)})

@@ -1,0 +1,97 @@
+"""Settings, read from the environment when asked for, never at import.
+
+Chalice's test client and `chalice local` patch the stage's environment variables around each
+request, so a value cached at import time would be the wrong one. `get_settings()` is cheap: it
+reads a handful of variables and is called once per request.
+
+Every setting, its variable and its default is listed in README.md ("Settings").
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _str(name: str, default: str) -> str:
+    raw = os.environ.get(name, "").strip()
+    return raw or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One snapshot of the portal's configuration."""
+
+    table_name: str
+    dynamodb_endpoint: str | None
+    region: str
+    time_zone: ZoneInfo
+    # Secrets and sign-in.
+    bcrypt_cost: int
+    pin_valid_days: int
+    session_idle_minutes: int
+    session_absolute_hours: int
+    max_failed_attempts: int
+    lockout_minutes: int
+    reset_code_minutes: int
+    # Password policy (the county's rules are the defaults).
+    password_min_length: int
+    password_max_length: int
+    password_check_common: bool
+    # Outgoing mail and the web.
+    notifier: str  # "sandbox" (local outbox) or "ses"
+    mail_from: str
+    staff_email: str
+    cors_allow_origin: str
+    site_base_url: str
+    # Payments and inspections (used by later features; read here so one page lists them all).
+    payment_provider: str
+    payment_webhook_secret: str
+    fee_schedule_json: str
+    holidays: str
+    inspection_request_cutoff: str
+    inspection_cancel_cutoff: str
+    expiry_reminder_days: int
+
+    @property
+    def sandbox_mode(self) -> bool:
+        return self.notifier == "sandbox"
+
+
+def get_settings() -> Settings:
+    """Read the settings now. Raises ValueError for a malformed value (a deployment mistake)."""
+    env = os.environ
+    return Settings(
+        table_name=_str("TABLE_NAME", "contractor-portal"),
+        dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
+        region=_str("AWS_REGION", _str("AWS_DEFAULT_REGION", "us-west-2")),
+        time_zone=ZoneInfo(_str("COUNTY_TIME_ZONE", "America/Los_Angeles")),
+        bcrypt_cost=_int("BCRYPT_COST", 12),
+        pin_valid_days=_int("PIN_VALID_DAYS", 30),
+        session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30),
+        session_absolute_hours=_int("SESSION_ABSOLUTE_HOURS", 12),
+        max_failed_attempts=_int("MAX_FAILED_ATTEMPTS", 5),
+        lockout_minutes=_int("LOCKOUT_MINUTES", 15),
+        reset_code_minutes=_int("RESET_CODE_MINUTES", 15),
+        password_min_length=_int("PASSWORD_MIN_LENGTH", 6),
+        password_max_length=_int("PASSWORD_MAX_LENGTH", 25),
+        password_check_common=_str("PASSWORD_CHECK_COMMON", "true").lower() != "false",
+        notifier=_str("NOTIFIER", "sandbox"),
+        mail_from=_str("MAIL_FROM", "permits@example.gov"),
+        staff_email=_str("STAFF_EMAIL", "permits-staff@example.gov"),
+        cors_allow_origin=_str("CORS_ALLOW_ORIGIN", "http://127.0.0.1:8080"),
+        site_base_url=_str("SITE_BASE_URL", "http://127.0.0.1:8080"),
+        payment_provider=_str("PAYMENT_PROVIDER", "sandbox"),
+        payment_webhook_secret=_str("PAYMENT_WEBHOOK_SECRET", "sandbox-secret"),
+        fee_schedule_json=env.get("FEE_SCHEDULE", "").strip(),
+        holidays=env.get("COUNTY_HOLIDAYS", "").strip(),
+        inspection_request_cutoff=_str("INSPECTION_REQUEST_CUTOFF", "15:00"),
+        inspection_cancel_cutoff=_str("INSPECTION_CANCEL_CUTOFF", "06:00"),
+        expiry_reminder_days=_int("EXPIRY_REMINDER_DAYS", 14),
+    )

@@ -1,0 +1,106 @@
+"""The single-table key design: every access pattern and the key that serves it.
+
+Table `PK`/`SK` (strings), two global secondary indexes (`GSI1`, `GSI2`, projection ALL), and a
+TTL attribute `ttl` (epoch seconds) that lets DynamoDB delete sessions, codes and throttles.
+
+Access pattern → request → key:
+
+- contractor by id (login, profile) → GetItem → PK=CONTRACTOR#<id>, SK=PROFILE
+- login drop-down, contractors by name → Query GSI1 → GSI1PK=DIRECTORY, GSI1SK=<COMPANY NAME>#<id>
+- one account per state license → conditional Put in the same transaction → PK=LICENSE#<license>, SK=LICENSE
+- staff user by name → GetItem → PK=STAFF#<username>, SK=PROFILE
+- session per request → GetItem → PK=SESSION#<sha256(token)>, SK=SESSION
+- a principal's sessions (revoke all) → consistent Query → PK=<principal key>, SK begins_with SESSION#
+- failed attempts of one account, existing or not → GetItem, batched with the account
+  → PK=THROTTLE#<kind>#<id>, SK=THROTTLE
+- password-reset code of a contractor → GetItem → PK=CONTRACTOR#<id>, SK=RESET_CODE
+- password-reset token → GetItem → PK=RESET#<sha256(token)>, SK=RESET
+- sandbox outbox by address, newest first → Query → PK=OUTBOX#<address>, SK=<sent_at>#<id>
+  (all mail: GSI1PK=OUTBOX)
+- permit detail with fees, inspections, reviews, attachments → Query
+  → PK=PERMIT#<no>, SK=PERMIT | FEE#<id> | INSPECTION#<id> | REVIEW#<id> | ATTACHMENT#<id>
+- dashboard: a contractor's permits, fees and inspections → Query GSI1
+  → GSI1PK=CONTRACTOR#<id>, GSI1SK begins_with PERMIT# (PERMIT#<no>, PERMIT#<no>#FEE#<id>, ...)
+- paid items, newest first → Query GSI1 → GSI1PK=CONTRACTOR#<id>, GSI1SK begins_with PAYMENT#<created_at>
+- payment with its lines → Query → PK=PAYMENT#<id>, SK=PAYMENT | LINE#<fee_id>
+- permits falling due (the daily job) → Query GSI2, sparse (only unflagged permits with an expiry date)
+  → GSI2PK=EXPIRY, GSI2SK=<expires_date>#<no>
+- next permit number of a prefix and year → UpdateItem ADD (atomic counter) → PK=SEQ#PERMIT#<prefix><yy>, SK=SEQ
+
+Names here are the only place key strings are spelled; the rest of the store calls these functions.
+"""
+
+from __future__ import annotations
+
+Key = dict[str, str]
+
+PROFILE = "PROFILE"
+DIRECTORY = "DIRECTORY"
+SESSION_PREFIX = "SESSION#"
+
+
+def contractor(contractor_id: str) -> Key:
+    return {"PK": f"CONTRACTOR#{contractor_id}", "SK": PROFILE}
+
+
+def contractor_partition(contractor_id: str) -> str:
+    return f"CONTRACTOR#{contractor_id}"
+
+
+def directory_sort_key(company_name: str, contractor_id: str) -> str:
+    return f"{company_name.upper()}#{contractor_id}"
+
+
+def license_claim(license_no: str) -> Key:
+    return {"PK": f"LICENSE#{license_no.upper()}", "SK": "LICENSE"}
+
+
+def staff(username: str) -> Key:
+    return {"PK": f"STAFF#{username.lower()}", "SK": PROFILE}
+
+
+def principal_partition(role: str, principal_id: str) -> str:
+    """The partition that owns a principal's session index entries."""
+    if role == "staff":
+        return f"STAFF#{principal_id.lower()}"
+    return contractor_partition(principal_id)
+
+
+def session(token_hash: str) -> Key:
+    return {"PK": f"SESSION#{token_hash}", "SK": "SESSION"}
+
+
+def session_index_entry(role: str, principal_id: str, token_hash: str) -> Key:
+    return {"PK": principal_partition(role, principal_id), "SK": f"{SESSION_PREFIX}{token_hash}"}
+
+
+def throttle(kind: str, account_id: str) -> Key:
+    return {"PK": f"THROTTLE#{kind}#{account_id.lower()}", "SK": "THROTTLE"}
+
+
+def reset_code(contractor_id: str) -> Key:
+    return {"PK": contractor_partition(contractor_id), "SK": "RESET_CODE"}
+
+
+def reset_token(token_hash: str) -> Key:
+    return {"PK": f"RESET#{token_hash}", "SK": "RESET"}
+
+
+def outbox_partition(address: str) -> str:
+    return f"OUTBOX#{address.strip().lower()}"
+
+
+OUTBOX_ALL = "OUTBOX"
+
+
+def permit_partition(permit_no: str) -> str:
+    return f"PERMIT#{permit_no.upper()}"
+
+
+def contractor_permit_prefix(permit_no: str) -> str:
+    """GSI1 sort key of a permit under its contractor; its fees and inspections extend it."""
+    return f"PERMIT#{permit_no.upper()}"
+
+
+def payment_partition(payment_id: str) -> str:
+    return f"PAYMENT#{payment_id}"

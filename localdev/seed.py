@@ -1,0 +1,73 @@
+"""Demo data for `make run`: the demo staff user, the guide's RICH CONTRACTOR and a few others.
+
+Seeding goes through the same services the API uses, so demo accounts obey the same rules.
+Permits, fees and inspections for the guide's dashboard come from `localdev.demo_permits`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.clock import Clock
+from chalicelib.config import get_settings
+from chalicelib.domain.accounts import StaffUser
+from chalicelib.domain.credentials import hash_secret
+from chalicelib.notifier import OutboxNotifier
+from chalicelib.services.accounts import AccountService, AuthConfig, NewContractor
+from chalicelib.store import keys
+from chalicelib.store.accounts import AccountStore
+from chalicelib.store.outbox import OutboxStore
+
+log = logging.getLogger(__name__)
+
+RICH = NewContractor(
+    company_name="RICH CONTRACTOR", license_no="AEC0119", email="CONTRACTOR@ONLINE.COM",
+    address="1200 N GOVERNMENT WAY", city="COEUR D ALENE", state="ID", zip="83814", phone="208-555-0119",
+)
+OTHERS = (
+    NewContractor(company_name="LAKE CITY PLUMBING", license_no="PLB2231", email="office@lakecityplumbing.example",
+                  address="410 W APPLEWAY AVE", city="COEUR D ALENE", state="ID", zip="83814",
+                  phone="208-555-0142"),
+    NewContractor(company_name="NORTHWEST MECHANICAL LLC", license_no="HVC0457", email="desk@nwmech.example",
+                  address="88 E SELTICE WAY", city="POST FALLS", state="ID", zip="83854", phone="208-555-0187"),
+    NewContractor(company_name="BLUE RIBBON HOMES", license_no="RCE3310", email="build@blueribbon.example",
+                  address="5 MAIN ST", city="HAYDEN", state="ID", zip="83835", phone="208-555-0163"),
+)
+
+
+@dataclass
+class SeedReport:
+    seeded: bool
+    staff_user: str = "admin"
+    staff_password: str = ""
+    pins: dict[str, str] = field(default_factory=dict)  # company name -> PIN
+    contractor_ids: dict[str, str] = field(default_factory=dict)
+
+
+def seed_demo(table: Any, clock: Clock) -> SeedReport:
+    """Seed an empty table; leave a table that already has the demo staff user alone."""
+    if table.get_item(Key=keys.staff("admin")).get("Item"):
+        return SeedReport(seeded=False)
+    settings = get_settings()
+    store = AccountStore(table)
+    accounts = AccountService(store, clock, OutboxNotifier(OutboxStore(table), clock),
+                              AuthConfig.from_settings(settings))
+    staff_password = os.environ.get("DEMO_STAFF_PASSWORD", "DemoAdmin1")
+    store.put_staff(StaffUser("admin", "Permit Desk", settings.staff_email,
+                              hash_secret(staff_password, settings.bcrypt_cost)))
+    report = SeedReport(seeded=True, staff_password=staff_password)
+    for new in (RICH, *OTHERS):
+        contractor_id, pin = accounts.register_contractor(new)
+        if new is RICH:
+            pin = accounts.issue_pin(contractor_id, os.environ.get("DEMO_CONTRACTOR_PIN", "123456"))
+        report.pins[new.company_name] = pin
+        report.contractor_ids[new.company_name] = contractor_id
+    try:
+        from localdev import demo_permits
+    except ImportError:  # the permits feature is not there yet
+        return report
+    demo_permits.seed(table, report.contractor_ids, clock)
+    return report

@@ -1,0 +1,39 @@
+"""Create the portal's table from infra/table.json, the one definition of it.
+
+Tests (moto in-process), `make run` (moto's server) and a developer's own DynamoDB endpoint all
+get the table from here, so a key or index added to the CloudFormation file reaches all three.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "table.json"
+
+
+def table_properties() -> dict[str, Any]:
+    template = json.loads(TEMPLATE.read_text())
+    return template["Resources"]["PortalTable"]["Properties"]
+
+
+def create_table(client: Any, table_name: str) -> bool:
+    """Create the table (and turn on TTL) unless it exists. Returns True when it was created."""
+    if table_name in client.list_tables().get("TableNames", []):
+        return False
+    props = table_properties()
+    client.create_table(
+        TableName=table_name,
+        BillingMode=props["BillingMode"],
+        AttributeDefinitions=props["AttributeDefinitions"],
+        KeySchema=props["KeySchema"],
+        GlobalSecondaryIndexes=props["GlobalSecondaryIndexes"],
+    )
+    client.get_waiter("table_exists").wait(TableName=table_name)
+    ttl = props["TimeToLiveSpecification"]
+    client.update_time_to_live(
+        TableName=table_name,
+        TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": ttl["Enabled"]},
+    )
+    return True
