@@ -49,8 +49,7 @@ def normalise_email(value: str) -> str:
     address = value.strip()
     if len(address) > 254 or not _EMAIL.match(address) or len(address.split("@")[0]) > 64:
         raise ValueError("must be an e-mail address like name@example.com")
-    local, domain = address.rsplit("@", 1)
-    return f"{local}@{domain.lower()}"
+    return address  # kept as typed: the county's records show addresses the way contractors wrote them
 
 
 def normalise_phone(value: str) -> str:

@@ -1,0 +1,92 @@
+"""Bad input of every kind gets a 4xx problem-details answer, never a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status: int) -> dict:
+    assert response.status_code == status, response.body
+    assert response.headers["Content-Type"] == PROBLEM
+    body = json.loads(response.body)
+    assert body["status"] == status and body["type"] == "about:blank"
+    assert body["title"] and body["detail"]
+    assert "Traceback" not in response.body.decode()
+    return body
+
+
+@pytest.mark.parametrize("raw", [b"{bad json", b"[1, 2]", b'"text"', b"\xff\xfe", b'{"contractor_id": NaN}'])
+def test_malformed_bodies_are_400(api, raw):
+    assert_problem(api.call("POST", "/auth/login", raw=raw), 400)
+
+
+def test_unknown_fields_are_400_naming_the_field(api):
+    body = assert_problem(api.post("/auth/login", {"contractor_id": "x", "password": "y", "admin": True}), 400)
+    assert {"field": "admin", "message": "is not a recognised field"} in body["errors"]
+
+
+def test_wrong_types_are_400(api):
+    body = assert_problem(api.post("/auth/login", {"contractor_id": 42, "password": ["x"]}), 400)
+    assert {e["field"] for e in body["errors"]} == {"contractor_id", "password"}
+    assert all(e["message"] == "must be a string" for e in body["errors"])
+
+
+def test_missing_fields_are_400(api):
+    body = assert_problem(api.post("/auth/login", {}), 400)
+    assert {"field": "password", "message": "is required"} in body["errors"]
+
+
+def test_oversized_strings_are_400_not_hashed(api):
+    body = assert_problem(api.post("/auth/login", {"contractor_id": "x", "password": "a1" * 5000}), 400)
+    assert body["errors"] == [{"field": "password", "message": "must be at most 200 characters"}]
+
+
+def test_bodies_over_64_kib_are_413(api):
+    raw = json.dumps({"contractor_id": "x", "password": "y" * (65 * 1024)}).encode()
+    assert_problem(api.call("POST", "/auth/login", raw=raw), 413)
+
+
+def test_wrong_content_type_is_a_problem_too(api):
+    response = api.call("POST", "/auth/login", raw=b"contractor_id=x", headers={"Content-Type": "text/plain"})
+    assert_problem(response, 415)
+
+
+def test_problem_for_401_and_403_carry_a_detail(api, contractor, staff_token):
+    assert_problem(api.get("/profile"), 401)
+    assert_problem(api.get("/profile", staff_token), 403)
+
+
+def test_unhandled_errors_become_a_500_problem_without_internals(api, monkeypatch):
+    from chalicelib.api import deps
+
+    def broken():
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(deps, "accounts", broken)
+    response = api.get("/contractors")
+    body = assert_problem(response, 500)
+    assert "secret internals" not in response.body.decode()
+    assert body["detail"].startswith("An internal error occurred")
+
+
+def test_cors_allows_the_site_origin_from_the_settings(api, monkeypatch):
+    monkeypatch.setenv("CORS_ALLOW_ORIGIN", "https://permits.example.gov")
+    response = api.get("/health")
+    assert response.headers["Access-Control-Allow-Origin"] == "https://permits.example.gov"
+    assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
+    failed = api.post("/auth/login", {})
+    assert failed.headers["Access-Control-Allow-Origin"] == "https://permits.example.gov"
+
+
+def test_outbox_is_404_outside_sandbox_mode(api, monkeypatch):
+    from dataclasses import replace
+
+    from chalicelib.api import deps
+    from chalicelib.config import get_settings
+
+    monkeypatch.setattr(deps, "settings", lambda: replace(get_settings(), notifier="ses"))
+    assert_problem(api.get("/sandbox/outbox"), 404)
