@@ -37,7 +37,8 @@ bench: install
 
 # The deployable artefacts (SAM/CloudFormation + zip) under build/; runtime python3.13 comes from the venv.
 package: install
-	$(VENV)/bin/chalice package --stage prod build/
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-west-2} $(VENV)/bin/chalice package --stage prod build/
+	@ls -l build/deployment.zip
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache node_modules web/vendor web/config.js
