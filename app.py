@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import logging
 
-from chalice import Chalice
+from chalice import Chalice, Cron
 
-from chalicelib.api import auth, middleware, profile, public, sandbox, staff_accounts
+from chalicelib.api import (
+    auth,
+    cart,
+    checkout,
+    inspections,
+    jobs,
+    middleware,
+    payments,
+    permits,
+    profile,
+    public,
+    sandbox,
+    sandbox_payments,
+    staff_accounts,
+    staff_permits,
+)
 
 app = Chalice(app_name="contractor-portal")
 app.log.setLevel(logging.INFO)
@@ -14,5 +29,14 @@ logging.getLogger("contractor_portal").setLevel(logging.INFO)
 app.api.cors = middleware.SiteCORSConfig()
 middleware.register(app)
 
-for blueprint in (public, auth, profile, staff_accounts, sandbox):
+for blueprint in (public, auth, profile, permits, inspections, cart, checkout, payments, sandbox, sandbox_payments,
+                  staff_accounts, staff_permits, jobs):
     app.register_blueprint(blueprint.bp)
+
+
+@app.schedule(Cron(30, 8, "*", "*", "?", "*"), name="flag_expired_permits")
+def flag_expired_permits(event: object) -> None:
+    """Daily at 08:30 UTC, just after midnight in the county (00:30 PST / 01:30 PDT)."""
+    from chalicelib.api import deps
+
+    deps.expiry_job().run()

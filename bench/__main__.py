@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.counting import Row  # noqa: E402
+from bench.counting import Row
 
 SECTIONS = ("bench.startup", "bench.accounts", "bench.permits", "bench.payments")
 

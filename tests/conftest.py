@@ -141,3 +141,32 @@ def contractor(api: Api, staff_token: str) -> dict[str, str]:
     contractor_id, pin = register(api, staff_token)
     token = complete_setup(api, contractor_id, pin)
     return {"contractor_id": contractor_id, "token": token, "pin": pin}
+
+
+# --- permits with fees, written straight into the table (cart, checkout and payment tests) ----------
+
+GUIDE_FEES = (("MECHANICAL PERMIT", "96.00"), ("PLAN REVIEW FEE BALANCE", "65.08"), ("BUILDING PERMIT FEE", "650.75"),
+              ("PLANNING", "35.00"), ("RES/GAR/ADD PARTIAL PLAN REVIEW FEE", "130.15"),
+              ("FIRE DISTRICT INSPECTION FEE", "47.00"))
+"""RES16-0688's six fee lines from the guide's Checkout Summary: 1023.98 in all."""
+
+
+def seed_permit(table: Any, contractor_id: str, permit_no: str, fees: Any = GUIDE_FEES,
+                address: str = "1968 E DODD RD", status: str = "READY TO ISSUE") -> list[str]:
+    """A permit item and its DUE fee items, as the permits feature stores them; returns the fee ids."""
+    from decimal import Decimal
+
+    from chalicelib.domain.fee_lines import FeeLine
+    from chalicelib.store.fees import fee_item
+
+    no = permit_no.upper()
+    table.put_item(Item={"PK": f"PERMIT#{no}", "SK": "PERMIT", "GSI1PK": f"CONTRACTOR#{contractor_id}",
+                         "GSI1SK": f"PERMIT#{no}", "permit_no": no, "contractor_id": contractor_id,
+                         "address": address, "type": "RESIDENTIAL", "status": status})
+    fee_ids = []
+    for index, (description, amount) in enumerate(fees):
+        fee_id = f"{no}-F{index:02d}"
+        line = FeeLine(fee_id, no, contractor_id, description, Decimal(amount))
+        table.put_item(Item=fee_item(line, datetime(2026, 11, 1, tzinfo=UTC)))
+        fee_ids.append(fee_id)
+    return fee_ids

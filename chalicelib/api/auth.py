@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from chalicelib.api import deps, guard
@@ -15,7 +17,9 @@ from chalicelib.api.schemas import (
     StaffLoginRequest,
 )
 from chalicelib.clock import rfc3339
-from chalicelib.services.accounts import SignedIn
+
+if TYPE_CHECKING:
+    from chalicelib.services.accounts import SignedIn
 
 bp = Blueprint(__name__)
 

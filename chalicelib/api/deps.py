@@ -1,20 +1,31 @@
 """Wiring: the store, clock, notifier and services a request uses, built from the settings.
 
 The only place that knows how the pieces fit; tests swap the clock with `use_clock`.
+Services and stores are imported inside the factories, not at the top: importing them pulls in
+boto3 (~100-200 ms), and `app.py` is imported on every cold start before any request needs it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings, get_settings
-from chalicelib.notifier import Notifier, OutboxNotifier, SesNotifier
-from chalicelib.services.accounts import AccountService, AuthConfig
-from chalicelib.services.profile import ProfileService
 from chalicelib.store import dynamo
-from chalicelib.store.accounts import AccountStore
-from chalicelib.store.outbox import OutboxStore
+
+if TYPE_CHECKING:
+    from chalicelib.domain.fees import FeeSchedule
+    from chalicelib.notifier import Notifier
+    from chalicelib.payments.provider import PaymentProvider
+    from chalicelib.services.accounts import AccountService
+    from chalicelib.services.cart import CartService
+    from chalicelib.services.checkout import CheckoutService
+    from chalicelib.services.expiry import ExpiryJob
+    from chalicelib.services.payments import PaymentService
+    from chalicelib.services.permits import PermitService
+    from chalicelib.services.profile import ProfileService
+    from chalicelib.services.staff_permits import StaffPermitService
+    from chalicelib.store.outbox import OutboxStore
 
 _clock: Clock = SystemClock()
 
@@ -39,6 +50,9 @@ def table(s: Settings | None = None) -> Any:
 
 
 def notifier(s: Settings | None = None) -> Notifier:
+    from chalicelib.notifier import OutboxNotifier, SesNotifier
+    from chalicelib.store.outbox import OutboxStore
+
     s = s or settings()
     if s.notifier == "ses":
         import boto3
@@ -48,13 +62,98 @@ def notifier(s: Settings | None = None) -> Notifier:
 
 
 def accounts() -> AccountService:
+    from chalicelib.services.accounts import AccountService, AuthConfig
+    from chalicelib.store.accounts import AccountStore
+
     s = settings()
     return AccountService(AccountStore(table(s)), clock(), notifier(s), AuthConfig.from_settings(s))
 
 
 def profiles() -> ProfileService:
+    from chalicelib.services.profile import ProfileService
+    from chalicelib.store.accounts import AccountStore
+
     return ProfileService(AccountStore(table()), clock())
 
 
 def outbox() -> OutboxStore:
+    from chalicelib.store.outbox import OutboxStore
+
     return OutboxStore(table())
+
+
+# --- cart, checkout and payments -------------------------------------------------------------
+
+
+def fee_schedule(s: Settings | None = None) -> FeeSchedule:
+    """The convenience-fee schedule: FEE_SCHEDULE (JSON) when set, else the guide's defaults."""
+    from chalicelib.domain.fees import FeeSchedule
+
+    s = s or settings()
+    return FeeSchedule.from_json(s.fee_schedule_json) if s.fee_schedule_json else FeeSchedule.default()
+
+
+def payment_provider(s: Settings | None = None) -> PaymentProvider:
+    """The payment portal PAYMENT_PROVIDER names; the sandbox's page is on the static site."""
+    from chalicelib.payments.provider import provider_for
+
+    s = s or settings()
+    return provider_for(s.payment_provider, portal_base_url=s.site_base_url)
+
+
+def cart() -> CartService:
+    from chalicelib.services.cart import CartService
+    from chalicelib.store.payments import PaymentStore
+
+    s = settings()
+    return CartService(PaymentStore(table(s)), clock(), fee_schedule(s))
+
+
+def checkout() -> CheckoutService:
+    from chalicelib.services.checkout import CheckoutService
+    from chalicelib.store.payments import PaymentStore
+
+    s = settings()
+    return CheckoutService(PaymentStore(table(s)), clock(), fee_schedule(s), payment_provider(s), s.site_base_url)
+
+
+def payments() -> PaymentService:
+    from chalicelib.services.payments import PaymentService
+    from chalicelib.store.accounts import AccountStore
+    from chalicelib.store.payments import PaymentStore
+
+    s = settings()
+    return PaymentService(PaymentStore(table(s)), AccountStore(table(s)), clock(), notifier(s),
+                          s.payment_webhook_secret, s.staff_email)
+
+
+# --- permits, inspections and the daily job ---------------------------------------------------
+
+
+def _permit_parts() -> tuple[Any, Any, Any, Any, Any]:
+    from chalicelib.services.permits import PermitConfig
+    from chalicelib.store.accounts import AccountStore
+    from chalicelib.store.permits import PermitStore
+
+    s = settings()
+    t = table(s)
+    return PermitStore(t), AccountStore(t), clock(), notifier(s), PermitConfig.from_settings(s)
+
+
+def permits() -> PermitService:
+    """The contractor's permits, dashboard and inspections."""
+    from chalicelib.services.permits import PermitService
+
+    return PermitService(*_permit_parts())
+
+
+def staff_permits() -> StaffPermitService:
+    from chalicelib.services.staff_permits import StaffPermitService
+
+    return StaffPermitService(*_permit_parts())
+
+
+def expiry_job() -> ExpiryJob:
+    from chalicelib.services.expiry import ExpiryJob
+
+    return ExpiryJob(*_permit_parts())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from chalicelib.api import deps, guard
@@ -9,7 +11,9 @@ from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.schemas import NewContractorRequest
 from chalicelib.domain.contact import normalise_email, normalise_phone, normalise_state, normalise_zip
 from chalicelib.domain.errors import FieldProblem, InvalidInput
-from chalicelib.services.accounts import NewContractor
+
+if TYPE_CHECKING:
+    from chalicelib.services.accounts import NewContractor
 
 bp = Blueprint(__name__)
 
@@ -29,6 +33,8 @@ def _clean(body: NewContractorRequest) -> NewContractor:
     values["license_no"] = values["license_no"].upper()
     if problems:
         raise InvalidInput("The contractor was not registered: correct the fields below.", problems)
+    from chalicelib.services.accounts import NewContractor
+
     return NewContractor(**values)
 
 

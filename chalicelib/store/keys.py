@@ -22,9 +22,17 @@ Access pattern → request → key:
 - dashboard: a contractor's permits, fees and inspections → Query GSI1
   → GSI1PK=CONTRACTOR#<id>, GSI1SK begins_with PERMIT# (PERMIT#<no>, PERMIT#<no>#FEE#<id>, ...)
 - paid items, newest first → Query GSI1 → GSI1PK=CONTRACTOR#<id>, GSI1SK begins_with PAYMENT#<created_at>
-- payment with its lines → Query → PK=PAYMENT#<id>, SK=PAYMENT | LINE#<fee_id>
+- payment with its lines → Query → PK=PAYMENT#<id>, SK=PAYMENT | LINE#<fee_id> | UNAPPLIED#<transaction_id>
+  (UNAPPLIED#: an approval that could not be applied to a payment that had already ended — a refund is due)
+- a contractor's cart, one item per permit in it → consistent Query → PK=CONTRACTOR#<id>, SK begins_with CART#
+  (SK=CART#<permit_no>; no GSI attributes, so the dashboard's GSI1 Query never sees it)
 - permits falling due (the daily job) → Query GSI2, sparse (only unflagged permits with an expiry date)
   → GSI2PK=EXPIRY, GSI2SK=<expires_date>#<no>
+- expiry reminders falling due (the daily job) → Query GSI2, sparse: one entry per permit per expiry date,
+  armed until its reminder is sent → PK=PERMIT#<no>, SK=REMINDER#<expires_date>,
+  GSI2PK=REMINDER, GSI2SK=<remind_date>#<no>
+- one inspection by id (cancel, record a result) → GetItem: the id embeds the permit number
+  (RES17-0150-1a2b3c4d) → PK=PERMIT#<no>, SK=INSPECTION#<id>
 - next permit number of a prefix and year → UpdateItem ADD (atomic counter) → PK=SEQ#PERMIT#<prefix><yy>, SK=SEQ
 
 Names here are the only place key strings are spelled; the rest of the store calls these functions.
@@ -104,3 +112,74 @@ def contractor_permit_prefix(permit_no: str) -> str:
 
 def payment_partition(payment_id: str) -> str:
     return f"PAYMENT#{payment_id}"
+
+
+PAYMENT_SK = "PAYMENT"
+LINE_PREFIX = "LINE#"
+UNAPPLIED_PREFIX = "UNAPPLIED#"
+CART_PREFIX = "CART#"
+PAYMENT_INDEX_PREFIX = "PAYMENT#"
+
+
+def payment(payment_id: str) -> Key:
+    return {"PK": payment_partition(payment_id), "SK": PAYMENT_SK}
+
+
+def payment_line(payment_id: str, fee_id: str) -> Key:
+    return {"PK": payment_partition(payment_id), "SK": f"{LINE_PREFIX}{fee_id}"}
+
+
+def payment_unapplied(payment_id: str, transaction_id: str) -> Key:
+    return {"PK": payment_partition(payment_id), "SK": f"{UNAPPLIED_PREFIX}{transaction_id}"}
+
+
+def contractor_payment_sort_key(created_at: str, payment_id: str) -> str:
+    """GSI1 sort key of a payment under its contractor: RFC 3339 time first, so newest first sorts."""
+    return f"{PAYMENT_INDEX_PREFIX}{created_at}#{payment_id}"
+
+
+def cart_entry(contractor_id: str, permit_no: str) -> Key:
+    return {"PK": contractor_partition(contractor_id), "SK": f"{CART_PREFIX}{permit_no.upper()}"}
+
+
+# --- permits (see chalicelib/store/permits.py) ---------------------------------------------------
+
+PERMIT_SK = "PERMIT"
+INSPECTION_PREFIX = "INSPECTION#"
+REVIEW_PREFIX = "REVIEW#"
+ATTACHMENT_PREFIX = "ATTACHMENT#"
+REMINDER_PREFIX = "REMINDER#"
+EXPIRY_INDEX = "EXPIRY"
+REMINDER_INDEX = "REMINDER"
+
+
+def permit(permit_no: str) -> Key:
+    return {"PK": permit_partition(permit_no), "SK": PERMIT_SK}
+
+
+def inspection(permit_no: str, inspection_id: str) -> Key:
+    return {"PK": permit_partition(permit_no), "SK": f"{INSPECTION_PREFIX}{inspection_id}"}
+
+
+def review(permit_no: str, review_id: str) -> Key:
+    return {"PK": permit_partition(permit_no), "SK": f"{REVIEW_PREFIX}{review_id}"}
+
+
+def attachment(permit_no: str, attachment_id: str) -> Key:
+    return {"PK": permit_partition(permit_no), "SK": f"{ATTACHMENT_PREFIX}{attachment_id}"}
+
+
+def reminder(permit_no: str, expires_date: str) -> Key:
+    return {"PK": permit_partition(permit_no), "SK": f"{REMINDER_PREFIX}{expires_date}"}
+
+
+def contractor_inspection_sort_key(permit_no: str, inspection_id: str) -> str:
+    return f"{contractor_permit_prefix(permit_no)}#{INSPECTION_PREFIX}{inspection_id}"
+
+
+def expiry_sort_key(expires_date: str, permit_no: str) -> str:
+    return f"{expires_date}#{permit_no.upper()}"
+
+
+def permit_counter(prefix: str, yy: int) -> Key:
+    return {"PK": f"SEQ#PERMIT#{prefix.upper()}{yy:02d}", "SK": "SEQ"}

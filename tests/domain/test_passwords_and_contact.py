@@ -59,7 +59,8 @@ class TestCredentials:
         assert not credentials.verify_secret("x", "not-a-bcrypt-hash", 4)
 
     def test_answers_are_normalised(self):
-        assert credentials.normalise_answer("  Corvette   Stingray ") == credentials.normalise_answer("corvette stingray")
+        normalise = credentials.normalise_answer
+        assert normalise("  Corvette   Stingray ") == normalise("corvette stingray") == "corvette stingray"
 
     def test_tokens_are_256_bit_and_stored_as_digests(self):
         token = credentials.new_token()

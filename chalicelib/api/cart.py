@@ -1,0 +1,41 @@
+"""The shopping cart (the guide's VIEW CART and "Pay All Fees")."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+from pydantic import Field
+
+from chalicelib.api import deps, guard
+from chalicelib.api.http import ok, parse_body, route
+from chalicelib.api.schemas import Strict
+
+bp = Blueprint(__name__)
+
+
+class CartAdd(Strict):
+    permit_no: str = Field(min_length=1, max_length=64)
+
+
+@route(bp, "/cart", methods=["GET"])
+def get_cart() -> object:
+    principal = guard.contractor(bp.current_request)
+    return ok(deps.cart().cart(principal.principal_id).to_json())
+
+
+@route(bp, "/cart/items", methods=["POST"])
+def add_item() -> object:
+    principal = guard.contractor(bp.current_request)
+    body = parse_body(bp.current_request, CartAdd)
+    return ok(deps.cart().add(principal.principal_id, body.permit_no).to_json())
+
+
+@route(bp, "/cart/items/{permit_no}", methods=["DELETE"])
+def remove_item(permit_no: str) -> object:
+    principal = guard.contractor(bp.current_request)
+    return ok(deps.cart().remove(principal.principal_id, permit_no).to_json())
+
+
+@route(bp, "/cart/pay-all", methods=["POST"])
+def pay_all() -> object:
+    principal = guard.contractor(bp.current_request)
+    return ok(deps.cart().pay_all(principal.principal_id).to_json())

@@ -1,0 +1,35 @@
+"""The Checkout Summary and `POST /checkout` (the guide's PROCEED TO PAYMENT)."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+from pydantic import Field
+
+from chalicelib.api import deps, guard
+from chalicelib.api.http import ok, parse_body, route
+from chalicelib.api.schemas import Strict
+
+bp = Blueprint(__name__)
+
+DEFAULT_METHOD = "credit_card"
+
+
+class CheckoutRequest(Strict):
+    payment_method: str = Field(min_length=1, max_length=40)
+
+
+@route(bp, "/checkout/summary", methods=["GET"])
+def summary() -> object:
+    principal = guard.contractor(bp.current_request)
+    method = (bp.current_request.query_params or {}).get("payment_method", DEFAULT_METHOD)
+    cart, quote = deps.cart().summary(principal.principal_id, method)
+    from chalicelib.services.cart import summary_json
+
+    return ok(summary_json(cart, quote))
+
+
+@route(bp, "/checkout", methods=["POST"])
+def checkout() -> object:
+    principal = guard.contractor(bp.current_request)
+    body = parse_body(bp.current_request, CheckoutRequest)
+    return ok(deps.checkout().checkout(principal.principal_id, body.payment_method), status=201)

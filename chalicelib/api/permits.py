@@ -1,0 +1,65 @@
+"""Contractor routes: the dashboard, permit detail and search, requesting an inspection."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from chalice import Blueprint
+from pydantic import Field
+
+from chalicelib.api import deps, guard
+from chalicelib.api.http import ok, parse_body, route
+from chalicelib.api.schemas import Strict
+from chalicelib.domain.errors import FieldProblem, InvalidInput
+
+bp = Blueprint(__name__)
+
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+class InspectionRequestBody(Strict):
+    inspection_type: str = Field(min_length=1, max_length=80)
+    date: str = Field(max_length=10, pattern=DATE_PATTERN)
+    time_window: str | None = Field(default=None, max_length=10)
+    notes: str = Field(default="", max_length=1000)
+
+
+def to_date(value: str, field: str = "date") -> date:
+    """A YYYY-MM-DD string that passed the pattern but may still not be a real day (2026-02-30)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"The {field} {value!r} is not a real calendar date.",
+                           [FieldProblem(field, "must be a real date in YYYY-MM-DD form")]) from None
+
+
+@route(bp, "/dashboard", methods=["GET"])
+def dashboard() -> object:
+    principal = guard.contractor(bp.current_request)
+    return ok(deps.permits().dashboard(principal))
+
+
+@route(bp, "/permits", methods=["GET"])
+def search_permits() -> object:
+    principal = guard.contractor(bp.current_request)
+    query = bp.current_request.query_params or {}
+    q, status = query.get("q", ""), query.get("status") or None
+    if len(q) > 200:
+        raise InvalidInput("The search text is too long.", [FieldProblem("q", "must be at most 200 characters")])
+    return ok(deps.permits().search(principal.principal_id, q, status))
+
+
+@route(bp, "/permits/{permit_no}", methods=["GET"])
+def permit_detail(permit_no: str) -> object:
+    principal = guard.contractor(bp.current_request)
+    return ok(deps.permits().detail(principal.principal_id, permit_no))
+
+
+@route(bp, "/permits/{permit_no}/inspections", methods=["POST"])
+def request_inspection(permit_no: str) -> object:
+    principal = guard.contractor(bp.current_request)
+    body = parse_body(bp.current_request, InspectionRequestBody)
+    from chalicelib.services.permits import InspectionRequest
+
+    request = InspectionRequest(body.inspection_type, to_date(body.date), body.time_window, body.notes)
+    return ok(deps.permits().request_inspection(principal.principal_id, permit_no, request), 201)

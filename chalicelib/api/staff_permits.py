@@ -1,0 +1,136 @@
+"""Staff routes: permits, fees, issuing, inspections and results, reviews and attachment records."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+from pydantic import Field
+
+from chalicelib.api import deps, guard
+from chalicelib.api.http import ok, parse_body, route
+from chalicelib.api.permits import DATE_PATTERN, to_date
+from chalicelib.api.schemas import Strict
+
+bp = Blueprint(__name__)
+
+_Date = Field(default=None, max_length=10, pattern=DATE_PATTERN)
+
+
+class PermitFields(Strict):
+    contractor_id: str = Field(min_length=1, max_length=64)
+    address: str = Field(max_length=200)
+    type: str = Field(min_length=1, max_length=40)
+    status: str = Field(min_length=1, max_length=40)
+    description: str | None = Field(default=None, max_length=2000)
+    applied_date: str | None = _Date
+    issued_date: str | None = _Date
+    expires_date: str | None = _Date
+    inspection_types: list[str] | None = Field(default=None, max_length=50)
+
+
+class NewPermitBody(PermitFields):
+    permit_no: str | None = Field(default=None, max_length=20)
+    prefix: str | None = Field(default=None, max_length=4)  # extension: a number prefix other than the type's
+
+
+class PermitPatchBody(Strict):
+    contractor_id: str | None = Field(default=None, min_length=1, max_length=64)
+    address: str | None = Field(default=None, max_length=200)
+    type: str | None = Field(default=None, min_length=1, max_length=40)
+    status: str | None = Field(default=None, min_length=1, max_length=40)
+    description: str | None = Field(default=None, max_length=2000)
+    applied_date: str | None = _Date
+    issued_date: str | None = _Date
+    expires_date: str | None = _Date
+    inspection_types: list[str] | None = Field(default=None, max_length=50)
+
+
+class FeeBody(Strict):
+    description: str = Field(min_length=1, max_length=200)
+    amount: str = Field(max_length=32)
+
+
+class StaffInspectionBody(Strict):
+    inspection_type: str = Field(min_length=1, max_length=80)
+    date: str = Field(max_length=10, pattern=DATE_PATTERN)
+    time_window: str | None = Field(default=None, max_length=10)
+    notes: str = Field(default="", max_length=1000)
+
+
+class ResultBody(Strict):
+    result: str = Field(min_length=1, max_length=20)
+    notes: str = Field(default="", max_length=2000)
+
+
+class ReviewBody(Strict):
+    department: str = Field(min_length=1, max_length=80)
+    status: str = Field(min_length=1, max_length=40)
+    date: str | None = _Date
+    comments: str = Field(default="", max_length=2000)
+
+
+class AttachmentBody(Strict):
+    name: str = Field(min_length=1, max_length=255)
+
+
+@route(bp, "/staff/permits", methods=["POST"])
+def create_permit() -> object:
+    guard.staff(bp.current_request)
+    body = parse_body(bp.current_request, NewPermitBody)
+    fields = body.model_dump(exclude={"permit_no", "prefix"})
+    return ok(deps.staff_permits().create(fields, body.permit_no, body.prefix), 201)
+
+
+@route(bp, "/staff/permits/{permit_no}", methods=["GET"])
+def get_permit(permit_no: str) -> object:
+    guard.staff(bp.current_request)
+    return ok(deps.staff_permits().detail(permit_no))
+
+
+@route(bp, "/staff/permits/{permit_no}", methods=["PATCH"])
+def patch_permit(permit_no: str) -> object:
+    guard.staff(bp.current_request)
+    body = parse_body(bp.current_request, PermitPatchBody)
+    return ok(deps.staff_permits().update(permit_no, body.model_dump(exclude_unset=True)))
+
+
+@route(bp, "/staff/permits/{permit_no}/fees", methods=["POST"])
+def add_fee(permit_no: str) -> object:
+    guard.staff(bp.current_request)
+    body = parse_body(bp.current_request, FeeBody)
+    return ok(deps.staff_permits().add_fee(permit_no, body.description, body.amount), 201)
+
+
+@route(bp, "/staff/permits/{permit_no}/issue", methods=["POST"])
+def issue_permit(permit_no: str) -> object:
+    guard.staff(bp.current_request)
+    return ok(deps.staff_permits().issue(permit_no))
+
+
+@route(bp, "/staff/permits/{permit_no}/inspections", methods=["POST"])
+def schedule_inspection(permit_no: str) -> object:
+    guard.staff(bp.current_request)
+    body = parse_body(bp.current_request, StaffInspectionBody)
+    return ok(deps.staff_permits().schedule(permit_no, body.inspection_type, to_date(body.date),
+                                            body.time_window, body.notes), 201)
+
+
+@route(bp, "/staff/inspections/{inspection_id}/result", methods=["POST"])
+def record_result(inspection_id: str) -> object:
+    guard.staff(bp.current_request)
+    body = parse_body(bp.current_request, ResultBody)
+    return ok(deps.staff_permits().record_result(inspection_id, body.result, body.notes))
+
+
+@route(bp, "/staff/permits/{permit_no}/reviews", methods=["POST"])
+def add_review(permit_no: str) -> object:
+    guard.staff(bp.current_request)
+    body = parse_body(bp.current_request, ReviewBody)
+    when = to_date(body.date) if body.date else None
+    return ok(deps.staff_permits().add_review(permit_no, body.department, body.status, when, body.comments), 201)
+
+
+@route(bp, "/staff/permits/{permit_no}/attachments", methods=["POST"])
+def add_attachment(permit_no: str) -> object:
+    guard.staff(bp.current_request)
+    body = parse_body(bp.current_request, AttachmentBody)
+    return ok(deps.staff_permits().add_attachment(permit_no, body.name), 201)

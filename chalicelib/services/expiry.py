@@ -1,0 +1,72 @@
+"""The daily job `flag_expired_permits`: flag permits whose expiry date has passed, and e-mail a
+reminder some days (EXPIRY_REMINDER_DAYS, default 14) before a permit expires.
+
+Its cost follows the permits that fall due, never the whole table: both halves Query the sparse
+GSI2 (permits leave the EXPIRY entries when flagged; reminders leave the REMINDER entries when sent),
+so a permit is read by the job on the day it falls due and not again. Idempotent: every write is
+conditional, so running twice (or two runs racing) flags and reminds once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from chalicelib.clock import Clock
+from chalicelib.domain.accounts import Contractor
+from chalicelib.notifier import Notifier
+from chalicelib.services.permits import PermitConfig
+from chalicelib.store.accounts import AccountStore
+from chalicelib.store.permits import PermitStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobResult:
+    flagged: int
+    reminded: int
+
+
+class ExpiryJob:
+    def __init__(self, store: PermitStore, accounts: AccountStore, clock: Clock, notifier: Notifier,
+                 config: PermitConfig) -> None:
+        self.store = store
+        self.accounts = accounts
+        self.clock = clock
+        self.notifier = notifier
+        self.config = config
+
+    def run(self, as_of: date | None = None) -> JobResult:
+        """Flag what expired before `as_of` (default: today, county time), then send due reminders."""
+        now = self.clock.now()
+        today = as_of or self.config.calendar.local_today(now)
+        flagged = 0
+        for permit in list(self.store.due_for_expiry(today)):
+            if self.store.flag_expired(permit):
+                flagged += 1
+                log.info("permit %s flagged expired (expiry date %s)", permit.permit_no, permit.expires_date)
+        reminded = 0
+        contractors: dict[str, Contractor | None] = {}
+        for reminder in list(self.store.due_reminders(today)):
+            if reminder.expires_date < today:  # expired before its reminder went out: nothing to remind
+                self.store.claim_reminder(reminder, now)
+                continue
+            if reminder.contractor_id not in contractors:
+                contractors[reminder.contractor_id] = self.accounts.get_contractor(reminder.contractor_id)
+            contractor = contractors[reminder.contractor_id]
+            if not self.store.claim_reminder(reminder, now):
+                continue  # another run sent it
+            if contractor is None or not contractor.email:
+                continue
+            days = (reminder.expires_date - today).days
+            self.notifier.send(
+                contractor.email, f"Permit {reminder.permit_no} expires on {reminder.expires_date.isoformat()}",
+                f"Permit {reminder.permit_no} ({reminder.address}) expires on "
+                f"{reminder.expires_date:%A} {reminder.expires_date.isoformat()}, in {days} day(s).\n"
+                "A passed inspection keeps a permit alive for another 180 days (IRC R105.5): "
+                "request one from your dashboard before then.")
+            reminded += 1
+        log.info("expiry job for %s: %d flagged, %d reminded", today, flagged, reminded)
+        return JobResult(flagged, reminded)
