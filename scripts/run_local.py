@@ -54,6 +54,12 @@ def stop_all(*_: object) -> None:
     children.clear()
 
 
+def ensure_free(port: int, what: str) -> None:
+    with socket.socket() as probe:
+        if probe.connect_ex((HOST, port)) == 0:
+            raise SystemExit(f"[run] port {port} ({what}) is already in use: stop what holds it or set another port")
+
+
 def wait_for_port(port: int, what: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -100,6 +106,11 @@ def main() -> None:
     env.setdefault("CORS_ALLOW_ORIGIN", site_url)
     env.setdefault("SITE_BASE_URL", site_url)
     env["PYTHONUNBUFFERED"] = "1"
+
+    ensure_free(api_port, "API_PORT")
+    ensure_free(web_port, "WEB_PORT")
+    if not env.get("AWS_ENDPOINT_URL_DYNAMODB"):
+        ensure_free(dynamodb_port, "DYNAMODB_PORT")
 
     signal.signal(signal.SIGTERM, lambda *_: (stop_all(), sys.exit(0)))
     signal.signal(signal.SIGINT, lambda *_: (stop_all(), sys.exit(0)))
