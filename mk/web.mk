@@ -1,0 +1,28 @@
+# Static web site (web/) and browser tests. Included by the top-level Makefile,
+# which defines VENV and PY.
+.PHONY: web-assets browser test-browser
+
+NPM ?= npm
+NODE ?= node
+CHROMIUM ?= /usr/bin/chromium
+
+# npm ci only when the lockfile changed since the last install.
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+web/vendor/VERSIONS.txt: node_modules/.package-lock.json scripts/copy_uswds.mjs
+	$(NODE) scripts/copy_uswds.mjs
+
+## web-assets: install the pinned USWDS and axe-core and copy them into web/vendor/
+web-assets: web/vendor/VERSIONS.txt
+
+## browser: install Debian's Chromium for the browser tests if it is missing
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		apt-get update && apt-get install -y chromium; \
+	fi
+
+## test-browser: run only the browser journeys (starts the whole portal itself)
+test-browser: install web-assets browser
+	$(PY) -m pytest -m browser tests/browser

@@ -1,0 +1,101 @@
+"""Every page: axe (WCAG 2.1 A/AA), the guide's header and side menu, keyboard use, phone width."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import assert_accessible, log_in_to_dashboard
+
+pytestmark = pytest.mark.browser
+
+SIGNED_IN_PAGES = [
+    "dashboard.html",
+    "permit.html?permit_no=RES16-0304",
+    "profile.html",
+    "cart.html",
+    "checkout.html",
+    "pay-all.html",
+    "paid-items.html",
+    "inspections.html",
+    "schedule.html",
+    "search.html?q=RES16",
+]
+PUBLIC_PAGES = ["index.html", "forgot-password.html"]
+
+
+def test_public_pages_pass_axe(page: Page, portal, console_errors) -> None:
+    for path in PUBLIC_PAGES:
+        page.goto(f"{portal.web}/{path}")
+        expect(page.locator("main h1")).to_be_visible()
+        assert_accessible(page, path)
+
+
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES)
+def test_signed_in_page_passes_axe_and_has_the_guides_header(page: Page, portal, console_errors, path: str) -> None:
+    log_in_to_dashboard(page, portal)
+    page.goto(f"{portal.web}/{path}")
+    expect(page.locator("main h1")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    for name in ["HOME", "DASHBOARD", "VIEW/EDIT PROFILE", "VIEW CART"]:
+        expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(nav.get_by_role("button", name="LOG OUT")).to_be_visible()
+    expect(nav).to_contain_text("LOGGED IN AS: RICH CONTRACTOR")
+    side = page.get_by_role("navigation", name="Side menu")
+    for name in [
+        "Search Permit",
+        "Pay Fees",
+        "Schedule",
+        "Scheduled",
+        "Pay All Fees",
+        "Paid Items",
+    ]:
+        expect(side.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("Loading…")
+    assert_accessible(page, path)
+
+
+def test_keyboard_only_login_and_opening_a_permit(page: Page, portal, console_errors) -> None:
+    password = portal.ensure_setup()
+    page.goto(f"{portal.web}/index.html")
+    expect(page.get_by_label("Locate your business name")).to_contain_text("RICH CONTRACTOR")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "contractor_id":
+            break
+    expect(page.get_by_label("Locate your business name")).to_be_focused()
+    page.get_by_label("Locate your business name").select_option(label="RICH CONTRACTOR")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password or PIN")).to_be_focused()
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/dashboard\.html$"))
+
+    link = page.get_by_role("link", name="RES16-0686", exact=True)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "RES16-0686":
+            break
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Permit RES16-0686")).to_be_visible()
+
+
+def test_phone_width_has_no_sideways_scrolling(page: Page, portal, console_errors) -> None:
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in_to_dashboard(page, portal)
+    for path in [
+        "dashboard.html",
+        "checkout.html",
+        "profile.html",
+        "permit.html?permit_no=RES16-0688",
+    ]:
+        page.goto(f"{portal.web}/{path}")
+        expect(page.locator("main h1")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at phone width"

@@ -1,0 +1,91 @@
+// The one client of the portal API (see API.md). Base URL from config.js, which
+// `make run` writes; the bearer token from the session. Errors are RFC 9457 problem
+// details, raised as ApiError so pages can put each message beside its field.
+import { clearSession, token } from "./session.js";
+
+let base = "";
+try {
+  const config = await import("../config.js");
+  base = String(config.API_BASE_URL || "").replace(/\/+$/, "");
+} catch {
+  base = ""; // same origin (e.g. behind one CDN)
+}
+export const API_BASE_URL = base;
+
+export class ApiError extends Error {
+  constructor(status, problem = {}) {
+    super(problem.detail || problem.title || `Request failed (${status})`);
+    this.name = "ApiError";
+    this.status = status;
+    this.title = problem.title || "";
+    this.detail = problem.detail || "";
+    this.errors = Array.isArray(problem.errors) ? problem.errors : [];
+    this.retryAfter = problem.retryAfter || null;
+  }
+}
+
+/** Send the user back to log in, with a reason the login page shows. */
+export function toLogin(reason = "expired") {
+  clearSession();
+  const here = location.pathname.split("/").pop() || "index.html";
+  const next = here === "index.html" ? "" : `&next=${encodeURIComponent(here + location.search)}`;
+  location.assign(`index.html?reason=${encodeURIComponent(reason)}${next}`);
+}
+
+/**
+ * request("GET", "/dashboard") -> parsed JSON (null for 204).
+ * options.auth (default true) sends the token; a 401 on an authenticated call ends the session.
+ */
+export async function request(method, path, body, { auth = true, on401 = "login" } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const bearer = auth ? token() : null;
+  if (auth && bearer) headers.Authorization = `Bearer ${bearer}`;
+  let response;
+  try {
+    response = await fetch(base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit",
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError(0, {
+      title: "Network error",
+      detail: "The portal could not be reached. Check your connection and try again.",
+    });
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  const text = await response.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = { detail: text.slice(0, 200) };
+    }
+  }
+  if (response.ok) return data;
+  const problem = data && typeof data === "object" ? data : {};
+  const retry = response.headers.get("Retry-After");
+  if (retry) problem.retryAfter = retry;
+  if (response.status === 401 && auth && on401 === "login") {
+    toLogin("expired");
+    // Never resolves: the page is being replaced.
+    return new Promise(() => {});
+  }
+  if (response.status === 403 && auth && /setup/i.test(problem.detail || "")) {
+    location.assign("setup.html");
+    return new Promise(() => {});
+  }
+  throw new ApiError(response.status, problem);
+}
+
+export const get = (path, options) => request("GET", path, undefined, options);
+export const post = (path, body, options) => request("POST", path, body ?? {}, options);
+export const put = (path, body, options) => request("PUT", path, body, options);
+export const del = (path, options) => request("DELETE", path, undefined, options);
+
+/** Path segment encoding for ids and permit numbers. */
+export const seg = (value) => encodeURIComponent(String(value));

@@ -1,0 +1,54 @@
+// Formatting for the county's screens. Money arrives from the API as strings with two
+// decimals ("1054.70"); it is formatted as a string, never through a float.
+
+const MONEY = /^(-)?(\d+)(?:\.(\d{1,2}))?$/;
+
+/** "1054.70" -> "$1,054.70"; "-5" -> "-$5.00"; anything unreadable is shown as given. */
+export function money(value) {
+  if (value === null || value === undefined || value === "") return "";
+  const text = String(value).trim();
+  const match = MONEY.exec(text);
+  if (!match) return text;
+  const [, sign, whole, cents = ""] = match;
+  const digits = whole.replace(/^0+(?=\d)/, "");
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const negative = sign && /[1-9]/.test(digits + cents);
+  return `${negative ? "-" : ""}$${grouped}.${cents.padEnd(2, "0")}`;
+}
+
+/** True when a money string is more than zero. */
+export function isPositive(value) {
+  const match = MONEY.exec(String(value ?? "").trim());
+  return Boolean(match && !match[1] && /[1-9]/.test(match[2] + (match[3] || "")));
+}
+
+/** "2017-03-20" -> "3/20/2017" (the county's way); other text is shown as given. */
+export function date(value) {
+  if (!value) return "";
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value));
+  if (!match) return String(value);
+  return `${Number(match[2])}/${Number(match[3])}/${match[1]}`;
+}
+
+/** An RFC 3339 timestamp shown as the user's local date and time: "3/20/2017 2:05 PM". */
+export function timestamp(value) {
+  if (!value) return "";
+  const when = new Date(value);
+  if (Number.isNaN(when.getTime())) return String(value);
+  const day = `${when.getMonth() + 1}/${when.getDate()}/${when.getFullYear()}`;
+  const time = when.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
+  return `${day} ${time}`;
+}
+
+/** Words for payment methods and time windows. */
+export const PAYMENT_METHODS = {
+  credit_card: "Credit Card",
+  echeck: "Electronic Check",
+  egov_express: "eGov - Express Checkout",
+};
+
+export const TIME_WINDOWS = { AM: "AM", PM: "PM", ANY: "ANY" };
+
+export function paymentMethod(value) {
+  return PAYMENT_METHODS[value] || value || "";
+}

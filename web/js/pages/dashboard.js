@@ -1,0 +1,73 @@
+import { get } from "../api.js";
+import { h, $, clear, showMessage, table } from "../dom.js";
+import { date } from "../format.js";
+import { initPage, setCompany } from "../layout.js";
+import { feesDueCell, permitLink } from "../permit-links.js";
+
+initPage({ page: "dashboard", title: "My Dashboard" });
+const message = $("#page-message");
+
+function count(id, total) {
+  $(`#${id}-count`).textContent = `${total} total record(s)`;
+}
+
+function fill(id, headers, rows, emptyText) {
+  const box = clear($(`#${id}`));
+  if (!rows.length) {
+    box.append(h("p", { class: "portal-empty" }, emptyText));
+    return;
+  }
+  box.append(table({ headers, rows, labelledBy: `${id}-heading`, id: `${id}-table` }));
+}
+
+async function load() {
+  let data;
+  try {
+    data = await get("/dashboard");
+  } catch (error) {
+    showMessage(message, "error", "Your dashboard could not be loaded", error.detail || error.message);
+    for (const id of ["active-permits", "active-inspections", "expired-permits"]) clear($(`#${id}`));
+    return;
+  }
+  const company = data.contractor?.company_name || "";
+  setCompany(company);
+  const greeting = clear($("#greeting"));
+  greeting.append(`Hello ${company}.`, h("br"), "Below is a Dashboard of your current activities.");
+
+  const active = data.active_permits || { total: 0, items: [] };
+  count("active-permits", active.total ?? active.items.length);
+  fill(
+    "active-permits",
+    ["PERMIT NO.", "ADDRESS", "TYPE", "STATUS", "INSPECTION", "FEES DUE"],
+    active.items.map((p) => [
+      permitLink(p.permit_no),
+      p.address || "",
+      p.type || "",
+      p.status || "",
+      p.inspection_request
+        ? h("a", { class: "usa-link", href: `permit.html?permit_no=${encodeURIComponent(p.permit_no)}#request-inspection`, "aria-label": `Request an inspection for ${p.permit_no}` }, "Request")
+        : "",
+      feesDueCell(p, message),
+    ]),
+    "You have no active permits.",
+  );
+
+  const inspections = data.active_inspections || { total: 0, items: [] };
+  count("active-inspections", inspections.total ?? inspections.items.length);
+  fill(
+    "active-inspections",
+    ["REC NO", "REC TYPE", "REC STATUS", "ADDRESS", "INSPECTION", "DATE"],
+    inspections.items.map((i) => [permitLink(i.rec_no), i.rec_type || "", i.rec_status || "", i.address || "", i.inspection || "", date(i.date)]),
+    "You have no active inspections.",
+  );
+
+  const expired = data.expired_permits || { total: 0, items: [] };
+  count("expired-permits", expired.total ?? expired.items.length);
+  fill(
+    "expired-permits",
+    ["PERMIT NO.", "ADDRESS", "TYPE", "STATUS", "EXPIRED", "FEES DUE"],
+    expired.items.map((p) => [permitLink(p.permit_no), p.address || "", p.type || "", p.status || "", date(p.expired), feesDueCell(p, message)]),
+    "You have no expired permits.",
+  );
+}
+load();

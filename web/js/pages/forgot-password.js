@@ -1,0 +1,86 @@
+import { get, post } from "../api.js";
+import { h, $, clear } from "../dom.js";
+import { busy, requireFields, showErrors, values } from "../forms.js";
+import { initPage } from "../layout.js";
+import { attachRules } from "../password-rules.js";
+import { clearSession } from "../session.js";
+
+initPage({ page: "forgot-password", auth: false, chrome: "public", title: "Forgot password" });
+const startForm = $("#start-form");
+const verifyForm = $("#verify-form");
+const resetForm = $("#reset-form");
+const select = $("#contractor_id");
+let contractorId = "";
+let resetToken = "";
+attachRules($("#password-rules"), $("#password"), $("#password_confirm"));
+
+function show(form) {
+  for (const f of [startForm, verifyForm, resetForm]) f.hidden = f !== form;
+  const heading = form.querySelector("h2");
+  heading.setAttribute("tabindex", "-1");
+  heading.focus();
+}
+
+async function loadContractors() {
+  try {
+    const list = await get("/contractors", { auth: false });
+    clear(select).append(h("option", { value: "" }, "- Select your business -"));
+    for (const item of list.items || []) select.append(h("option", { value: item.contractor_id }, item.company_name));
+  } catch (error) {
+    showErrors(startForm, error, { fallback: "The list of businesses could not be loaded." });
+  }
+}
+
+startForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (!requireFields(startForm, ["contractor_id"], { contractor_id: "Your business name" })) return;
+  contractorId = select.value;
+  busy($("#start-button"), async () => {
+    try {
+      await post("/auth/password-reset/start", { contractor_id: contractorId }, { auth: false });
+      show(verifyForm);
+    } catch (error) {
+      showErrors(startForm, error);
+    }
+  }, "SENDING…");
+});
+
+verifyForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (!requireFields(verifyForm, ["code"], { code: "The code" })) return;
+  busy($("#verify-button"), async () => {
+    try {
+      const result = await post("/auth/password-reset/verify", { contractor_id: contractorId, code: values(verifyForm).code }, { auth: false });
+      resetToken = result.reset_token;
+      $("#security-question").textContent = result.security_question || "";
+      show(resetForm);
+    } catch (error) {
+      if (error.status === 400 && !error.errors.length) showErrors(verifyForm, { errors: [{ field: "code", message: "The code is wrong or has expired. Check the e-mail, or start again to get a new code." }] });
+      else showErrors(verifyForm, error);
+    }
+  }, "CHECKING…");
+});
+
+resetForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const labels = { secret_answer: "Secret Answer", password: "Password", password_confirm: "Confirm Password" };
+  if (!requireFields(resetForm, Object.keys(labels), labels)) return;
+  const body = { reset_token: resetToken, ...values(resetForm) };
+  if (body.password !== body.password_confirm) {
+    showErrors(resetForm, { errors: [{ field: "password_confirm", message: "The passwords do not match." }] });
+    return;
+  }
+  busy($("#reset-button"), async () => {
+    try {
+      await post("/auth/password-reset", body, { auth: false });
+      clearSession();
+      location.assign("index.html?reason=reset");
+    } catch (error) {
+      if (error.status === 401 && !error.errors.length) showErrors(resetForm, { errors: [{ field: "secret_answer", message: "The secret answer is not correct." }] });
+      else if (error.status === 429) showErrors(resetForm, { detail: "Too many failed attempts. Try again later." });
+      else showErrors(resetForm, error);
+    }
+  }, "SAVING…");
+});
+
+loadContractors();

@@ -1,0 +1,33 @@
+import { get } from "../api.js";
+import { h, $, clear, showMessage, table } from "../dom.js";
+import { date } from "../format.js";
+import { cancelButton } from "../inspections.js";
+import { initPage } from "../layout.js";
+import { permitLink } from "../permit-links.js";
+
+initPage({ page: "inspections", title: "Scheduled Inspections" });
+const message = $("#page-message");
+
+async function load() {
+  const box = clear($("#inspections"));
+  try {
+    const list = await get("/inspections/scheduled");
+    const items = list.items || [];
+    $("#scheduled-count").textContent = `${list.total ?? items.length} total record(s)`;
+    if (!items.length) {
+      box.append(h("p", { class: "portal-empty" }, "You have no scheduled inspections."));
+      return;
+    }
+    box.append(
+      table({
+        headers: ["PERMIT NO.", "INSPECTION", "DATE", "TIME", "STATUS", "NOTES", "ACTION"],
+        rows: items.map((i) => [permitLink(i.permit_no), i.inspection_type, date(i.date), i.time_window || "", i.status, i.notes || "", cancelButton(i, message, load)]),
+        labelledBy: "scheduled-heading",
+        id: "scheduled-table",
+      }),
+    );
+  } catch (error) {
+    showMessage(message, "error", "Your inspections could not be loaded", error.detail || error.message);
+  }
+}
+load();

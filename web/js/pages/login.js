@@ -1,0 +1,76 @@
+import { get, post } from "../api.js";
+import { h, $, clear, params, showMessage } from "../dom.js";
+import { busy, fieldError, clearErrors, requireFields, showErrors, values } from "../forms.js";
+import { initPage } from "../layout.js";
+import { clearSession, getSession, saveSession } from "../session.js";
+
+const REASONS = {
+  expired: ["warning", "Your session has ended. Please log in again."],
+  signin: ["info", "Please log in to continue."],
+  logout: ["success", "You have logged out."],
+  reset: ["success", "Your password has been changed. Log in with your new password."],
+};
+
+const existing = getSession();
+const signedIn = Boolean(existing?.token && !existing.mustCompleteSetup);
+initPage({ page: "home", auth: false, chrome: signedIn ? "full" : "public" });
+const form = $("#login-form");
+const select = $("#contractor_id");
+const message = $("#page-message");
+
+const reason = REASONS[params().get("reason")];
+if (reason) showMessage(message, reason[0], null, reason[1]);
+
+if (signedIn) {
+  $("#signed-in-company").textContent = existing.company || "your business";
+  $("#signed-in").hidden = false;
+  form.hidden = true;
+}
+
+async function loadContractors() {
+  try {
+    const list = await get("/contractors", { auth: false });
+    clear(select);
+    select.append(h("option", { value: "" }, "- Select your business -"));
+    for (const item of list.items || []) {
+      select.append(h("option", { value: item.contractor_id }, item.company_name));
+    }
+  } catch (error) {
+    clear(select);
+    select.append(h("option", { value: "" }, "Businesses could not be loaded"));
+    showErrors(form, error, { fallback: "The list of businesses could not be loaded. Refresh the page to try again." });
+  }
+}
+loadContractors();
+
+function nextPage() {
+  const next = params().get("next") || "";
+  return /^[a-z][a-z-]*\.html(\?[\w=&%.-]*)?$/.test(next) && next !== "index.html" ? next : "dashboard.html";
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const labels = { contractor_id: "Your business name", password: "Password or PIN" };
+  if (!requireFields(form, ["contractor_id", "password"], labels)) return;
+  const body = values(form);
+  busy($("#login-button"), async () => {
+    try {
+      const login = await post("/auth/login", body, { auth: false });
+      clearSession();
+      saveSession(login, { company: select.selectedOptions[0]?.textContent || "", contractorId: body.contractor_id });
+      location.assign(login.must_complete_setup ? "setup.html" : nextPage());
+    } catch (error) {
+      clearErrors(form);
+      if (error.status === 401) {
+        showErrors(form, { detail: "The business name or password is not correct." });
+        fieldError(form, "password", "The business name or password is not correct.");
+        $("#password").focus();
+      } else if (error.status === 429) {
+        const minutes = Math.max(1, Math.ceil(Number(error.retryAfter || 900) / 60));
+        showErrors(form, { detail: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` });
+      } else {
+        showErrors(form, error);
+      }
+    }
+  }, "LOGGING IN…");
+});

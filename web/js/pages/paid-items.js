@@ -1,0 +1,37 @@
+import { get } from "../api.js";
+import { h, $, clear, showMessage, table } from "../dom.js";
+import { money, paymentMethod, timestamp } from "../format.js";
+import { initPage } from "../layout.js";
+
+initPage({ page: "paid-items", title: "Paid Items" });
+
+async function load() {
+  const box = clear($("#payments"));
+  try {
+    const list = await get("/payments");
+    const items = list.items || [];
+    $("#paid-count").textContent = `${list.total ?? items.length} total record(s)`;
+    if (!items.length) {
+      box.append(h("p", { class: "portal-empty" }, "You have no payments yet."));
+      return;
+    }
+    box.append(
+      table({
+        headers: ["DATE", "PERMITS", "PAYMENT TYPE", "TOTAL", "STATUS", "RECEIPT"],
+        rows: items.map((p) => [
+          timestamp(p.paid_at || p.created_at),
+          (p.items || []).map((i) => i.permit_no).join(", "),
+          paymentMethod(p.payment_method),
+          h("span", { class: "portal-money" }, money(p.total_due)),
+          p.status,
+          h("a", { class: "usa-link", href: `receipt.html?payment_id=${encodeURIComponent(p.payment_id)}`, "aria-label": `Receipt for the payment of ${money(p.total_due)} on ${timestamp(p.paid_at || p.created_at)}` }, p.status === "PAID" ? "Receipt" : "Details"),
+        ]),
+        labelledBy: "paid-heading",
+        id: "payments-table",
+      }),
+    );
+  } catch (error) {
+    showMessage($("#page-message"), "error", "Your payments could not be loaded", error.detail || error.message);
+  }
+}
+load();

@@ -1,0 +1,34 @@
+import { get, seg } from "../api.js";
+import { $, clear, params, showMessage } from "../dom.js";
+import { initPage } from "../layout.js";
+import { STATUS_TEXT, paymentDetails } from "../payment-view.js";
+
+initPage({ page: "payment-return", title: "Payment result" });
+const paymentId = params().get("payment_id") || "";
+const message = $("#page-message");
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function load() {
+  const box = clear($("#payment"));
+  try {
+    let payment = await get(`/payments/${seg(paymentId)}`);
+    // The provider's callback may land a moment after the redirect.
+    for (let i = 0; i < 10 && payment.status === "PENDING"; i += 1) {
+      await sleep(500);
+      payment = await get(`/payments/${seg(paymentId)}`);
+    }
+    const [type, heading, text] = STATUS_TEXT[payment.status] || ["info", payment.status, ""];
+    $("#result-heading").textContent = heading;
+    document.title = `${heading} | Contractor Permit Portal`;
+    showMessage(message, type, null, text);
+    box.append(paymentDetails(payment, "result-heading"));
+    if (payment.status === "PAID") {
+      const link = $("#receipt-link");
+      link.href = `receipt.html?payment_id=${encodeURIComponent(payment.payment_id)}`;
+      link.hidden = false;
+    }
+  } catch (error) {
+    showMessage(message, "error", "The payment could not be loaded", error.detail || error.message);
+  }
+}
+load();

@@ -1,0 +1,138 @@
+import { get, post, seg } from "../api.js";
+import { h, $, clear, params, showMessage, table } from "../dom.js";
+import { busy, requireFields, showErrors, values } from "../forms.js";
+import { date, isPositive, money, timestamp } from "../format.js";
+import { cancelButton } from "../inspections.js";
+import { initPage } from "../layout.js";
+import { addToCartAndCheckout } from "../permit-links.js";
+
+initPage({ page: "permit", title: "Permit" });
+const permitNo = params().get("permit_no") || "";
+const message = $("#page-message");
+const form = $("#inspection-form");
+
+function summaryList(rows) {
+  const dl = h("dl", { class: "portal-summary" });
+  for (const [term, value] of rows) {
+    dl.append(h("div", { class: "portal-summary__row" }, h("dt", {}, term), h("dd", {}, value === "" || value == null ? "—" : value)));
+  }
+  return dl;
+}
+
+function renderPermit(p) {
+  document.title = `Permit ${p.permit_no} | Contractor Permit Portal`;
+  $("#permit-heading").textContent = `Permit ${p.permit_no}`;
+  const summary = clear($("#permit-summary"));
+  const feesDue = isPositive(p.fees_due)
+    ? h("span", {}, money(p.fees_due), " ", payButton(p))
+    : money(p.fees_due);
+  summary.append(
+    summaryList([
+      ["Status", h("strong", {}, p.status || "")],
+      ["Address", p.address],
+      ["Type", p.type],
+      ["Description", p.description],
+      ["Applied", date(p.applied_date)],
+      ["Issued", date(p.issued_date)],
+      ["Expires", date(p.expires_date)],
+      ["Expired", p.expired ? "Yes" : "No"],
+      ["Fees due", feesDue],
+    ]),
+  );
+
+  const fees = clear($("#fees"));
+  fees.append(
+    p.fees?.length
+      ? table({ headers: ["FEE", "AMOUNT", "STATUS"], rows: p.fees.map((f) => [f.description, h("span", { class: "portal-money" }, money(f.amount)), f.status]), labelledBy: "fees-heading" })
+      : h("p", { class: "portal-empty" }, "No fees."),
+  );
+
+  renderInspections(p.inspections || []);
+
+  const attachments = clear($("#attachments"));
+  attachments.append(
+    p.attachments?.length
+      ? table({ headers: ["NAME", "UPLOADED"], rows: p.attachments.map((a) => [a.name, timestamp(a.uploaded_at) || date(a.uploaded_at)]), labelledBy: "attachments-heading" })
+      : h("p", { class: "portal-empty" }, "No attachments."),
+  );
+  const reviews = clear($("#reviews"));
+  reviews.append(
+    p.reviews?.length
+      ? table({ headers: ["DEPARTMENT", "STATUS", "DATE", "COMMENTS"], rows: p.reviews.map((r) => [r.department, r.status, date(r.date), r.comments || ""]), labelledBy: "reviews-heading" })
+      : h("p", { class: "portal-empty" }, "No reviews yet."),
+  );
+
+  const select = $("#inspection_type");
+  clear(select);
+  select.append(h("option", { value: "" }, p.inspection_types?.length ? "- Select -" : "No inspection types for this permit"));
+  for (const type of p.inspection_types || []) select.append(h("option", { value: type }, type));
+  $("#request-note").textContent = p.inspection_request
+    ? "This permit is issued and has no fees due: you may request an inspection."
+    : "Inspections can be requested once the permit is issued (ACTIVE), not expired, and has no fees due.";
+  if (location.hash === "#request-inspection") $("#request-inspection").focus();
+}
+
+function payButton(p) {
+  const button = h("button", { type: "button", class: "usa-button usa-button--small portal-small-button" }, "PAY FEES");
+  button.setAttribute("aria-label", `Pay ${money(p.fees_due)} fees due for ${p.permit_no}`);
+  button.addEventListener("click", () => busy(button, () => addToCartAndCheckout(p.permit_no, message)));
+  return button;
+}
+
+function renderInspections(list) {
+  const box = clear($("#inspections"));
+  if (!list.length) {
+    box.append(h("p", { class: "portal-empty" }, "No inspections."));
+    return;
+  }
+  box.append(
+    table({
+      headers: ["INSPECTION", "DATE", "TIME", "STATUS", "NOTES", "ACTION"],
+      rows: list.map((i) => [
+        i.inspection_type,
+        date(i.date),
+        i.time_window || "",
+        i.status,
+        i.notes || "",
+        i.status === "SCHEDULED" ? cancelButton(i, $("#inspection-message"), load) : "",
+      ]),
+      labelledBy: "inspections-heading",
+      id: "inspections-table",
+    }),
+  );
+}
+
+async function load() {
+  if (!permitNo) {
+    showMessage(message, "error", "No permit chosen", "Open a permit from your dashboard.");
+    return;
+  }
+  try {
+    renderPermit(await get(`/permits/${seg(permitNo)}`));
+  } catch (error) {
+    clear($("#permit-summary"));
+    const text = error.status === 404 ? `Permit ${permitNo} was not found among your permits.` : error.detail || error.message;
+    showMessage(message, "error", "The permit could not be loaded", text);
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const labels = { inspection_type: "Inspection type", date: "Inspection date" };
+  if (!requireFields(form, ["inspection_type", "date"], labels)) return;
+  const body = values(form);
+  if (!body.notes) delete body.notes;
+  busy($("#request-button"), async () => {
+    try {
+      const inspection = await post(`/permits/${seg(permitNo)}/inspections`, body);
+      form.reset();
+      showMessage($("#inspection-message"), "success", null, `Your ${inspection.inspection_type} inspection is requested for ${date(inspection.date)} (${inspection.time_window || "ANY"}). A confirmation has been e-mailed.`);
+      await load();
+      $("#inspections-heading").scrollIntoView();
+    } catch (error) {
+      showErrors(form, error, { fieldMap: { inspection_type: "inspection_type", date: "date", time_window: "time_window", notes: "notes" }, fallback: "The inspection could not be requested." });
+    }
+  }, "REQUESTING…");
+});
+
+load();

@@ -1,0 +1,84 @@
+import { get, put } from "../api.js";
+import { $, showMessage } from "../dom.js";
+import { busy, clearErrors, requireFields, showErrors, values } from "../forms.js";
+import { initPage, setCompany } from "../layout.js";
+import { attachRules } from "../password-rules.js";
+
+initPage({ page: "profile", title: "View/Edit Profile" });
+const form = $("#profile-form");
+const message = $("#page-message");
+const PROFILE_FIELDS = ["address", "city", "state", "zip", "email", "phone", "cell_phone", "fax"];
+const LABELS = { address: "Address", city: "City", state: "State", zip: "Zip", email: "Email", phone: "Phone" };
+attachRules($("#password-rules"), $("#new_password"), $("#new_password_confirm"));
+
+function fill(profile) {
+  $("#company_name").textContent = profile.company_name || "";
+  $("#license_no").textContent = profile.license_no || "";
+  $("#current_question").textContent = profile.security_question || "(none)";
+  for (const name of PROFILE_FIELDS) form.elements[name].value = profile[name] ?? "";
+  setCompany(profile.company_name);
+}
+
+async function load() {
+  try {
+    fill(await get("/profile"));
+  } catch (error) {
+    showMessage(message, "error", "Your profile could not be loaded", error.detail || error.message);
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (!requireFields(form, Object.keys(LABELS), LABELS)) return;
+  const v = values(form);
+  const profile = {};
+  for (const name of PROFILE_FIELDS) profile[name] = v[name] ?? "";
+  profile.state = profile.state.toUpperCase();
+  const changePassword = Boolean(v.pw_current || v.new_password || v.new_password_confirm);
+  const changeQuestion = Boolean(v.sq_current_password || v.current_secret_answer || v.new_security_question || v.new_secret_answer || v.new_secret_answer_confirm);
+  busy($("#save-button"), async () => {
+    const done = [];
+    try {
+      fill(await put("/profile", profile));
+      done.push("profile");
+    } catch (error) {
+      showErrors(form, error, { fallback: "Your profile could not be saved." });
+      return;
+    }
+    if (changePassword) {
+      try {
+        await put("/profile/password", { current_password: v.pw_current, password: v.new_password, password_confirm: v.new_password_confirm });
+        done.push("password");
+        for (const name of ["pw_current", "new_password", "new_password_confirm"]) form.elements[name].value = "";
+      } catch (error) {
+        showErrors(form, error, { fieldMap: { current_password: "pw_current", password: "new_password", password_confirm: "new_password_confirm" }, fallback: "Your password could not be changed." });
+        return;
+      }
+    }
+    if (changeQuestion) {
+      try {
+        await put("/profile/security-question", {
+          current_password: v.sq_current_password,
+          current_secret_answer: v.current_secret_answer,
+          security_question: v.new_security_question,
+          secret_answer: v.new_secret_answer,
+          secret_answer_confirm: v.new_secret_answer_confirm,
+        });
+        done.push("security question");
+        for (const name of ["sq_current_password", "current_secret_answer", "new_security_question", "new_secret_answer", "new_secret_answer_confirm"]) form.elements[name].value = "";
+        $("#current_question").textContent = v.new_security_question;
+      } catch (error) {
+        showErrors(form, error, {
+          fieldMap: { current_password: "sq_current_password", security_question: "new_security_question", secret_answer: "new_secret_answer", secret_answer_confirm: "new_secret_answer_confirm" },
+          fallback: "Your security question could not be changed.",
+        });
+        return;
+      }
+    }
+    clearErrors(form);
+    showMessage(message, "success", null, `Saved: your ${done.join(", ")} ${done.length > 1 ? "are" : "is"} updated.`);
+    message.scrollIntoView();
+  }, "SAVING…");
+});
+
+load();

@@ -1,0 +1,40 @@
+import { get } from "../api.js";
+import { h, $, clear, params, showMessage, table } from "../dom.js";
+import { busy } from "../forms.js";
+import { initPage } from "../layout.js";
+import { feesDueCell, permitLink } from "../permit-links.js";
+
+initPage({ page: "search", title: "Search Permit" });
+const form = $("#search-form");
+const message = $("#page-message");
+
+async function search(q) {
+  const box = clear($("#results"));
+  clear(message);
+  try {
+    const list = await get(`/permits${q ? `?q=${encodeURIComponent(q)}` : ""}`);
+    const items = list.items || [];
+    $("#results-count").textContent = `${list.total ?? items.length} total record(s)`;
+    if (!items.length) return;
+    box.append(
+      table({
+        headers: ["PERMIT NO.", "ADDRESS", "TYPE", "STATUS", "FEES DUE"],
+        rows: items.map((p) => [permitLink(p.permit_no), p.address || "", p.type || "", p.status || "", feesDueCell(p, message)]),
+        labelledBy: "search-heading",
+      }),
+    );
+  } catch (error) {
+    showMessage(message, "error", "The search failed", error.detail || error.message);
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const q = form.elements.q.value.trim();
+  history.replaceState(null, "", q ? `?q=${encodeURIComponent(q)}` : "search.html");
+  busy($("#search-button"), () => search(q), "SEARCHING…");
+});
+
+const initial = params().get("q") || "";
+form.elements.q.value = initial;
+search(initial);

@@ -1,0 +1,42 @@
+import { post } from "../api.js";
+import { $ } from "../dom.js";
+import { busy, fieldError, requireFields, showErrors, values } from "../forms.js";
+import { initPage } from "../layout.js";
+import { attachRules } from "../password-rules.js";
+import { saveSession } from "../session.js";
+
+initPage({ page: "setup", chrome: "public", title: "Set up your login" });
+const form = $("#setup-form");
+attachRules($("#password-rules"), $("#password"), $("#password_confirm"));
+
+const LABELS = {
+  security_question: "Security Question",
+  secret_answer: "Secret Answer",
+  secret_answer_confirm: "Re-enter Secret Answer",
+  password: "Password",
+  password_confirm: "Confirm Password",
+};
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (!requireFields(form, Object.keys(LABELS), LABELS)) return;
+  const body = values(form);
+  if (body.secret_answer.trim().toLowerCase() !== body.secret_answer_confirm.trim().toLowerCase()) {
+    showErrors(form, { errors: [{ field: "secret_answer_confirm", message: "The secret answers do not match." }] });
+    return;
+  }
+  if (body.password !== body.password_confirm) {
+    showErrors(form, { errors: [{ field: "password_confirm", message: "The passwords do not match." }] });
+    return;
+  }
+  busy($("#continue-button"), async () => {
+    try {
+      const login = await post("/auth/setup", body);
+      saveSession(login);
+      location.assign("dashboard.html");
+    } catch (error) {
+      showErrors(form, error);
+      if (error.status === 400 && !error.errors.length) fieldError(form, "password", error.detail || "Check the password rules.");
+    }
+  }, "SAVING…");
+});
