@@ -39,6 +39,10 @@ def aws() -> Iterator[Any]:
 
         client = boto3.client("dynamodb", region_name="us-west-2")
         create_table(client, os.environ["TABLE_NAME"])
+        from chalicelib.api import deps
+        from tests import aws_rules
+
+        aws_rules.install(deps.table().meta.client)  # what real DynamoDB refuses fails the test, not only prod
         yield client
         dynamo.reset_cache()
 

@@ -295,6 +295,8 @@ class AccountService:
 
     def issue_pin(self, contractor_id: str, pin: str | None = None) -> str:
         """A new PIN: the password stops working, sessions end, set-up must be done again."""
+        if not 0 < len(contractor_id) <= 64:  # an id from the URL: longer is no account, and a key DynamoDB refuses
+            raise NotFound(f"No contractor {contractor_id[:64]}.")
         now = self.clock.now()
         pin = pin or credentials.new_pin()
         done = self.store.update_contractor(
@@ -364,11 +366,14 @@ class AccountService:
         if contractor is None or not contractor.email:
             return
         when = self.clock.now().strftime("%Y-%m-%d %H:%M UTC")
-        self.notifier.send(
-            contractor.email,
-            "Your portal password was changed",
-            f"Hello {contractor.company_name},\n\nThe password of your contractor portal account was "
-            f"changed on {when}. If you did not do this, call Community Development now.\n\n"
-            "It is strongly recommended to change your password every time someone leaves your employment.",
-        )
+        try:
+            self.notifier.send(
+                contractor.email,
+                "Your portal password was changed",
+                f"Hello {contractor.company_name},\n\nThe password of your contractor portal account was "
+                f"changed on {when}. If you did not do this, call Community Development now.\n\n"
+                "It is strongly recommended to change your password every time someone leaves your employment.",
+            )
+        except Exception:  # SES refused it: the password is changed and the sessions revoked all the same
+            log.exception("could not send the password-changed notice to contractor %s", contractor_id)
 

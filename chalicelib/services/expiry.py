@@ -61,12 +61,16 @@ class ExpiryJob:
             if contractor is None or not contractor.email:
                 continue
             days = (reminder.expires_date - today).days
-            self.notifier.send(
-                contractor.email, f"Permit {reminder.permit_no} expires on {reminder.expires_date.isoformat()}",
-                f"Permit {reminder.permit_no} ({reminder.address}) expires on "
-                f"{reminder.expires_date:%A} {reminder.expires_date.isoformat()}, in {days} day(s).\n"
-                "A passed inspection keeps a permit alive for another 180 days (IRC R105.5): "
-                "request one from your dashboard before then.")
+            try:
+                self.notifier.send(
+                    contractor.email, f"Permit {reminder.permit_no} expires on {reminder.expires_date.isoformat()}",
+                    f"Permit {reminder.permit_no} ({reminder.address}) expires on "
+                    f"{reminder.expires_date:%A} {reminder.expires_date.isoformat()}, in {days} day(s).\n"
+                    "A passed inspection keeps a permit alive for another 180 days (IRC R105.5): "
+                    "request one from your dashboard before then.")
+            except Exception:  # SES refused one address: the other permits' reminders still go out
+                log.exception("could not send the expiry reminder of permit %s", reminder.permit_no)
+                continue
             reminded += 1
         log.info("expiry job for %s: %d flagged, %d reminded", today, flagged, reminded)
         return JobResult(flagged, reminded)

@@ -37,6 +37,8 @@ from chalicelib.store.permits import Inspection, Permit, PermitFile, PermitStore
 
 log = logging.getLogger(__name__)
 
+MAX_PERMIT_NO_LENGTH = 64
+"""A longer number from a URL is no permit (and would be a key DynamoDB refuses: a 500, not a 404)."""
 _INSPECTION_ID = re.compile(r"(?P<permit>[A-Z]{2,4}[0-9]{2}-[0-9]{4})-(?P<suffix>[0-9a-f]{8})", re.ASCII)
 
 
@@ -150,9 +152,10 @@ class PermitService:
         return now, self.config.calendar.local_today(now)
 
     def _own(self, contractor_id: str, permit_no: str) -> PermitFile:
-        file = self.store.load(permit_no.strip().upper())
+        no = permit_no.strip().upper()
+        file = self.store.load(no) if 0 < len(no) <= MAX_PERMIT_NO_LENGTH else None  # DynamoDB keys are bounded
         if file is None or file.permit.contractor_id != contractor_id:
-            raise NotFound(f"No permit {permit_no} of yours was found.")
+            raise NotFound(f"No permit {permit_no[:64]} of yours was found.")
         return file
 
     # --- reading -----------------------------------------------------------------------------
@@ -266,4 +269,7 @@ def mail_to(accounts: AccountStore, notifier: Notifier, contractor_id: str, subj
     if contractor is None or not contractor.email:
         log.warning("no e-mail address for contractor %s; %r not sent", contractor_id, subject)
         return
-    notifier.send(contractor.email, subject, body)
+    try:
+        notifier.send(contractor.email, subject, body)
+    except Exception:  # SES can refuse (MessageRejected, throttling): what was booked or recorded stands
+        log.exception("could not send mail %r to contractor %s", subject, contractor_id)

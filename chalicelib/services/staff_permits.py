@@ -32,6 +32,7 @@ from chalicelib.domain.permits import (
 )
 from chalicelib.notifier import Notifier
 from chalicelib.services.permits import (
+    MAX_PERMIT_NO_LENGTH,
     PermitConfig,
     inspection_view,
     mail_to,
@@ -92,9 +93,10 @@ class StaffPermitService:
         return now, self.config.calendar.local_today(now)
 
     def _file(self, permit_no: str) -> PermitFile:
-        file = self.store.load(permit_no.strip().upper())
+        no = permit_no.strip().upper()
+        file = self.store.load(no) if 0 < len(no) <= MAX_PERMIT_NO_LENGTH else None  # DynamoDB keys are bounded
         if file is None:
-            raise NotFound(f"No permit {permit_no}.")
+            raise NotFound(f"No permit {permit_no[:64]}.")
         return file
 
     def _detail(self, permit_no: str) -> dict[str, Any]:

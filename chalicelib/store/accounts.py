@@ -57,7 +57,8 @@ class AccountStore:
     # --- contractors -------------------------------------------------------------------------
 
     def get_contractor(self, contractor_id: str) -> Contractor | None:
-        item = self.table.get_item(Key=keys.contractor(contractor_id)).get("Item")
+        # Strongly consistent: password checks and the profile read what the last request (or this one) wrote.
+        item = self.table.get_item(Key=keys.contractor(contractor_id), ConsistentRead=True).get("Item")
         return contractor_from_item(item) if item else None
 
     def get_contractor_with_throttle(self, contractor_id: str, kind: str) -> tuple[Contractor | None, Throttle]:
@@ -190,7 +191,8 @@ class AccountStore:
             transact_put(self.table.name, item), transact_put(self.table.name, entry)])
 
     def get_session(self, token_hash: str) -> Session | None:
-        item = self.table.get_item(Key=keys.session(token_hash)).get("Item")
+        # Strongly consistent: a session made by the previous request must work, and one deleted must not.
+        item = self.table.get_item(Key=keys.session(token_hash), ConsistentRead=True).get("Item")
         if not item:
             return None
         return Session(
