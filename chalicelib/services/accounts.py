@@ -192,7 +192,7 @@ class AccountService:
         expires = self.clock.now() + self.config.reset_code_valid
         self.store.put_reset_code(contractor_id, credentials.code_digest(contractor_id, code), expires)
         minutes = int(self.config.reset_code_valid.total_seconds() // 60)
-        self.notifier.send(
+        self._send(
             contractor.email,
             "Your password reset code",
             f"Hello {contractor.company_name},\n\nYour password reset code is {code}. "
@@ -215,7 +215,8 @@ class AccountService:
         contractor = self.store.get_contractor(contractor_id)
         if contractor is None:
             raise bad
-        self.store.delete_reset_code(contractor_id)  # one use
+        if not self.store.consume_reset_code(contractor_id, stored["digest"]):  # one use, even when raced
+            raise bad
         token = credentials.new_token()
         self.store.put_reset_token(credentials.token_digest(token), contractor_id,
                                    now + self.config.reset_code_valid)
@@ -237,10 +238,12 @@ class AccountService:
             self._count_failure(CONTRACTOR_THROTTLE, contractor_id, now)
             raise InvalidInput("The secret answer does not match.",
                                [FieldProblem("secret_answer", "does not match the answer on file")])
+        if not self.store.consume_reset_token(digest):
+            raise InvalidInput("The reset link has already been used. Start again.",
+                               [FieldProblem("reset_token", "is not valid or has expired")])
         self.store.update_contractor(contractor_id, {
             "password_hash": credentials.hash_secret(password, self.config.bcrypt_cost),
             "updated_at": int(now.timestamp())})
-        self.store.delete_reset_token(digest)
         self.store.clear_throttle(CONTRACTOR_THROTTLE, contractor_id)
         self.store.revoke_sessions(Role.CONTRACTOR, contractor_id)
         self._notify_password_changed(contractor_id, contractor)
@@ -366,14 +369,18 @@ class AccountService:
         if contractor is None or not contractor.email:
             return
         when = self.clock.now().strftime("%Y-%m-%d %H:%M UTC")
+        self._send(
+            contractor.email,
+            "Your portal password was changed",
+            f"Hello {contractor.company_name},\n\nThe password of your contractor portal account was "
+            f"changed on {when}. If you did not do this, call Community Development now.\n\n"
+            "It is strongly recommended to change your password every time someone leaves your employment.",
+        )
+
+    def _send(self, to: str, subject: str, body: str) -> None:
+        """Mail goes out after the change it reports is stored; a refused message (SES) is logged, not raised."""
         try:
-            self.notifier.send(
-                contractor.email,
-                "Your portal password was changed",
-                f"Hello {contractor.company_name},\n\nThe password of your contractor portal account was "
-                f"changed on {when}. If you did not do this, call Community Development now.\n\n"
-                "It is strongly recommended to change your password every time someone leaves your employment.",
-            )
-        except Exception:  # SES refused it: the password is changed and the sessions revoked all the same
-            log.exception("could not send the password-changed notice to contractor %s", contractor_id)
+            self.notifier.send(to, subject, body)
+        except Exception:
+            log.exception("could not send mail %r", subject)
 

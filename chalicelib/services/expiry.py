@@ -13,12 +13,8 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from chalicelib.clock import Clock
 from chalicelib.domain.accounts import Contractor
-from chalicelib.notifier import Notifier
-from chalicelib.services.permits import PermitConfig
-from chalicelib.store.accounts import AccountStore
-from chalicelib.store.permits import PermitStore
+from chalicelib.services.permits import PermitWork
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +25,8 @@ class JobResult:
     reminded: int
 
 
-class ExpiryJob:
-    def __init__(self, store: PermitStore, accounts: AccountStore, clock: Clock, notifier: Notifier,
-                 config: PermitConfig) -> None:
-        self.store = store
-        self.accounts = accounts
-        self.clock = clock
-        self.notifier = notifier
-        self.config = config
+class ExpiryJob(PermitWork):
+    """The daily job: flag permits whose expiry date has passed, and send the 14-day reminders."""
 
     def run(self, as_of: date | None = None) -> JobResult:
         """Flag what expired before `as_of` (default: today, county time), then send due reminders."""

@@ -136,8 +136,8 @@ class InspectionRequest:
     notes: str = ""
 
 
-class PermitService:
-    """What a signed-in contractor does with their permits."""
+class PermitWork:
+    """What the contractor's, the staff's and the job's permit services are built from."""
 
     def __init__(self, store: PermitStore, accounts: AccountStore, clock: Clock, notifier: Notifier,
                  config: PermitConfig) -> None:
@@ -148,8 +148,13 @@ class PermitService:
         self.config = config
 
     def _now_today(self) -> tuple[datetime, date]:
+        """Now, and today's date on the county's clock."""
         now = self.clock.now()
         return now, self.config.calendar.local_today(now)
+
+
+class PermitService(PermitWork):
+    """What a signed-in contractor does with their permits."""
 
     def _own(self, contractor_id: str, permit_no: str) -> PermitFile:
         no = permit_no.strip().upper()

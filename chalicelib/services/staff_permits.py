@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
 
-from chalicelib.clock import Clock, rfc3339
+from chalicelib.clock import rfc3339
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.fee_lines import FeeLine, FeeStatus
 from chalicelib.domain.inspections import InspectionStatus, parse_result, parse_time_window
@@ -30,18 +30,17 @@ from chalicelib.domain.permits import (
     parse_permit_status,
     prefix_for_type,
 )
-from chalicelib.notifier import Notifier
 from chalicelib.services.permits import (
     MAX_PERMIT_NO_LENGTH,
-    PermitConfig,
+    PermitWork,
     inspection_view,
     mail_to,
     new_inspection_id,
     permit_detail,
     permit_of_inspection,
 )
-from chalicelib.store.accounts import AccountStore
-from chalicelib.store.permits import Attachment, Inspection, Permit, PermitFile, PermitStore, Review
+from chalicelib.store.expressions import TRANSACTION_LIMIT
+from chalicelib.store.permits import Attachment, Inspection, Permit, PermitFile, Review
 
 log = logging.getLogger(__name__)
 
@@ -79,18 +78,8 @@ def _types(values: list[str]) -> list[str]:
     return cleaned
 
 
-class StaffPermitService:
-    def __init__(self, store: PermitStore, accounts: AccountStore, clock: Clock, notifier: Notifier,
-                 config: PermitConfig) -> None:
-        self.store = store
-        self.accounts = accounts
-        self.clock = clock
-        self.notifier = notifier
-        self.config = config
-
-    def _now_today(self) -> tuple[datetime, date]:
-        now = self.clock.now()
-        return now, self.config.calendar.local_today(now)
+class StaffPermitService(PermitWork):
+    """Community Development's work on permits: create, edit, fees, issue, inspections and results."""
 
     def _file(self, permit_no: str) -> PermitFile:
         no = permit_no.strip().upper()
@@ -182,9 +171,16 @@ class StaffPermitService:
         if "expires_date" in changes:
             permit.expires_date = parse_date(changes["expires_date"], "expires_date")
         self._revive_if_renewed(permit, today)
-        self.store.save(permit, version)
+        moving: list[dict[str, Any]] = []
         if permit.contractor_id != old_contractor:
-            self.store.reassign_children(permit.permit_no, permit.contractor_id)
+            now = self.clock.now()
+            if any(f.status(now) is FeeStatus.PENDING for f in file.fees):
+                raise Conflict(f"Permit {permit.permit_no} has fees held by a pending payment; "
+                               "reassign it when that payment has ended.")
+            moving = self.store.reassignment_entries(file, permit.contractor_id, now)
+            if len(moving) + 1 > TRANSACTION_LIMIT:
+                raise Conflict(f"Permit {permit.permit_no} has too many fees and inspections to reassign at once.")
+        self.store.save(permit, version, also=moving)
         if permit.expires_date != old_expires or permit.contractor_id != old_contractor:
             self._sync_reminder(permit, old_expires)
         return self._detail(permit.permit_no)

@@ -260,8 +260,9 @@ class AccountStore:
             if not _is_conditional_failure(error):
                 raise
 
-    def delete_reset_code(self, contractor_id: str) -> None:
-        self.table.delete_item(Key=keys.reset_code(contractor_id))
+    def consume_reset_code(self, contractor_id: str, digest: str) -> bool:
+        """Delete the code if it is still the one checked; False when another request used it first."""
+        return self._delete_if(keys.reset_code(contractor_id), Attr("digest").eq(digest))
 
     def put_reset_token(self, token_hash: str, contractor_id: str, expires_at: datetime) -> None:
         self.table.put_item(Item={**keys.reset_token(token_hash), "contractor_id": contractor_id,
@@ -271,5 +272,15 @@ class AccountStore:
         item = self.table.get_item(Key=keys.reset_token(token_hash), ConsistentRead=True).get("Item")
         return (item["contractor_id"], from_epoch(item["expires_at"])) if item else None
 
-    def delete_reset_token(self, token_hash: str) -> None:
-        self.table.delete_item(Key=keys.reset_token(token_hash))
+    def consume_reset_token(self, token_hash: str) -> bool:
+        """Delete the reset token; False when another request used it first (one use, even when raced)."""
+        return self._delete_if(keys.reset_token(token_hash), Attr("PK").exists())
+
+    def _delete_if(self, key: dict[str, str], condition: Any) -> bool:
+        try:
+            self.table.delete_item(Key=key, ConditionExpression=condition)
+        except ClientError as error:
+            if _is_conditional_failure(error):
+                return False
+            raise
+        return True

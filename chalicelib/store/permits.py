@@ -32,14 +32,12 @@ from chalicelib.domain.fee_lines import FeeLine
 from chalicelib.store import keys
 from chalicelib.store.common import from_epoch, query_all, to_epoch
 from chalicelib.store.expressions import (
-    TRANSACTION_LIMIT,
-    chunked,
     transact_condition_check,
     transact_put,
     transact_update,
     update_args,
 )
-from chalicelib.store.fees import fee_from_item, fee_item, is_fee_item
+from chalicelib.store.fees import fee_from_item, fee_item, fee_key, is_fee_item
 
 _DAY = 86400
 
@@ -292,17 +290,21 @@ class PermitStore:
                 raise Conflict(f"Permit {permit.permit_no} changed meanwhile; try again.") from error
             raise
 
-    def reassign_children(self, permit_no: str, contractor_id: str) -> None:
-        """Move a permit's fees and inspections under a new contractor's GSI1 partition."""
-        items = query_all(self.table, KeyConditionExpression=Key("PK").eq(keys.permit_partition(permit_no)),
-                          ConsistentRead=True, ProjectionExpression="PK, SK, GSI1PK")
-        moving = [i for i in items if "GSI1PK" in i and _sk(i) != keys.PERMIT_SK]
-        for chunk in chunked(moving, TRANSACTION_LIMIT):
-            self.client.transact_write_items(TransactItems=[
-                transact_update(self.table.name, {"PK": i["PK"], "SK": i["SK"]},
-                                set_={"GSI1PK": keys.contractor_partition(contractor_id),
-                                      "contractor_id": contractor_id})
-                for i in chunk])
+    def reassignment_entries(self, file: PermitFile, contractor_id: str, now: datetime) -> list[dict[str, Any]]:
+        """TransactWriteItems entries moving a permit's fees and inspections under another contractor.
+
+        Written in the same transaction as the permit, so a permit never shows on one dashboard with
+        its fees on another. A fee held by a live checkout is not moved (the condition fails), since
+        that payment belongs to the old contractor.
+        """
+        owner = {"GSI1PK": keys.contractor_partition(contractor_id), "contractor_id": contractor_id}
+        unheld = Attr("held_by").not_exists() | Attr("hold_expires_at").lte(to_epoch(now))
+        entries = [transact_update(self.table.name, fee_key(f.permit_no, f.fee_id), set_=owner, condition=unheld)
+                   for f in file.fees]
+        entries += [transact_update(self.table.name, keys.inspection(i.permit_no, i.inspection_id), set_=owner,
+                                    condition=Attr("PK").exists())
+                    for i in file.inspections]
+        return entries
 
     def permit_condition(self, permit_no: str, condition: Any) -> dict[str, Any]:
         """A TransactWriteItems ConditionCheck on the permit item."""
@@ -311,8 +313,21 @@ class PermitStore:
     # --- children ----------------------------------------------------------------------------
 
     def add_fee(self, line: FeeLine, created_at: datetime) -> None:
-        """A fee line, written only while the permit exists under the same contractor."""
-        self._put_child(line.permit_no, fee_item(line, created_at), Attr("contractor_id").eq(line.contractor_id))
+        """A fee line, written only while the permit exists under the same contractor.
+
+        It also bumps the permit's `version`, so an issue or inspection request decided on the fees
+        read before this one fails its version check instead of ignoring the new fee.
+        """
+        try:
+            self.client.transact_write_items(TransactItems=[
+                transact_update(self.table.name, keys.permit(line.permit_no), add={"version": 1},
+                                condition=Attr("contractor_id").eq(line.contractor_id)),
+                transact_put(self.table.name, fee_item(line, created_at), Attr("PK").not_exists()),
+            ])
+        except ClientError as error:
+            if is_conditional_failure(error):
+                raise Conflict(f"Permit {line.permit_no} changed meanwhile; nothing was added. Try again.") from error
+            raise
 
     def add_inspection(self, insp: Inspection, permit_condition: Any) -> None:
         self._put_child(insp.permit_no, inspection_item(insp), permit_condition)

@@ -278,3 +278,49 @@ def test_a_license_is_registered_once(api, staff_token):
 
 def test_staff_cannot_reissue_a_pin_for_an_unknown_contractor(api, staff_token):
     assert api.post("/staff/contractors/c-none/pin", token=staff_token).status_code == 404
+
+
+class TestResetCodesAreOneUseEvenWhenRaced:
+    """Two requests that both read the code (or token) before either deletes it: only one may win."""
+
+    def test_a_code_is_consumed_once(self, api, contractor, monkeypatch):
+        from chalicelib.store.accounts import AccountStore
+
+        cid = contractor["contractor_id"]
+        api.post("/auth/password-reset/start", {"contractor_id": cid})
+        code = TestForgottenPassword().code_from_outbox(api)
+        seen: dict = {}
+        real_get = AccountStore.get_reset_code
+
+        def stale_get(self, contractor_id):  # the second request read before the first deleted it
+            seen.setdefault(contractor_id, real_get(self, contractor_id))
+            return seen[contractor_id]
+
+        monkeypatch.setattr(AccountStore, "get_reset_code", stale_get)
+        first = api.post("/auth/password-reset/verify", {"contractor_id": cid, "code": code})
+        second = api.post("/auth/password-reset/verify", {"contractor_id": cid, "code": code})
+        assert first.status_code == 200
+        assert second.status_code == 400
+
+    def test_a_reset_token_changes_the_password_once(self, api, contractor, monkeypatch):
+        from chalicelib.store.accounts import AccountStore
+
+        cid = contractor["contractor_id"]
+        api.post("/auth/password-reset/start", {"contractor_id": cid})
+        token = api.post("/auth/password-reset/verify", {
+            "contractor_id": cid, "code": TestForgottenPassword().code_from_outbox(api)}).json_body["reset_token"]
+        seen: dict = {}
+        real_get = AccountStore.get_reset_token
+
+        def stale_get(self, token_hash):
+            seen.setdefault(token_hash, real_get(self, token_hash))
+            return seen[token_hash]
+
+        monkeypatch.setattr(AccountStore, "get_reset_token", stale_get)
+        body = {"reset_token": token, "secret_answer": SECRET_ANSWER}
+        first = api.post("/auth/password-reset", {**body, "password": "FirstWin42", "password_confirm": "FirstWin42"})
+        second = api.post("/auth/password-reset", {**body, "password": "Second42x", "password_confirm": "Second42x"})
+        assert first.status_code == 204
+        assert second.status_code == 400
+        assert login(api, cid, "FirstWin42").status_code == 200
+        assert login(api, cid, "Second42x").status_code == 401

@@ -231,3 +231,31 @@ def test_reviews_and_attachments_are_added_to_the_permit(api, contractor, staff_
     assert [a["name"] for a in detail["attachments"]] == ["PLOT PLAN.pdf"]
     assert api.post(f"/staff/permits/{no}/reviews", {"department": "X"}, staff_token).status_code == 400
     assert api.post("/staff/permits/RES26-0404/attachments", {"name": "x"}, staff_token).status_code == 404
+
+
+def test_a_permit_with_fees_held_by_a_pending_payment_is_not_reassigned(api, contractor, staff_token):
+    other = second_contractor(api, staff_token)
+    no = make_permit(api, staff_token, contractor["contractor_id"], status="READY TO ISSUE")["permit_no"]
+    add_fee(api, staff_token, no, "PLANNING", "35.00")
+    assert api.post("/cart/items", {"permit_no": no}, contractor["token"]).status_code == 200
+    assert api.post("/checkout", {"payment_method": "echeck"}, contractor["token"]).status_code == 201
+    response = api.call("PATCH", f"/staff/permits/{no}", {"contractor_id": other["contractor_id"]}, staff_token)
+    assert response.status_code == 409
+    assert api.get(f"/permits/{no}", contractor["token"]).status_code == 200  # nothing moved
+    assert api.get("/dashboard", other["token"]).json_body["active_permits"]["total"] == 0
+
+
+def test_adding_a_fee_bumps_the_permit_version_so_stale_decisions_fail(api, contractor, staff_token):
+    from chalicelib.api import deps
+    from chalicelib.domain.errors import Conflict
+    from chalicelib.store.permits import PermitStore
+
+    no = make_permit(api, staff_token, contractor["contractor_id"], status="READY TO ISSUE")["permit_no"]
+    store = PermitStore(deps.table())
+    stale = store.get_permit(no)  # what an issue decided on before the fee arrived
+    add_fee(api, staff_token, no, "PLANNING", "35.00")
+    assert store.get_permit(no).version == stale.version + 1
+    stale.status = "ACTIVE"
+    with pytest.raises(Conflict):
+        store.save(stale, stale.version)
+    assert api.get(f"/permits/{no}", contractor["token"]).json_body["status"] == "READY TO ISSUE"

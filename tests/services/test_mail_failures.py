@@ -77,3 +77,9 @@ def test_first_login_set_up_answers_with_its_session_when_the_notice_bounces(api
     assert response.status_code == 200, response.body
     assert api.get("/dashboard", response.json_body["token"]).status_code == 200
     assert ses_refuses == ["Your portal password was changed"]
+
+
+def test_a_reset_start_still_answers_202_when_the_code_bounces(api, contractor, ses_refuses):
+    response = api.post("/auth/password-reset/start", {"contractor_id": contractor["contractor_id"]})
+    assert response.status_code == 202
+    assert ses_refuses == ["Your password reset code"]
