@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import COMPANY, PASSWORD, SECRET_ANSWER, SECRET_QUESTION
 
@@ -28,6 +29,17 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 DOCS = ROOT / "docs"
 STAFF = ("admin", os.environ.get("DEMO_STAFF_PASSWORD", "DemoAdmin1"))
+
+
+# CI machines have two cores shared by the API, the emulator and Chromium: allow more than the
+# default 5 s before a page or an assertion gives up, so a slow moment is not a failure.
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    page.set_default_timeout(20_000)
+    return page
 
 
 @pytest.fixture(scope="session")
