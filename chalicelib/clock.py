@@ -28,7 +28,8 @@ class FixedClock:
     def now(self) -> datetime:
         return self._at
 
-    def advance(self, **delta: float) -> None:
+    def advance(self, **delta: int) -> None:
+        """Move forward by timedelta keyword arguments, e.g. advance(minutes=15, seconds=1)."""
         self._at += timedelta(**delta)
 
     def set(self, at: datetime) -> None:
