@@ -71,7 +71,7 @@ def portal() -> Iterator[Any]:
     """A fresh moto DynamoDB with the portal's table, a fixed clock, and a Chalice test client."""
     os.environ.update({
         "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-west-2",
-        "AWS_REGION": "us-west-2", "TABLE_NAME": "contractor-portal-dev", "BCRYPT_COST": "4",
+        "AWS_REGION": "us-west-2", "TABLE_NAME": "contractor-portal-local", "BCRYPT_COST": "4",
     })
     os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
     import boto3
@@ -90,7 +90,7 @@ def portal() -> Iterator[Any]:
         clock = FixedClock(datetime(2026, 11, 24, 17, 0, tzinfo=UTC))
         deps.use_clock(clock)
         try:
-            with Client(app, stage_name="dev") as client:
+            with Client(app, stage_name="local") as client:
                 yield client, deps.table(), clock
         finally:
             deps.use_clock(SystemClock())

@@ -88,7 +88,7 @@ def wait_for_health(url: str, timeout: float = 60) -> None:
 def stage_environment() -> dict[str, str]:
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
     return {**config.get("environment_variables", {}),
-            **config["stages"]["dev"].get("environment_variables", {})}
+            **config["stages"]["local"].get("environment_variables", {})}
 
 
 def main() -> None:
@@ -102,7 +102,7 @@ def main() -> None:
     env.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     env.setdefault("AWS_DEFAULT_REGION", "us-west-2")
     env.setdefault("AWS_REGION", env["AWS_DEFAULT_REGION"])
-    env.update(stage_environment())  # chalice local applies the dev stage's variables; match them
+    env.update(stage_environment())  # chalice local applies the local stage's variables; match them
     env.setdefault("CORS_ALLOW_ORIGIN", site_url)
     env.setdefault("SITE_BASE_URL", site_url)
     env["PYTHONUNBUFFERED"] = "1"
@@ -139,7 +139,7 @@ def main() -> None:
     (ROOT / "web").mkdir(exist_ok=True)
     (ROOT / "web" / "config.js").write_text(f'export const API_BASE_URL = "{api_url}";\n')
     start("API (chalice local)",
-          [str(Path(sys.executable).parent / "chalice"), "local", "--no-autoreload", "--stage", "dev",
+          [str(Path(sys.executable).parent / "chalice"), "local", "--no-autoreload", "--stage", "local",
            "--host", HOST, "--port", str(api_port)], env)
     serve_web = ROOT / "scripts" / "serve_web.py"
     if serve_web.exists():

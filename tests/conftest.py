@@ -15,7 +15,7 @@ import pytest
 os.environ.update({
     "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "us-west-2", "AWS_REGION": "us-west-2",
-    "TABLE_NAME": "contractor-portal-dev", "BCRYPT_COST": "4", "NOTIFIER": "sandbox",
+    "TABLE_NAME": "contractor-portal-local", "BCRYPT_COST": "4", "NOTIFIER": "sandbox",
 })
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -72,7 +72,7 @@ def client(aws: Any, clock: Any) -> Any:
 
     from app import app
 
-    with Client(app, stage_name="dev") as test_client:
+    with Client(app, stage_name="local") as test_client:
         yield test_client
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings, get_settings
+from chalicelib.domain.errors import Unavailable
 from chalicelib.store import dynamo
 
 if TYPE_CHECKING:
@@ -98,6 +99,8 @@ def payment_provider(s: Settings | None = None) -> PaymentProvider:
     from chalicelib.payments.provider import provider_for
 
     s = s or settings()
+    if s.payment_provider.strip().lower() in ("", "none"):
+        raise Unavailable("Online payment is not set up yet: pay your fees at the Community Development counter.")
     return provider_for(s.payment_provider, portal_base_url=s.site_base_url)
 
 

@@ -109,6 +109,8 @@ def read_json(request: Request) -> Any:
         return {}
     try:
         return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except RecursionError:  # e.g. 60,000 nested brackets fit in 64 KiB
+        raise InvalidInput("The request body is nested too deeply.") from None
     except (UnicodeDecodeError, ValueError) as error:
         raise InvalidInput(f"The request body is not valid JSON: {error}") from None
 

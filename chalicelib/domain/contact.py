@@ -20,7 +20,7 @@ USPS_STATE_CODES = frozenset(
     ]
 )
 
-_ZIP = re.compile(r"^(\d{5})(?:[-\s]?(\d{4}))?$")
+_ZIP = re.compile(r"^([0-9]{5})(?:[-\s]?([0-9]{4}))?$")  # ASCII digits only: \d would take ٨٣٨١٤
 # Practical e-mail shape: one @, a dotted domain, no spaces; RFC 5321 length limits.
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"

@@ -59,6 +59,13 @@ class PayloadTooLarge(PortalError):
     title = "Content Too Large"
 
 
+class Unavailable(PortalError):
+    """A feature this deployment has not been set up for (e.g. no payment portal configured)."""
+
+    status = 503
+    title = "Service Unavailable"
+
+
 class TooManyAttempts(PortalError):
     """Raised while an account is locked after repeated failures; `retry_after` is in seconds."""
 

@@ -55,7 +55,7 @@ class PasswordPolicy:
             found.append(FieldProblem(field, f"must be at most {self.max_length} characters"))
         if self.require_letter and not any(ch.isalpha() for ch in password):
             found.append(FieldProblem(field, "must contain at least one letter"))
-        if self.require_digit and not any(ch.isdigit() for ch in password):
+        if self.require_digit and not any("0" <= ch <= "9" for ch in password):  # "²".isdigit() is True
             found.append(FieldProblem(field, "must contain at least one number"))
         if self.reject_common and password.lower() in common_passwords():
             found.append(FieldProblem(field, "is too common; choose a password others would not guess"))

@@ -89,6 +89,16 @@ def is_closed(status: str) -> bool:
     return status in CLOSED_STATUSES
 
 
+def can_expire(status: str) -> bool:
+    """A finished permit (FINALED, CLOSED) no longer runs out: the job and reminders skip it."""
+    return not is_closed(status)
+
+
+def is_listed_expired(status: str, expired_flag: bool) -> bool:
+    """Whether the dashboard lists the permit under "My Expired Permits": flagged, and not finished."""
+    return expired_flag and not is_closed(status)
+
+
 def is_listed_active(status: str, expired_flag: bool) -> bool:
     """Whether the dashboard lists the permit under "My Active Permits".
 
@@ -289,7 +299,15 @@ _PERMIT_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
             "FINAL",
         ),
     ),
+    "COMMERCIAL": (
+        "COM",
+        ("FOOTING", "FOUNDATION", "UNDERGROUND PLUMBING", "FRAMING", "ROUGH ELECTRICAL", "ROUGH PLUMBING",
+         "ROUGH MECHANICAL", "FIRE SPRINKLER", "INSULATION", "DRYWALL", "FINAL"),
+    ),
     "MECHANICAL": ("MEC", ("ROUGH MECHANICAL", "GAS LINE", "FINAL")),
+    "ELECTRICAL": ("ELE", ("ROUGH ELECTRICAL", "SERVICE", "FINAL")),
+    "PLUMBING": ("PLM", ("UNDERGROUND PLUMBING", "ROUGH PLUMBING", "WATER HEATER", "FINAL")),
+    "DEMOLITION": ("DEM", ("SITE", "FINAL")),
 }
 
 
@@ -308,6 +326,12 @@ def _lookup_type(permit_type: object, field: str) -> tuple[str, tuple[str, ...]]
             f"Unknown permit type {permit_type!r}; known types are: {known}.",
             errors=[FieldProblem(field, f"must be one of: {known}")],
         ) from None
+
+
+def parse_permit_type(permit_type: object, field: str = "type") -> str:
+    """A permit type staff may use, normalised (upper case, single spaces); InvalidInput otherwise."""
+    _lookup_type(permit_type, field)
+    return " ".join(str(permit_type).split()).upper()
 
 
 def prefix_for_type(permit_type: str, chosen: str | None = None) -> str:

@@ -139,7 +139,7 @@ def parse_callback_body(raw_body: bytes) -> CallbackBody:
     try:
         text = bytes(raw_body).decode("utf-8")
         data = json.loads(text, parse_float=_refuse_number, parse_constant=_refuse_number)
-    except (UnicodeDecodeError, json.JSONDecodeError, _NumberInBody) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, _NumberInBody, RecursionError) as exc:
         raise InvalidInput(f"The payment callback body is not valid JSON: {exc}.") from exc
     if not isinstance(data, dict):
         raise InvalidInput("The payment callback body must be a JSON object.")

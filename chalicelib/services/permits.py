@@ -29,6 +29,7 @@ from chalicelib.domain.permits import (
     can_request_inspection,
     inspection_request_blockers,
     is_listed_active,
+    is_listed_expired,
     parse_permit_status,
 )
 from chalicelib.notifier import Notifier
@@ -173,7 +174,8 @@ class PermitService(PermitWork):
         permits = sorted(mine.permits, key=lambda p: p.permit_no)
         active = [permit_row(p, mine.fees.get(p.permit_no, []), now, today)
                   for p in permits if is_listed_active(p.status, p.expired)]
-        expired = [expired_row(p, mine.fees.get(p.permit_no, []), now) for p in permits if p.expired]
+        expired = [expired_row(p, mine.fees.get(p.permit_no, []), now) for p in permits
+                   if is_listed_expired(p.status, p.expired)]
         scheduled = sorted((i for i in mine.inspections if i.status == InspectionStatus.SCHEDULED
                             and i.permit_no in by_no), key=lambda i: (i.date, i.permit_no, i.inspection_id))
         inspections = [{"inspection_id": i.inspection_id, "rec_no": i.permit_no, "rec_type": "PERMIT",

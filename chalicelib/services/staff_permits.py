@@ -21,6 +21,7 @@ from chalicelib.domain.inspections import InspectionStatus, parse_result, parse_
 from chalicelib.domain.money import display_money, format_money, parse_money, sum_money
 from chalicelib.domain.permits import (
     PermitStatus,
+    can_expire,
     default_inspection_types,
     expiry_date,
     format_permit_no,
@@ -28,6 +29,7 @@ from chalicelib.domain.permits import (
     is_closed,
     parse_permit_no,
     parse_permit_status,
+    parse_permit_type,
     prefix_for_type,
 )
 from chalicelib.services.permits import (
@@ -106,7 +108,7 @@ class StaffPermitService(PermitWork):
         """A new permit; its number is generated in the guide's shape (RES26-0001) when not given."""
         now, today = self._now_today()
         self._check_contractor(fields["contractor_id"])
-        kind = _norm(fields["type"])
+        kind = parse_permit_type(fields["type"])
         given_types = fields.get("inspection_types")
         permit = Permit(
             permit_no="", contractor_id=fields["contractor_id"], address=_norm(fields.get("address") or ""),
@@ -146,6 +148,7 @@ class StaffPermitService(PermitWork):
         file = self._file(permit_no)
         permit = file.permit
         old_contractor, old_expires, version = permit.contractor_id, permit.expires_date, permit.version
+        old_status = permit.status
         for name in ("contractor_id", "address", "type", "status", "inspection_types"):
             if name in changes and changes[name] is None:
                 raise InvalidInput(f"The {name} cannot be removed.", [FieldProblem(name, "must not be null")])
@@ -155,7 +158,7 @@ class StaffPermitService(PermitWork):
         if "address" in changes:
             permit.address = _norm(changes["address"])
         if "type" in changes:
-            permit.type = _norm(changes["type"])
+            permit.type = parse_permit_type(changes["type"])
         if "status" in changes:
             permit.status = parse_permit_status(changes["status"]).value
         if "description" in changes:
@@ -181,7 +184,7 @@ class StaffPermitService(PermitWork):
             if len(moving) + 1 > TRANSACTION_LIMIT:
                 raise Conflict(f"Permit {permit.permit_no} has too many fees and inspections to reassign at once.")
         self.store.save(permit, version, also=moving)
-        if permit.expires_date != old_expires or permit.contractor_id != old_contractor:
+        if (permit.expires_date, permit.contractor_id, permit.status) != (old_expires, old_contractor, old_status):
             self._sync_reminder(permit, old_expires)
         return self._detail(permit.permit_no)
 
@@ -199,10 +202,11 @@ class StaffPermitService(PermitWork):
         return max(dates, default=None)
 
     def _sync_reminder(self, permit: Permit, old_expires: date | None) -> None:
-        if old_expires and old_expires != permit.expires_date:
+        if old_expires and (old_expires != permit.expires_date or not can_expire(permit.status)):
             self.store.disarm_reminder(permit.permit_no, old_expires)
         _, today = self._now_today()
-        if permit.expires_date and not permit.expired and not has_lapsed(permit.expires_date, today):
+        if (permit.expires_date and not permit.expired and can_expire(permit.status)
+                and not has_lapsed(permit.expires_date, today)):
             self.store.arm_reminder(permit, permit.expires_date - timedelta(days=self.config.reminder_days))
 
     # --- fees --------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.fee_lines import FeeLine
+from chalicelib.domain.permits import can_expire
 from chalicelib.store import keys
 from chalicelib.store.common import from_epoch, query_all, to_epoch
 from chalicelib.store.expressions import (
@@ -148,7 +149,7 @@ def permit_item(permit: Permit) -> dict[str, Any]:
         "inspection_types": list(permit.inspection_types), "version": permit.version,
         "created_at": to_epoch(permit.created_at),
     }
-    if permit.expires_date and not permit.expired:  # the sparse expiry index
+    if permit.expires_date and not permit.expired and can_expire(permit.status):  # the sparse expiry index
         item["GSI2PK"] = keys.EXPIRY_INDEX
         item["GSI2SK"] = keys.expiry_sort_key(permit.expires_date.isoformat(), permit.permit_no)
     return {k: v for k, v in item.items() if v is not None}

@@ -90,3 +90,24 @@ def test_outbox_is_404_outside_sandbox_mode(api, monkeypatch):
 
     monkeypatch.setattr(deps, "settings", lambda: replace(get_settings(), notifier="ses"))
     assert_problem(api.get("/sandbox/outbox"), 404)
+
+
+def test_deeply_nested_json_is_400_not_a_recursion_500(api):
+    raw = b"[" * 60_000
+    assert len(raw) < 64 * 1024
+    assert_problem(api.call("POST", "/auth/login", raw=raw), 400)
+
+
+def test_every_staff_route_refuses_contractors_and_strangers(api, contractor):
+    """Enumerates the app's routes, so a staff route added without the staff check fails here."""
+    from app import app
+
+    staff_routes = [(path, method) for path, methods in app.routes.items() if path.startswith("/staff/")
+                    for method in methods]
+    assert len(staff_routes) >= 10
+    for path, method in staff_routes:
+        concrete = path.replace("{permit_no}", "RES16-0688").replace("{contractor_id}", contractor["contractor_id"])
+        concrete = concrete.replace("{inspection_id}", "RES16-0688-abc")
+        as_contractor = api.call(method, concrete, {}, contractor["token"])
+        assert as_contractor.status_code == 403, (method, path, as_contractor.status_code)
+        assert api.call(method, concrete, {}).status_code == 401, (method, path)

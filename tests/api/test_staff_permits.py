@@ -259,3 +259,15 @@ def test_adding_a_fee_bumps_the_permit_version_so_stale_decisions_fail(api, cont
     with pytest.raises(Conflict):
         store.save(stale, stale.version)
     assert api.get(f"/permits/{no}", contractor["token"]).json_body["status"] == "READY TO ISSUE"
+
+
+def test_permit_types_are_one_rule_for_create_and_edit(api, contractor, staff_token):
+    cid = contractor["contractor_id"]
+    electrical = make_permit(api, staff_token, cid, type=" electrical ")
+    assert electrical["permit_no"].startswith("ELE") and electrical["type"] == "ELECTRICAL"
+    assert electrical["inspection_types"] == ["ROUGH ELECTRICAL", "SERVICE", "FINAL"]
+    for body in ({"type": "SPACESHIP"}, {"type": ""}):
+        response = api.call("PATCH", f"/staff/permits/{electrical['permit_no']}", body, staff_token)
+        assert response.status_code == 400
+        assert response.json_body["errors"][0]["field"] == "type"
+    assert api.get(f"/staff/permits/{electrical['permit_no']}", staff_token).json_body["type"] == "ELECTRICAL"

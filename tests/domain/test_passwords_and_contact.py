@@ -111,3 +111,9 @@ class TestContact:
             validate_profile({"address": "", "city": "Hayden", "state": "ZZ", "zip": "1", "email": "x",
                               "phone": "1", "fax": "2"})
         assert {p.field for p in caught.value.errors} == {"address", "state", "zip", "email", "phone", "fax"}
+
+
+def test_only_ascii_digits_count():
+    assert [p.message for p in PasswordPolicy().problems("abcdef²")] == ["must contain at least one number"]
+    with pytest.raises(ValueError):
+        normalise_zip("٨٣٨١٤")

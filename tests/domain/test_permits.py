@@ -13,6 +13,7 @@ from chalicelib.domain.permits import (
     PermitNo,
     PermitNumbersExhausted,
     PermitStatus,
+    can_expire,
     can_request_inspection,
     default_inspection_types,
     expiry_date,
@@ -21,10 +22,12 @@ from chalicelib.domain.permits import (
     inspection_request_blockers,
     is_closed,
     is_listed_active,
+    is_listed_expired,
     is_valid_permit_no,
     known_permit_types,
     parse_permit_no,
     parse_permit_status,
+    parse_permit_type,
     prefix_for_type,
 )
 
@@ -408,7 +411,8 @@ def test_parse_refuses_malformed_numbers(bad: object) -> None:
 
 @pytest.mark.parametrize(
     ("permit_type", "prefix"),
-    [("RESIDENTIAL", "RES"), ("MECHANICAL", "MEC"), (" residential ", "RES")],
+    [("RESIDENTIAL", "RES"), ("MECHANICAL", "MEC"), (" residential ", "RES"), ("COMMERCIAL", "COM"),
+     ("ELECTRICAL", "ELE"), ("PLUMBING", "PLM"), ("DEMOLITION", "DEM")],
 )
 def test_prefix_for_type(permit_type: str, prefix: str) -> None:
     assert prefix_for_type(permit_type) == prefix
@@ -425,7 +429,7 @@ def test_a_chosen_prefix_must_still_be_letters() -> None:
         prefix_for_type("MECHANICAL", "W3B")
 
 
-@pytest.mark.parametrize("permit_type", ["PLUMBING", "", "RES", None])
+@pytest.mark.parametrize("permit_type", ["SPACESHIP", "", "RES", None])
 def test_unknown_permit_type_is_refused_naming_the_known_ones(permit_type: object) -> None:
     with pytest.raises(InvalidInput) as caught:
         prefix_for_type(permit_type)  # type: ignore[arg-type]
@@ -456,7 +460,7 @@ def test_mechanical_default_inspections() -> None:
 
 
 def test_every_known_type_ends_with_a_final_inspection() -> None:
-    assert known_permit_types() == ["MECHANICAL", "RESIDENTIAL"]
+    assert known_permit_types() == ["COMMERCIAL", "DEMOLITION", "ELECTRICAL", "MECHANICAL", "PLUMBING", "RESIDENTIAL"]
     for permit_type in known_permit_types():
         assert default_inspection_types(permit_type)[-1] == "FINAL"
 
@@ -471,3 +475,19 @@ def test_default_inspections_for_an_unknown_type_are_refused() -> None:
     with pytest.raises(InvalidInput) as caught:
         default_inspection_types("SIGN")
     assert "SIGN" in caught.value.detail
+
+
+def test_parse_permit_type_normalises_and_refuses_unknown_types() -> None:
+    assert parse_permit_type(" electrical ") == "ELECTRICAL"
+    with pytest.raises(InvalidInput) as caught:
+        parse_permit_type("SPACESHIP")
+    assert caught.value.errors[0].field == "type"
+
+
+@pytest.mark.parametrize(("status", "expired", "listed"), [
+    ("ACTIVE", True, True), ("ACTIVE", False, False), ("FINALED", True, False), ("CLOSED", True, False),
+    ("CANCELLED", True, True),
+])
+def test_finished_permits_never_list_as_expired(status: str, expired: bool, listed: bool) -> None:
+    assert is_listed_expired(status, expired) is listed
+    assert can_expire(status) is (status not in ("FINALED", "CLOSED"))

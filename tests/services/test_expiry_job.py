@@ -135,3 +135,20 @@ def test_the_reminder_lead_time_is_configurable(api, contractor, staff_token, cl
     assert run_job().reminded == 0
     clock.advance(days=1)
     assert run_job().reminded == 1
+
+
+def test_finished_permits_never_expire_nor_get_reminders(api, contractor, staff_token, table):
+    cid = contractor["contractor_id"]
+    finaled = make_permit(api, staff_token, cid, status="FINALED", issued_date="2026-01-01",
+                          expires_date="2026-06-30")  # long past
+    closing = active_permit(api, staff_token, cid)  # expires 2027-05-23, reminder armed for 2027-05-09
+    no = closing["permit_no"]
+    assert api.call("PATCH", f"/staff/permits/{no}", {"status": "CLOSED"}, staff_token).status_code == 200
+    result = run_job(date(2027, 6, 1))
+    assert result.flagged == 0 and result.reminded == 0
+    assert not mails(api, MAIL, f"Permit {no} expires")
+    body = api.get("/dashboard", fresh_token(api, cid)).json_body
+    assert body["expired_permits"]["total"] == 0 and body["active_permits"]["total"] == 0
+    for permit_no in (finaled["permit_no"], no):
+        item = table.get_item(Key={"PK": f"PERMIT#{permit_no}", "SK": "PERMIT"})["Item"]
+        assert "GSI2PK" not in item  # not in the sparse expiry index at all

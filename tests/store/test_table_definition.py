@@ -15,11 +15,11 @@ def test_on_demand_with_point_in_time_recovery_and_ttl():
 def test_keys_and_indexes_match_the_store(aws):
     from localdev.table import create_table
 
-    description = aws.describe_table(TableName="contractor-portal-dev")["Table"]
+    description = aws.describe_table(TableName="contractor-portal-local")["Table"]
     assert {k["AttributeName"]: k["KeyType"] for k in description["KeySchema"]} == {"PK": "HASH", "SK": "RANGE"}
     indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]]
                for i in description["GlobalSecondaryIndexes"]}
     assert indexes == {"GSI1": ["GSI1PK", "GSI1SK"], "GSI2": ["GSI2PK", "GSI2SK"]}
-    ttl = aws.describe_time_to_live(TableName="contractor-portal-dev")["TimeToLiveDescription"]
+    ttl = aws.describe_time_to_live(TableName="contractor-portal-local")["TimeToLiveDescription"]
     assert ttl["AttributeName"] == "ttl"
-    assert create_table(aws, "contractor-portal-dev") is False  # idempotent
+    assert create_table(aws, "contractor-portal-local") is False  # idempotent
