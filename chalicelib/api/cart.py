@@ -35,7 +35,12 @@ def remove_item(permit_no: str) -> object:
     return ok(deps.cart().remove(principal.principal_id, permit_no).to_json())
 
 
+class NoFields(Strict):
+    """Pay All Fees takes no input; a body with fields in it is a client mistake (400)."""
+
+
 @route(bp, "/cart/pay-all", methods=["POST"])
 def pay_all() -> object:
     principal = guard.contractor(bp.current_request)
+    parse_body(bp.current_request, NoFields)
     return ok(deps.cart().pay_all(principal.principal_id).to_json())

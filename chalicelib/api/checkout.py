@@ -18,6 +18,14 @@ class CheckoutRequest(Strict):
     payment_method: str = Field(min_length=1, max_length=40)
 
 
+@route(bp, "/checkout/payment-methods", methods=["GET"])
+def payment_methods() -> object:
+    """The payment types on offer with their radio labels, from the configured fee schedule."""
+    schedule = deps.fee_schedule()
+    items = [{"payment_method": m.value, "label": schedule.method_label(m)} for m in schedule.methods]
+    return ok({"total": len(items), "items": items, "convenience_fee_label": schedule.label})
+
+
 @route(bp, "/checkout/summary", methods=["GET"])
 def summary() -> object:
     principal = guard.contractor(bp.current_request)

@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
-from chalicelib.domain.money import CENT, MAX_AMOUNT, ZERO, format_money, to_cents
+from chalicelib.domain.money import CENT, MAX_AMOUNT, ZERO, display_money, format_money, to_cents
 
 HUNDRED = Decimal(100)
 DEFAULT_LABEL = "Access Idaho Fee"
@@ -42,6 +42,14 @@ class PaymentMethod(StrEnum):
         """The radio-button label from the county's guide, e.g. "Credit Card - 3%"."""
         return _DISPLAY_NAMES[self]
 
+
+_BASE_NAMES: Mapping[PaymentMethod, str] = MappingProxyType(
+    {
+        PaymentMethod.CREDIT_CARD: "Credit Card",
+        PaymentMethod.ECHECK: "Electronic Check",
+        PaymentMethod.EGOV_EXPRESS: "eGov - Express Checkout for Repeat Customers",
+    }
+)
 
 _DISPLAY_NAMES: Mapping[PaymentMethod, str] = MappingProxyType(
     {
@@ -88,6 +96,21 @@ class ConvenienceFeeRule:
                 )
         if self.minimum is not None and self.cap is not None and self.minimum > self.cap:
             raise ValueError(f"minimum {self.minimum} must not be above cap {self.cap}")
+
+    def describe(self) -> str:
+        """The fee in words, as a radio label shows it: "3%", "$1.50", "2.5% + $0.30 (minimum $1.00)"."""
+        parts = []
+        if self.percent:
+            parts.append(f"{self.percent.normalize():f}%")
+        if self.flat or not parts:
+            parts.append(display_money(self.flat))
+        text = " + ".join(parts)
+        bounds = []
+        if self.minimum is not None:
+            bounds.append(f"minimum {display_money(self.minimum)}")
+        if self.cap is not None:
+            bounds.append(f"at most {display_money(self.cap)}")
+        return f"{text} ({', '.join(bounds)})" if bounds else text
 
     def fee_for(self, total_fees: Decimal) -> Decimal:
         """The fee on `total_fees` (whole cents): percent + flat, rounded once, then bounded.
@@ -238,6 +261,17 @@ class FeeSchedule:
                 detail = f"Choose a payment method: one of {allowed}."
             raise InvalidInput(detail, [FieldProblem(field, message)])
         return method
+
+    def method_label(self, method: PaymentMethod) -> str:
+        """The radio label of an offered method, its fee described from this schedule.
+
+        For the defaults these are the guide's words ("Credit Card - 3%", "Electronic Check - $1.50";
+        the guide shows eGov without its fee), and they follow a county's FEE_SCHEDULE.
+        """
+        base = _BASE_NAMES[method]
+        if method is PaymentMethod.EGOV_EXPRESS:
+            return base
+        return f"{base} - {self.rules[self.parse_method(method)].describe()}"
 
     def convenience_fee(self, method: PaymentMethod, total_fees: Decimal) -> Decimal:
         """The convenience fee for paying `total_fees` (whole cents, not negative) with `method`.

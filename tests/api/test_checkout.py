@@ -95,3 +95,21 @@ def test_a_cart_too_big_for_one_transaction_is_refused(api: Any, contractor: dic
     assert response.status_code == 409
     assert "more than one payment can take" in response.json_body["detail"]
     assert all(f.held_by is None for f in stored_fees(table, "RES17-0100"))
+
+
+def test_payment_methods_list_the_configured_schedule(api, monkeypatch):
+    response = api.get("/checkout/payment-methods")
+    assert response.status_code == 200
+    assert response.json_body == {"total": 3, "convenience_fee_label": "Access Idaho Fee", "items": [
+        {"payment_method": "credit_card", "label": "Credit Card - 3%"},
+        {"payment_method": "echeck", "label": "Electronic Check - $1.50"},
+        {"payment_method": "egov_express", "label": "eGov - Express Checkout for Repeat Customers"}]}
+    monkeypatch.setenv("FEE_SCHEDULE", '{"methods": {"echeck": {"flat": "0.95"}}}')
+    assert api.get("/checkout/payment-methods").json_body["items"] == [
+        {"payment_method": "echeck", "label": "Electronic Check - $0.95"}]
+
+
+def test_pay_all_takes_no_fields(api, contractor):
+    response = api.post("/cart/pay-all", {"x": 1}, contractor["token"])
+    assert response.status_code == 400
+    assert response.json_body["errors"] == [{"field": "x", "message": "is not a recognised field"}]

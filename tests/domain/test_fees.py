@@ -328,3 +328,16 @@ class TestFromJson:
     def test_non_text_is_refused(self) -> None:
         with pytest.raises(ValueError):
             FeeSchedule.from_json(None)  # type: ignore[arg-type]
+
+
+class TestMethodLabels:
+    def test_the_defaults_read_as_the_guide(self) -> None:
+        schedule = FeeSchedule.default()
+        assert [schedule.method_label(m) for m in schedule.methods] == [
+            "Credit Card - 3%", "Electronic Check - $1.50", "eGov - Express Checkout for Repeat Customers"]
+
+    def test_labels_follow_a_configured_schedule(self) -> None:
+        schedule = FeeSchedule.from_json('{"methods": {"credit_card": {"percent": "2.5", "flat": "0.30", '
+                                         '"minimum": "1.00"}, "echeck": {"flat": "0.95", "cap": "5.00"}}}')
+        assert [schedule.method_label(m) for m in schedule.methods] == [
+            "Credit Card - 2.5% + $0.30 (minimum $1.00)", "Electronic Check - $0.95 (at most $5.00)"]
