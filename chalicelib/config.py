@@ -24,6 +24,9 @@ def _str(name: str, default: str) -> str:
     return raw or default
 
 
+SANDBOX_WEBHOOK_SECRET = "sandbox-secret"  # local use only: a real portal must be given a secret of its own
+
+
 @dataclass(frozen=True)
 class Settings:
     """One snapshot of the portal's configuration."""
@@ -52,12 +55,20 @@ class Settings:
     site_base_url: str
     # Payments and inspections (used by later features; read here so one page lists them all).
     payment_provider: str
+    payment_provider_settings: str
     payment_webhook_secret: str
     fee_schedule_json: str
     holidays: str
     inspection_request_cutoff: str
     inspection_cancel_cutoff: str
     expiry_reminder_days: int
+
+    @property
+    def webhook_secret(self) -> str | None:
+        """The callback secret; None when a real portal is configured with the public sandbox default."""
+        if self.payment_provider.strip().lower() != "sandbox" and self.payment_webhook_secret == SANDBOX_WEBHOOK_SECRET:
+            return None
+        return self.payment_webhook_secret
 
     @property
     def sandbox_mode(self) -> bool:
@@ -88,7 +99,8 @@ def get_settings() -> Settings:
         cors_allow_origin=_str("CORS_ALLOW_ORIGIN", "http://127.0.0.1:8080"),
         site_base_url=_str("SITE_BASE_URL", "http://127.0.0.1:8080"),
         payment_provider=_str("PAYMENT_PROVIDER", "sandbox"),
-        payment_webhook_secret=_str("PAYMENT_WEBHOOK_SECRET", "sandbox-secret"),
+        payment_provider_settings=env.get("PAYMENT_PROVIDER_SETTINGS", "").strip(),
+        payment_webhook_secret=_str("PAYMENT_WEBHOOK_SECRET", SANDBOX_WEBHOOK_SECRET),
         fee_schedule_json=env.get("FEE_SCHEDULE", "").strip(),
         holidays=env.get("COUNTY_HOLIDAYS", "").strip(),
         inspection_request_cutoff=_str("INSPECTION_REQUEST_CUTOFF", "15:00"),

@@ -7,6 +7,7 @@ boto3 (~100-200 ms), and `app.py` is imported on every cold start before any req
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.clock import Clock, SystemClock
@@ -101,7 +102,13 @@ def payment_provider(s: Settings | None = None) -> PaymentProvider:
     s = s or settings()
     if s.payment_provider.strip().lower() in ("", "none"):
         raise Unavailable("Online payment is not set up yet: pay your fees at the Community Development counter.")
-    return provider_for(s.payment_provider, portal_base_url=s.site_base_url)
+    if s.payment_provider.strip().lower() == "sandbox":
+        return provider_for("sandbox", portal_base_url=s.site_base_url)
+    try:
+        options = json.loads(s.payment_provider_settings or "{}")
+    except ValueError as error:
+        raise ValueError(f"PAYMENT_PROVIDER_SETTINGS is not JSON: {error}") from None
+    return provider_for(s.payment_provider, **options)
 
 
 def cart() -> CartService:
@@ -127,7 +134,7 @@ def payments() -> PaymentService:
 
     s = settings()
     return PaymentService(PaymentStore(table(s)), AccountStore(table(s)), clock(), notifier(s),
-                          s.payment_webhook_secret, s.staff_email)
+                          s.webhook_secret, s.staff_email)
 
 
 # --- permits, inspections and the daily job ---------------------------------------------------

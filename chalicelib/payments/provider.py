@@ -67,24 +67,40 @@ class SandboxProvider:
         return f"{self.portal_base_url}/sandbox-pay.html?payment_id={quote(payment_id, safe='')}"
 
 
-_PROVIDERS: dict[str, type[SandboxProvider]] = {"sandbox": SandboxProvider}
+_PROVIDERS: dict[str, type[Any]] = {"sandbox": SandboxProvider}
 
 
 def provider_for(name: str, **settings: Any) -> PaymentProvider:
     """The provider configuration names, e.g. `provider_for("sandbox", portal_base_url=...)`.
 
+    `name` is a built-in provider ("sandbox") or a county's own class as "package.module:ClassName",
+    imported here, so plugging in a real portal needs no change to this code: ship the module with
+    the app, set PAYMENT_PROVIDER to its path and PAYMENT_PROVIDER_SETTINGS to its keyword arguments.
     An unknown name or missing/unexpected settings raise ValueError, so a misconfigured stage
-    fails at start-up rather than at a contractor's checkout.
+    fails loudly rather than charging anyone.
     """
-    key = name.strip().lower() if isinstance(name, str) else ""
-    cls = _PROVIDERS.get(key)
+    key = name.strip() if isinstance(name, str) else ""
+    cls = _PROVIDERS.get(key.lower()) or (_import_provider(key) if ":" in key else None)
     if cls is None:
         known = ", ".join(sorted(_PROVIDERS))
-        raise ValueError(f"unknown payment provider {name!r}; known: {known}")
+        raise ValueError(f"unknown payment provider {name!r}; known: {known}, or a 'module:Class' path")
     try:
-        return cls(**settings)
+        provider = cls(**settings)
     except TypeError as exc:
         raise ValueError(f"payment provider {key!r}: {exc}") from exc
+    if not isinstance(provider, PaymentProvider):
+        raise ValueError(f"payment provider {key!r} lacks name or checkout_url")
+    return provider
+
+
+def _import_provider(path: str) -> type[Any] | None:
+    import importlib
+
+    module_name, _, class_name = path.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise ValueError(f"payment provider {path!r} cannot be loaded: {exc}") from exc
 
 
 class CallbackOutcome(StrEnum):

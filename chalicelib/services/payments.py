@@ -25,9 +25,10 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.clock import Clock, epoch_seconds, rfc3339
-from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound, Unavailable
 from chalicelib.domain.fee_lines import fees_due
 from chalicelib.domain.money import display_money, format_money
+from chalicelib.domain.permits import PermitStatus
 from chalicelib.notifier import Notifier
 from chalicelib.payments.provider import CallbackBody, CallbackOutcome, build_callback_body, parse_callback_body
 from chalicelib.payments.signature import sign, verify
@@ -82,7 +83,7 @@ def payment_json(payment: PaymentRecord, now: datetime, lines: list[PaymentLine]
 
 class PaymentService:
     def __init__(self, store: PaymentStore, accounts: AccountStore, clock: Clock, notifier: Notifier,
-                 webhook_secret: str, staff_email: str) -> None:
+                 webhook_secret: str | None, staff_email: str) -> None:
         self.store = store
         self.accounts = accounts
         self.clock = clock
@@ -111,6 +112,9 @@ class PaymentService:
 
     def handle_callback(self, raw_body: bytes, signature_header: str | None) -> dict[str, Any]:
         """Verify, check and apply one portal callback; see the module docstring."""
+        if not self.webhook_secret:
+            log.error("payment callback refused: PAYMENT_WEBHOOK_SECRET is unset for a real payment portal")
+            raise Unavailable("Payment callbacks are not set up on this server.")
         now = self.clock.now()
         verify(self.webhook_secret, raw_body, signature_header, epoch_seconds(now))
         body = parse_callback_body(raw_body)
@@ -228,8 +232,11 @@ class PaymentService:
         for no in permits:  # consistent reads: the index could still show a fee this payment just paid
             found = self.store.permit_with_fees(no)
             due = fees_due(found.fees, now) if found else None
-            if due is None or due == 0:
-                status_rows.append(f"  {no}: all fees paid, it can be issued")
+            status = str(found.permit.get("status", "")) if found else ""
+            if (due is None or due == 0) and status == PermitStatus.READY_TO_ISSUE:
+                status_rows.append(f"  {no}: all fees paid; it is READY TO ISSUE and can be issued")
+            elif due is None or due == 0:
+                status_rows.append(f"  {no}: all fees paid; its status is {status or 'unknown'}")
             else:
                 status_rows.append(f"  {no}: fees paid in this payment; {display_money(due)} is still due")
         company = contractor.company_name if contractor else payment.contractor_id

@@ -244,3 +244,30 @@ def test_the_sandbox_route_is_404_with_a_real_provider(api: Any, rich: dict[str,
     monkeypatch.setattr(deps, "settings", lambda: dataclasses.replace(get_settings(), payment_provider="accessidaho"))
     response = api.post(f"/sandbox/payments/{pending['payment_id']}", {"outcome": "approved"}, rich["token"])
     assert response.status_code == 404
+
+
+def test_staff_are_told_a_permit_can_be_issued_only_when_it_is_ready(api: Any, contractor: dict[str, str],
+                                                                     table: Any, clock: Any) -> None:
+    seed_permit(table, contractor["contractor_id"], "RES17-0150", [("PLANNING", "572.43")], status="IN REVIEW")
+    api.post("/cart/items", {"permit_no": "RES17-0150"}, contractor["token"])
+    payment = api.post("/checkout", {"payment_method": "echeck"}, contractor["token"]).json_body
+    assert post_callback(api, clock, payment["payment_id"], "approved", "573.93").status_code == 200
+    [staff_mail] = mail(api, STAFF_MAIL)
+    assert "can be issued" not in staff_mail["body"]
+    assert "RES17-0150: all fees paid; its status is IN REVIEW" in staff_mail["body"]
+
+
+def test_a_real_portal_with_the_public_sandbox_secret_takes_no_callbacks(api: Any, rich: dict[str, str],
+                                                                         pending: dict[str, Any], table: Any,
+                                                                         clock: Any, monkeypatch: Any) -> None:
+    import dataclasses
+
+    from chalicelib.api import deps
+    from chalicelib.config import get_settings
+
+    before = table_snapshot(table)
+    monkeypatch.setattr(deps, "settings", lambda: dataclasses.replace(
+        get_settings(), payment_provider="tests.payments.test_provider:ExamplePortal"))
+    response = post_callback(api, clock, pending["payment_id"], "approved", "1054.70")  # signed with the public one
+    assert response.status_code == 503
+    assert table_snapshot(table) == before

@@ -211,3 +211,34 @@ class TestParseCallbackBody:
             "outcome",
             "transaction_id",
         ]
+
+
+class ExamplePortal:
+    """What a county's own provider looks like: a name, a checkout URL, its own settings."""
+
+    name = "example"
+
+    def __init__(self, merchant_id: str = "M-1", base: str = "https://pay.example.gov") -> None:
+        self.merchant_id = merchant_id
+        self.base = base
+
+    def checkout_url(self, payment_id: str, total_due: Decimal, return_url: str) -> str:
+        return f"{self.base}/pay?merchant={self.merchant_id}&ref={payment_id}&amount={total_due}"
+
+
+class TestPluggedInProviders:
+    def test_a_module_class_path_loads_the_countys_provider_with_its_settings(self) -> None:
+        provider = provider_for("tests.payments.test_provider:ExamplePortal", merchant_id="M-42")
+        assert provider.name == "example"
+        assert provider.checkout_url("p1", Decimal("10.00"), "https://x") == (
+            "https://pay.example.gov/pay?merchant=M-42&ref=p1&amount=10.00")
+
+    @pytest.mark.parametrize("path", ["tests.payments.nope:Portal", "tests.payments.test_provider:Nope",
+                                      "tests.payments.test_provider:Decimal"])
+    def test_a_bad_path_or_class_is_a_configuration_error(self, path: str) -> None:
+        with pytest.raises(ValueError):
+            provider_for(path)
+
+    def test_unexpected_settings_are_a_configuration_error(self) -> None:
+        with pytest.raises(ValueError):
+            provider_for("tests.payments.test_provider:ExamplePortal", api_key="x")
