@@ -8,6 +8,7 @@ instead (e.g. `make run`); then PORTAL_CONTRACTOR_PIN gives RICH CONTRACTOR's PI
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import signal
@@ -84,8 +85,10 @@ class Portal:
     api: str
     pin: str
     password: str | None = None  # set once set-up is done
+    secret_question: str = SECRET_QUESTION
     secret_answer: str = SECRET_ANSWER
     notes: dict = field(default_factory=dict)
+    paid: set = field(default_factory=set)  # RICH CONTRACTOR's permits whose fees a test paid
 
     def call(self, method: str, path: str, body: object = None, token: str | None = None) -> object:
         data = None if body is None else json.dumps(body).encode()
@@ -115,6 +118,60 @@ class Portal:
         body = {"username": STAFF[0], "password": STAFF[1]}
         return self.call("POST", "/auth/staff-login", body)["token"]
 
+    def issue_new_pin(self) -> str:
+        """Staff issue RICH CONTRACTOR a fresh PIN: every session ends and set-up must be done again."""
+        result = self.call("POST", f"/staff/contractors/{self.contractor_id()}/pin", token=self.staff_token())
+        self.pin = result["pin"]
+        self.password = None
+        self.secret_question = SECRET_QUESTION  # what set-up (ensure_setup or the journey) will store
+        self.secret_answer = SECRET_ANSWER
+        return self.pin
+
+    def new_contractor(self, fees: str = "65.00") -> Contractor:
+        """A contractor of its own (set up, one READY TO ISSUE permit with a fee due), for journeys
+        that pay fees and must not change RICH CONTRACTOR's guide figures."""
+        staff = self.staff_token()
+        n = f"{os.getpid() % 10000:04d}{next(_SEQ):02d}"
+        company = f"KEYBOARD BUILDERS {n}"
+        created = self.call(
+            "POST",
+            "/staff/contractors",
+            {"company_name": company, "license_no": f"KB{n}", "email": f"kb{n}@example.com"},
+            token=staff,
+        )
+        first = {"contractor_id": created["contractor_id"], "password": created["pin"]}
+        login = self.call("POST", "/auth/login", first)
+        self.call(
+            "POST",
+            "/auth/setup",
+            {
+                "security_question": SECRET_QUESTION,
+                "secret_answer": SECRET_ANSWER,
+                "secret_answer_confirm": SECRET_ANSWER,
+                "password": PASSWORD,
+                "password_confirm": PASSWORD,
+            },
+            token=login["token"],
+        )
+        permit = self.call(
+            "POST",
+            "/staff/permits",
+            {
+                "contractor_id": created["contractor_id"],
+                "address": "100 N MAIN ST",
+                "type": "RESIDENTIAL",
+                "status": "READY TO ISSUE",
+            },
+            token=staff,
+        )
+        self.call(
+            "POST",
+            f"/staff/permits/{permit['permit_no']}/fees",
+            {"description": "BUILDING PERMIT FEE", "amount": fees},
+            token=staff,
+        )
+        return Contractor(created["contractor_id"], company, PASSWORD, permit["permit_no"], fees)
+
     def ensure_setup(self) -> str:
         """Make sure RICH CONTRACTOR has finished set-up (through the API if no test did it)."""
         if self.password:
@@ -140,6 +197,18 @@ class Portal:
     def token(self) -> str:
         cid = self.contractor_id()
         return self.call("POST", "/auth/login", {"contractor_id": cid, "password": self.ensure_setup()})["token"]
+
+
+@dataclass
+class Contractor:
+    contractor_id: str
+    company: str
+    password: str
+    permit_no: str
+    fees: str
+
+
+_SEQ = itertools.count(1)
 
 
 def wait_for_health(api: str, proc: subprocess.Popen | None, timeout: float = 90) -> None:

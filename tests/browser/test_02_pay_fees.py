@@ -38,6 +38,17 @@ def test_paying_res16_0688_through_the_sandbox_portal(page: Page, portal, consol
         expect(row).to_contain_text(amount)
     expect(page.locator("#total-fees")).to_have_text("$1,023.98")
 
+    # The payment types are the API's, in its order; the first is chosen and its figures shown at once
+    # (the guide's Checkout Summary opens with Credit Card: Access Idaho Fee $30.72, Total Due $1,054.70).
+    offered = portal.call("GET", "/checkout/payment-methods")
+    labels = page.locator("#payment-methods label.usa-radio__label")
+    expect(labels).to_have_text([m["label"] for m in offered["items"]])
+    expect(page.get_by_role("group", name="Payment type").get_by_role("radio")).to_have_count(offered["total"])
+    expect(page.get_by_label(offered["items"][0]["label"], exact=True)).to_be_checked()
+    expect(page.locator("#convenience-label")).to_have_text(f"{offered['convenience_fee_label']}:")
+    expect(page.locator("#convenience-fee")).to_have_text("$30.72")
+    expect(page.locator("#total-due")).to_have_text("$1,054.70")
+
     choose(page, "Electronic Check - $1.50")
     expect(page.locator("#convenience-label")).to_have_text("Access Idaho Fee:")
     expect(page.locator("#convenience-fee")).to_have_text("$1.50")
@@ -69,6 +80,10 @@ def test_paying_res16_0688_through_the_sandbox_portal(page: Page, portal, consol
     expect(page).to_have_url(re.compile(r"/payment-return\.html\?payment_id="))
     expect(page.get_by_role("heading", name="Payment approved")).to_be_visible()
     expect(page.locator("#payment-status")).to_have_text("PAID")
+    portal.paid.add("RES16-0688")
+    expect(page.locator("#page-message")).to_contain_text("the fees are paid")
+    expect(page.locator("#payment-refund")).to_have_count(0)
+    expect(page.get_by_role("button", name="TRY AGAIN")).to_have_count(0)
     expect(page.locator("#payment-total-due")).to_have_text("$1,054.70")
     assert_accessible(page, "payment return")
 
@@ -120,9 +135,9 @@ def test_a_declined_payment_leaves_the_fees_due(page: Page, portal, console_erro
     money_cell(page, "RES17-0163").get_by_role("button").click()
     expect(page).to_have_url(re.compile(r"/checkout\.html$"))
     expect(page.locator("#summary-table")).to_contain_text("PERMIT (RES17-0163)")
-    # PROCEED TO PAYMENT without a payment type: the error is beside the radio buttons.
-    page.get_by_role("button", name="PROCEED TO PAYMENT").click()
-    expect(page.locator("fieldset .usa-error-message")).to_have_text("Choose a payment type.")
+    # Credit Card is chosen already, with its figures.
+    expect(page.get_by_label("Credit Card - 3%", exact=True)).to_be_checked()
+    expect(page.locator("#total-due")).to_have_text("$36.05")
     choose(page, "Electronic Check - $1.50")
     expect(page.locator("#total-due")).to_have_text("$36.50")
     page.get_by_role("button", name="PROCEED TO PAYMENT").click()
@@ -131,5 +146,25 @@ def test_a_declined_payment_leaves_the_fees_due(page: Page, portal, console_erro
     page.get_by_role("button", name="Decline").click()
     expect(page.get_by_role("heading", name="Payment declined")).to_be_visible()
     expect(page.locator("#payment-status")).to_have_text("DECLINED")
+    message = page.locator("#page-message")
+    expect(message).to_contain_text("No fees were paid")
+    expect(message).not_to_contain_text("from your cart")  # checkout emptied the cart
+    expect(page.locator("#payment-refund")).to_have_count(0)
+    assert_accessible(page, "declined payment")
+
+    # TRY AGAIN puts the permit's fees back in the cart and opens the Checkout Summary.
+    page.get_by_role("button", name="TRY AGAIN").click()
+    expect(page).to_have_url(re.compile(r"/checkout\.html$"))
+    expect(page.locator("#summary-table")).to_contain_text("PERMIT (RES17-0163)")
+    expect(page.locator("#total-fees")).to_have_text("$35.00")
+    expect(page.get_by_label("Credit Card - 3%", exact=True)).to_be_checked()
+    expect(page.locator("#total-due")).to_have_text("$36.05")
+    cart = portal.call("GET", "/cart", token=portal.token())
+    assert [item["permit_no"] for item in cart["items"]] == ["RES17-0163"]
+
+    # Leave the cart empty for the other journeys.
+    page.get_by_role("link", name="BACK TO SHOPPING CART").click()
+    page.get_by_role("button", name="Remove RES17-0163 from the cart").click()
+    expect(page.get_by_text("Your cart is empty.")).to_be_visible()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="DASHBOARD").click()
     expect(money_cell(page, "RES17-0163")).to_have_text("$35.00")

@@ -85,8 +85,42 @@ def test_keyboard_only_login_and_opening_a_permit(page: Page, portal, console_er
     expect(page.get_by_role("heading", name="Permit RES16-0686")).to_be_visible()
 
 
-def test_phone_width_has_no_sideways_scrolling(page: Page, portal, console_errors) -> None:
-    page.set_viewport_size({"width": 375, "height": 740})
+PHONE = {"width": 375, "height": 740}
+# Every AMOUNT cell of the cart / Checkout Summary / receipt tables: where it is, and whether it or its
+# table's container is cut off (a scrolling region hides what is past its edge).
+AMOUNT_CELLS = """() => [...document.querySelectorAll('table.portal-cart-table td.portal-num')].map((td) => {
+  const r = td.getBoundingClientRect();
+  const wrap = td.closest('.usa-table-container--scrollable');
+  const w = wrap ? wrap.getBoundingClientRect() : null;
+  return {text: td.textContent.trim(), left: r.left, right: r.right, width: r.width,
+          clipped: td.scrollWidth > td.clientWidth + 1,
+          wrapLeft: w ? w.left : 0, wrapRight: w ? w.right : window.innerWidth,
+          wrapScrolls: wrap ? wrap.scrollWidth > wrap.clientWidth + 1 : false};
+})"""
+
+
+def assert_no_sideways_scrolling(page: Page, path: str) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at phone width"
+
+
+def assert_amounts_fully_visible(page: Page, path: str) -> None:
+    expect(page.locator("table.portal-cart-table td.portal-num").first).to_be_visible()
+    cells = page.evaluate(AMOUNT_CELLS)
+    assert cells, f"{path}: no AMOUNT cells"
+    for cell in cells:
+        where = f"{path}: AMOUNT {cell['text']!r} at {cell['left']:.0f}..{cell['right']:.0f}px"
+        assert cell["text"].startswith("$"), where
+        inside = cell["width"] > 0 and cell["left"] >= 0 and cell["right"] <= PHONE["width"]
+        assert inside, f"{where} is outside the viewport"
+        in_table = cell["left"] >= cell["wrapLeft"] - 1 and cell["right"] <= cell["wrapRight"] + 1
+        assert in_table, f"{where} is scrolled out of its table"
+        assert not cell["clipped"], f"{where} is clipped"
+        assert not cell["wrapScrolls"], f"{path}: the table scrolls sideways"
+
+
+def test_phone_width_has_no_sideways_scrolling(page: Page, portal, console_errors, screenshots_dir) -> None:
+    page.set_viewport_size(PHONE)
     log_in_to_dashboard(page, portal)
     for path in [
         "dashboard.html",
@@ -97,5 +131,25 @@ def test_phone_width_has_no_sideways_scrolling(page: Page, portal, console_error
         page.goto(f"{portal.web}/{path}")
         expect(page.locator("main h1")).to_be_visible()
         page.wait_for_load_state("networkidle")
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at phone width"
+        assert_no_sideways_scrolling(page, path)
+
+    # The cart, the Checkout Summary and a receipt with fee lines: AMOUNT stays readable.
+    token = portal.token()
+    portal.call("POST", "/cart/items", {"permit_no": "RES17-0167"}, token=token)
+    for path in ["cart.html", "checkout.html"]:
+        page.goto(f"{portal.web}/{path}")
+        expect(page.locator("table.portal-cart-table")).to_contain_text("PERMIT (RES17-0167)")
+        if path == "checkout.html":
+            expect(page.locator("#total-due")).to_have_text("$84.46")
+        page.wait_for_load_state("networkidle")
+        assert_no_sideways_scrolling(page, path)
+        assert_amounts_fully_visible(page, path)
+    # Checking out empties the cart; declining leaves the fees due, as the other journeys expect.
+    payment = portal.call("POST", "/checkout", {"payment_method": "echeck"}, token=token)
+    portal.call("POST", f"/sandbox/payments/{payment['payment_id']}", {"outcome": "declined"}, token=token)
+    page.goto(f"{portal.web}/receipt.html?payment_id={payment['payment_id']}")
+    expect(page.locator("#payment-items")).to_contain_text("PERMIT (RES17-0167)")
+    page.wait_for_load_state("networkidle")
+    assert_no_sideways_scrolling(page, "receipt.html")
+    assert_amounts_fully_visible(page, "receipt.html")
+    page.screenshot(path=str(screenshots_dir / "receipt-phone.png"), full_page=True)

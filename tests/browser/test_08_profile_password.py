@@ -42,6 +42,7 @@ def test_change_password_and_security_question_from_the_profile(page: Page, port
     expect(page.get_by_text(re.compile(r"Saved: your profile, password, security question"))).to_be_visible()
     portal.password = NEW_PASSWORD
     portal.secret_answer = "Rex"
+    portal.secret_question = "FIRST DOG"
     expect(page.locator("#current_question")).to_have_text("FIRST DOG")
 
     page.get_by_role("button", name="LOG OUT").click()

@@ -1,5 +1,5 @@
 import { get, post } from "../api.js";
-import { h, $, $$, clear, showMessage } from "../dom.js";
+import { h, $, clear, showMessage } from "../dom.js";
 import { busy, clearErrors, fieldError, showErrors } from "../forms.js";
 import { money } from "../format.js";
 import { cartItemsTable } from "../cart-view.js";
@@ -9,6 +9,7 @@ initPage({ page: "checkout", title: "Checkout Summary" });
 const form = $("#checkout-form");
 const message = $("#page-message");
 let latest = 0;
+let feeLabel = "Access Idaho Fee";
 
 function renderItems(items, totalFees) {
   const box = clear($("#summary-items"));
@@ -21,36 +22,51 @@ function renderEmpty() {
   form.hidden = true;
 }
 
+/** The payment types on offer, as the API's fee schedule labels them (GET /checkout/payment-methods). */
+function renderMethods(methods) {
+  const box = clear($("#payment-methods"));
+  for (const method of methods) {
+    const id = `method-${method.payment_method}`;
+    const input = h("input", { class: "usa-radio__input", id, type: "radio", name: "payment_method", value: method.payment_method });
+    input.addEventListener("change", () => {
+      if (input.checked) chooseMethod(input.value);
+    });
+    box.append(h("div", { class: "usa-radio" }, input, h("label", { class: "usa-radio__label", for: id }, method.label || method.payment_method)));
+  }
+}
+
+function showFee(label, amount, totalDue) {
+  $("#convenience-label").textContent = `${label || feeLabel}:`;
+  $("#convenience-fee").textContent = amount;
+  $("#total-due").textContent = totalDue;
+}
+
 async function chooseMethod(method) {
   const ticket = ++latest;
   clearErrors(form);
-  $("#convenience-fee").textContent = "Calculating…";
+  // Never a Total Due that leaves the fee out: both wait for the summary of this choice.
+  showFee(null, "Calculating…", "Calculating…");
   try {
     const summary = await get(`/checkout/summary?payment_method=${encodeURIComponent(method)}`);
     if (ticket !== latest) return; // a later choice wins
     renderItems(summary.items || [], summary.total_fees);
-    $("#convenience-label").textContent = `${summary.convenience_fee?.label || "Access Idaho Fee"}:`;
-    $("#convenience-fee").textContent = money(summary.convenience_fee?.amount);
-    $("#total-due").textContent = money(summary.total_due);
+    showFee(summary.convenience_fee?.label, money(summary.convenience_fee?.amount), money(summary.total_due));
   } catch (error) {
     if (ticket !== latest) return;
-    $("#convenience-fee").textContent = "";
+    showFee(null, "", "");
     if (error.status === 409) renderEmpty();
     else showErrors(form, error, { fallback: "The summary could not be calculated." });
   }
 }
 
-for (const radio of $$('input[name="payment_method"]', form)) {
-  radio.addEventListener("change", () => chooseMethod(radio.value));
-}
-
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  const method = form.elements.payment_method.value;
+  const method = form.elements.payment_method?.value;
   if (!method) {
     clearErrors(form);
-    fieldError(form, "payment_method", "Choose a payment type.");
-    $("#method-credit_card").focus();
+    const first = fieldError(form, "payment_method", "Choose a payment type.");
+    if (first) first.focus();
+    else showErrors(form, null, { fallback: "No payment type is available. Please try again later." });
     return;
   }
   busy($("#proceed-button"), async () => {
@@ -65,16 +81,28 @@ form.addEventListener("submit", (event) => {
 });
 
 async function load() {
+  let methods;
   try {
-    const cart = await get("/cart");
+    const [offered, cart] = await Promise.all([get("/checkout/payment-methods", { auth: false }), get("/cart")]);
+    methods = offered.items || [];
+    feeLabel = offered.convenience_fee_label || feeLabel;
     if (!cart.items?.length) return renderEmpty();
     renderItems(cart.items, cart.total_fees);
-    $("#total-due").textContent = money(cart.total_fees);
-    const chosen = form.elements.payment_method.value; // the browser may restore a choice
-    if (chosen) chooseMethod(chosen);
   } catch (error) {
     clear($("#summary-items"));
-    showMessage(message, "error", "Your cart could not be loaded", error.detail || error.message);
+    clear($("#payment-methods"));
+    showMessage(message, "error", "The Checkout Summary could not be loaded", error.detail || error.message);
+    return;
   }
+  renderMethods(methods);
+  if (!methods.length) {
+    showFee(null, "", "");
+    showMessage(message, "error", "No payment type is available", "Please try again later or contact Community Development.");
+    return;
+  }
+  // The guide's Checkout Summary opens with the first payment type chosen and its fee shown.
+  const first = $('input[name="payment_method"]', form);
+  first.checked = true;
+  chooseMethod(first.value);
 }
 load();

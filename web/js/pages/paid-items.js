@@ -2,6 +2,7 @@ import { get } from "../api.js";
 import { h, $, clear, showMessage, table } from "../dom.js";
 import { money, paymentMethod, timestamp } from "../format.js";
 import { initPage } from "../layout.js";
+import { paidButRefunded, statusText } from "../payment-view.js";
 
 initPage({ page: "paid-items", title: "Paid Items" });
 
@@ -23,8 +24,8 @@ async function load() {
           (p.items || []).map((i) => i.permit_no).join(", "),
           paymentMethod(p.payment_method),
           h("span", { class: "portal-money" }, money(p.total_due)),
-          p.status,
-          h("a", { class: "usa-link", href: `receipt.html?payment_id=${encodeURIComponent(p.payment_id)}`, "aria-label": `Receipt for the payment of ${money(p.total_due)} on ${timestamp(p.paid_at || p.created_at)}` }, p.status === "PAID" ? "Receipt" : "Details"),
+          statusText(p),
+          h("a", { class: "usa-link", href: `receipt.html?payment_id=${encodeURIComponent(p.payment_id)}`, "aria-label": `Receipt for the payment of ${money(p.total_due)} on ${timestamp(p.paid_at || p.created_at)}` }, p.status === "PAID" && !paidButRefunded(p) ? "Receipt" : "Details"),
         ]),
         labelledBy: "paid-heading",
         id: "payments-table",

@@ -1,7 +1,7 @@
 import { get, seg } from "../api.js";
 import { $, clear, params, showMessage } from "../dom.js";
 import { initPage } from "../layout.js";
-import { STATUS_TEXT, paymentDetails } from "../payment-view.js";
+import { offerTryAgain, paidButRefunded, paymentDetails, paymentOutcome, showOutcome } from "../payment-view.js";
 
 initPage({ page: "payment-return", title: "Payment result" });
 const paymentId = params().get("payment_id") || "";
@@ -17,14 +17,16 @@ async function load() {
       await sleep(500);
       payment = await get(`/payments/${seg(paymentId)}`);
     }
-    const [type, heading, text] = STATUS_TEXT[payment.status] || ["info", payment.status, ""];
+    const [, heading] = paymentOutcome(payment);
     $("#result-heading").textContent = heading;
     document.title = `${heading} | Contractor Permit Portal`;
-    showMessage(message, type, null, text);
+    showOutcome(message, payment, { withHeading: false });
     box.append(paymentDetails(payment, "result-heading"));
+    offerTryAgain($("#try-again"), payment, $("#retry-message"));
     if (payment.status === "PAID") {
       const link = $("#receipt-link");
       link.href = `receipt.html?payment_id=${encodeURIComponent(payment.payment_id)}`;
+      link.textContent = paidButRefunded(payment) ? "PRINTABLE RECORD" : "PRINTABLE RECEIPT";
       link.hidden = false;
     }
   } catch (error) {
