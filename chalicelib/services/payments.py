@@ -75,6 +75,9 @@ def payment_json(payment: PaymentRecord, now: datetime, lines: list[PaymentLine]
         "total_fees": format_money(payment.total_fees),
         "convenience_fee": {"label": payment.convenience_label, "amount": format_money(payment.convenience_fee)},
         "total_due": format_money(payment.total_due),
+        # `applied`: this payment paid its fees. `refund_required`: money was received that paid nothing
+        # (the payment itself when not applied, or a further approval listed in unapplied_transactions).
+        "applied": payment.status == "PAID" and not payment.refund_required,
         "refund_required": payment.refund_required or bool(unapplied),
         "unapplied_transactions": [{"transaction_id": u["transaction_id"], "amount": format_money(u["amount"])}
                                    for u in unapplied],
@@ -95,7 +98,7 @@ class PaymentService:
 
     def list(self, contractor_id: str) -> list[dict[str, Any]]:
         now = self.clock.now()
-        return [payment_json(p, now) for p in self.store.list_payments(contractor_id)]
+        return [payment_json(p, now, unapplied=extra) for p, extra in self.store.list_payments(contractor_id)]
 
     def receipt(self, contractor_id: str, payment_id: str) -> dict[str, Any]:
         found = self._own(contractor_id, payment_id)
@@ -186,7 +189,7 @@ class PaymentService:
                 payment.status == "PAID" and payment.transaction_id == body.transaction_id):
             return {"payment_id": payment.payment_id, "status": status, "refund_required": payment.refund_required}
         transaction_id = body.transaction_id or ""
-        if self.store.record_unapplied(payment.payment_id, transaction_id, body.amount, now):
+        if self.store.record_unapplied(payment, transaction_id, body.amount, now):
             log.warning("approval %s for ended payment %s (%s): refund due", transaction_id, payment.payment_id,
                         payment.status)
             self._mail_refund(payment, transaction_id, f"the portal approved it after the payment had ended "

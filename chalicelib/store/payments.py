@@ -236,14 +236,23 @@ class PaymentStore:
         unapplied = [i for i in items if str(i.get("SK", "")).startswith(keys.UNAPPLIED_PREFIX)]
         return _payment_from_item(head), lines, unapplied
 
-    def list_payments(self, contractor_id: str) -> list[PaymentRecord]:
-        """A contractor's payments, newest first: one Query on GSI1 (begins_with PAYMENT#)."""
+    def list_payments(self, contractor_id: str) -> list[tuple[PaymentRecord, list[dict[str, Any]]]]:
+        """A contractor's payments, newest first, each with its unapplied approvals.
+
+        One Query on GSI1 (begins_with PAYMENT#): an unapplied approval is indexed just after its
+        payment's own sort key, so both come back together.
+        """
         items = query_all(
             self.table, IndexName="GSI1", ScanIndexForward=False,
             KeyConditionExpression=Key("GSI1PK").eq(keys.contractor_partition(contractor_id))
             & Key("GSI1SK").begins_with(keys.PAYMENT_INDEX_PREFIX),
         )
-        return [_payment_from_item(i) for i in items if i.get("SK") == keys.PAYMENT_SK]
+        unapplied: dict[str, list[dict[str, Any]]] = {}
+        for item in items:
+            if str(item.get("SK", "")).startswith(keys.UNAPPLIED_PREFIX):
+                unapplied.setdefault(item["payment_id"], []).append(item)
+        return [(_payment_from_item(i), unapplied.get(i["payment_id"], [])) for i in items
+                if i.get("SK") == keys.PAYMENT_SK]
 
     def pay(self, payment: PaymentRecord, lines: list[PaymentLine], transaction_id: str, now: datetime) -> None:
         """Approval: the payment PAID and every one of its fees PAID, in one transaction.
@@ -296,11 +305,18 @@ class PaymentStore:
                 ))
         self._transact(entries)
 
-    def record_unapplied(self, payment_id: str, transaction_id: str, amount: Decimal, now: datetime) -> bool:
-        """Keep an approval that arrived for an ended payment; False if this one was recorded before."""
+    def record_unapplied(self, payment: PaymentRecord, transaction_id: str, amount: Decimal, now: datetime) -> bool:
+        """Keep an approval that arrived for an ended payment; False if this one was recorded before.
+
+        Indexed under the contractor right after the payment, so Paid Items shows the refund due.
+        """
+        payment_id = payment.payment_id
+        sort_key = keys.contractor_payment_sort_key(rfc3339(payment.created_at), payment_id)
         try:
             self.table.put_item(
                 Item={**keys.payment_unapplied(payment_id, transaction_id), "payment_id": payment_id,
+                      "GSI1PK": keys.contractor_partition(payment.contractor_id),
+                      "GSI1SK": f"{sort_key}#{keys.UNAPPLIED_PREFIX}{transaction_id}",
                       "transaction_id": transaction_id, "amount": amount, "received_at": to_epoch(now)},
                 ConditionExpression=Attr("PK").not_exists(),
             )

@@ -271,3 +271,22 @@ def test_a_real_portal_with_the_public_sandbox_secret_takes_no_callbacks(api: An
     response = post_callback(api, clock, pending["payment_id"], "approved", "1054.70")  # signed with the public one
     assert response.status_code == 503
     assert table_snapshot(table) == before
+
+
+def test_paid_items_show_money_received_for_an_ended_payment(api: Any, rich: dict[str, str],
+                                                            pending: dict[str, Any], clock: Any) -> None:
+    payment_id = pending["payment_id"]
+    assert post_callback(api, clock, payment_id, "declined", "1054.70", None).status_code == 200
+    assert post_callback(api, clock, payment_id, "approved", "1054.70", "TX-LATE").status_code == 200
+    [listed] = api.get("/payments", rich["token"]).json_body["items"]
+    assert listed["status"] == "DECLINED" and listed["applied"] is False
+    assert listed["refund_required"] is True
+    assert listed["unapplied_transactions"] == [{"transaction_id": "TX-LATE", "amount": "1054.70"}]
+    receipt = api.get(f"/payments/{payment_id}", rich["token"]).json_body
+    assert receipt["unapplied_transactions"] == listed["unapplied_transactions"]
+
+
+def test_an_applied_payment_says_so(api: Any, rich: dict[str, str], pending: dict[str, Any], clock: Any) -> None:
+    post_callback(api, clock, pending["payment_id"], "approved", "1054.70", "TX-1")
+    [listed] = api.get("/payments", rich["token"]).json_body["items"]
+    assert listed["applied"] is True and listed["refund_required"] is False

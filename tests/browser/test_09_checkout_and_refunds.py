@@ -162,6 +162,7 @@ def test_refunds_are_shown_on_the_return_page_receipt_and_paid_items(page: Page,
     # 1. A late approval recorded PAID with refund_required: received, not applied, to be refunded.
     override.update(
         status="PAID",
+        applied=False,
         refund_required=True,
         unapplied_transactions=[],
         transaction_id="SBX-LATE-APPROVAL",

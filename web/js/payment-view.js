@@ -24,7 +24,7 @@ function unapplied(payment) {
 
 /** A PAID payment whose money could not be applied to the fees (a late approval): all of it is refunded. */
 export function paidButRefunded(payment) {
-  return payment.status === "PAID" && Boolean(payment.refund_required) && !unapplied(payment).length;
+  return payment.status === "PAID" && payment.applied === false;
 }
 
 /** True when the payment holds money the county must give back. */
