@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
-from bench.counting import Row, counting, portal
+from bench.counting import Row, call, counting, portal
 
 PASSWORD = "Build2Last"
 
-
-def _call(client, method: str, path: str, body=None, token: str | None = None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    response = client.http.request(method, path, headers=headers, body=json.dumps(body).encode() if body else b"")
-    assert response.status_code < 300, (path, response.status_code, response.body)
-    return response.json_body if response.body else None
 
 
 def run() -> list[Row]:
@@ -29,22 +19,22 @@ def run() -> list[Row]:
         rich = report.contractor_ids["RICH CONTRACTOR"]
         accounts = deps.accounts()
         pin = accounts.issue_pin(rich, "123456")
-        token = _call(client, "POST", "/auth/login", {"contractor_id": rich, "password": pin})["token"]
-        _call(client, "POST", "/auth/setup", {
+        token = call(client, "POST", "/auth/login", {"contractor_id": rich, "password": pin})["token"]
+        call(client, "POST", "/auth/setup", {
             "security_question": "CAR", "secret_answer": "Corvette", "secret_answer_confirm": "Corvette",
             "password": PASSWORD, "password_confirm": PASSWORD}, token)
         for i in range(20):  # a fuller drop-down
             accounts.register_contractor(NewContractor(f"BENCH BUILDER {i:02d}", f"BB{i:04d}", f"b{i}@example.com"))
 
         with counting(table) as tally:
-            token = _call(client, "POST", "/auth/login", {"contractor_id": rich, "password": PASSWORD})["token"]
+            token = call(client, "POST", "/auth/login", {"contractor_id": rich, "password": PASSWORD})["token"]
         rows.append(Row("accounts", "POST /auth/login (password)", tally, goal="1 BatchGet + 1 transaction"))
         with counting(table) as tally:
-            _call(client, "GET", "/profile", token=token)
+            call(client, "GET", "/profile", token=token)
         rows.append(Row("accounts", "GET /profile (session-authenticated)", tally,
                         goal="session GetItem + account GetItem"))
         with counting(table) as tally:
-            listing = _call(client, "GET", "/contractors")
+            listing = call(client, "GET", "/contractors")
         rows.append(Row("accounts", f"GET /contractors ({listing['total']} businesses)", tally,
                         goal="1 Query, never a Scan"))
     return rows

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from bench.counting import Row, counting, portal
+from bench.counting import Row, call, counting, portal
 
 PASSWORD = "Build2Last"
 GUIDE_FEES = (("MECHANICAL PERMIT", "96.00"), ("PLAN REVIEW FEE BALANCE", "65.08"), ("BUILDING PERMIT FEE", "650.75"),
               ("PLANNING", "35.00"), ("RES/GAR/ADD PARTIAL PLAN REVIEW FEE", "130.15"),
               ("FIRE DISTRICT INSPECTION FEE", "47.00"))
 
-
-def _call(client: Any, method: str, path: str, body: Any = None, token: str | None = None,
-          raw: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
-    sent = {"Content-Type": "application/json", **(headers or {})}
-    if token:
-        sent["Authorization"] = f"Bearer {token}"
-    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
-    response = client.http.request(method, path, headers=sent, body=data)
-    assert response.status_code < 300, (path, response.status_code, response.body)
-    return response.json_body if response.body else None
 
 
 def _seed_permit(table: Any, contractor_id: str, permit_no: str, fees: Any) -> None:
@@ -48,8 +37,8 @@ def run() -> list[Row]:
     with portal() as (client, table, clock):
         accounts = deps.accounts()
         contractor_id, pin = accounts.register_contractor(NewContractor("RICH CONTRACTOR", "AEC0119", "r@example.com"))
-        token = _call(client, "POST", "/auth/login", {"contractor_id": contractor_id, "password": pin})["token"]
-        token = _call(client, "POST", "/auth/setup", {
+        token = call(client, "POST", "/auth/login", {"contractor_id": contractor_id, "password": pin})["token"]
+        token = call(client, "POST", "/auth/setup", {
             "security_question": "CAR", "secret_answer": "Corvette", "secret_answer_confirm": "Corvette",
             "password": PASSWORD, "password_confirm": PASSWORD}, token)["token"]
         _seed_permit(table, contractor_id, "RES16-0688", GUIDE_FEES)
@@ -57,45 +46,45 @@ def run() -> list[Row]:
             _seed_permit(table, contractor_id, f"RES16-07{i:02d}", [("BUILDING PERMIT FEE", "65.00")])
 
         with counting(table) as tally:
-            _call(client, "POST", "/cart/items", {"permit_no": "RES16-0688"}, token)
+            call(client, "POST", "/cart/items", {"permit_no": "RES16-0688"}, token)
         rows.append(Row("payments", "POST /cart/items", tally, goal="session + permit Query + Put + cart reads"))
         with counting(table) as tally:
-            _call(client, "GET", "/cart", token=token)
+            call(client, "GET", "/cart", token=token)
         rows.append(Row("payments", "GET /cart", tally, goal="session GetItem + cart Query + GSI1 Query"))
         with counting(table) as tally:
-            _call(client, "GET", "/checkout/summary?payment_method=credit_card", token=token)
+            call(client, "GET", "/checkout/summary?payment_method=credit_card", token=token)
         rows.append(Row("payments", "GET /checkout/summary (6 fees)", tally, goal="session GetItem + at most 2 reads"))
         with counting(table) as tally:
-            payment = _call(client, "POST", "/checkout", {"payment_method": "credit_card"}, token)
+            payment = call(client, "POST", "/checkout", {"payment_method": "credit_card"}, token)
         rows.append(Row("payments", "POST /checkout (6 fees)", tally, goal="session GetItem + 2 reads + 1 transaction"))
 
         raw = build_callback_body(payment["payment_id"], "approved", "TX-BENCH", Decimal(payment["total_due"]))
         header = sign(deps.settings().payment_webhook_secret, raw, int(clock.now().timestamp()))
         with counting(table) as tally:
-            _call(client, "POST", "/payments/callback", raw=raw, headers={"X-Payment-Signature": header})
+            call(client, "POST", "/payments/callback", raw=raw, headers={"X-Payment-Signature": header})
         rows.append(Row("payments", "POST /payments/callback (approved, 6 fees)", tally,
                         goal="1 read + 1 transaction; then mail: account, permit Query, 2 outbox Puts"))
         with counting(table) as tally:
-            _call(client, "POST", "/payments/callback", raw=raw, headers={"X-Payment-Signature": header})
+            call(client, "POST", "/payments/callback", raw=raw, headers={"X-Payment-Signature": header})
         rows.append(Row("payments", "POST /payments/callback (replay)", tally, goal="1 read, no write"))
 
         with counting(table) as tally:
-            _call(client, "POST", "/cart/pay-all", token=token)
+            call(client, "POST", "/cart/pay-all", token=token)
         rows.append(Row("payments", "POST /cart/pay-all (9 permits due)", tally,
                         goal="session + GSI1 Query + batch write + cart Query"))
         with counting(table) as tally:
-            payment = _call(client, "POST", "/checkout", {"payment_method": "echeck"}, token)
+            payment = call(client, "POST", "/checkout", {"payment_method": "echeck"}, token)
         rows.append(Row("payments", "POST /checkout (9 permits)", tally,
                         goal="session GetItem + 2 reads + 1 transaction"))
         raw = build_callback_body(payment["payment_id"], "declined", None, Decimal(payment["total_due"]))
         header = sign(deps.settings().payment_webhook_secret, raw, int(clock.now().timestamp()))
         with counting(table) as tally:
-            _call(client, "POST", "/payments/callback", raw=raw, headers={"X-Payment-Signature": header})
+            call(client, "POST", "/payments/callback", raw=raw, headers={"X-Payment-Signature": header})
         rows.append(Row("payments", "POST /payments/callback (declined)", tally, goal="1 read + 1 transaction"))
         with counting(table) as tally:
-            _call(client, "GET", "/payments", token=token)
+            call(client, "GET", "/payments", token=token)
         rows.append(Row("payments", "GET /payments", tally, goal="session GetItem + 1 Query on GSI1"))
         with counting(table) as tally:
-            _call(client, "GET", f"/payments/{payment['payment_id']}", token=token)
+            call(client, "GET", f"/payments/{payment['payment_id']}", token=token)
         rows.append(Row("payments", "GET /payments/{id}", tally, goal="session GetItem + 1 Query"))
     return rows

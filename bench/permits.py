@@ -7,24 +7,15 @@ writes.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bench.counting import Row, counting, portal
+from bench.counting import Row, call, counting, portal
 
 PASSWORD = "Build2Last"
 TODAY = date(2026, 11, 24)  # the portal() clock's county date
 
-
-def _call(client: Any, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    response = client.http.request(method, path, headers=headers, body=json.dumps(body).encode() if body else b"")
-    assert response.status_code < 300, (path, response.status_code, response.body)
-    return response.json_body if response.body else None
 
 
 def _contractor(client: Any, name: str, license_no: str) -> tuple[str, str]:
@@ -34,8 +25,8 @@ def _contractor(client: Any, name: str, license_no: str) -> tuple[str, str]:
     accounts = deps.accounts()
     contractor_id, _ = accounts.register_contractor(NewContractor(name, license_no, f"{license_no}@example.com"))
     pin = accounts.issue_pin(contractor_id, "123456")
-    token = _call(client, "POST", "/auth/login", {"contractor_id": contractor_id, "password": pin})["token"]
-    token = _call(client, "POST", "/auth/setup", {
+    token = call(client, "POST", "/auth/login", {"contractor_id": contractor_id, "password": pin})["token"]
+    token = call(client, "POST", "/auth/setup", {
         "security_question": "CAR", "secret_answer": "Corvette", "secret_answer_confirm": "Corvette",
         "password": PASSWORD, "password_confirm": PASSWORD}, token)["token"]
     return contractor_id, token
@@ -89,14 +80,14 @@ def run() -> list[Row]:
                 items += _permit_items(contractor_id, f"{prefix}26-{n:04d}", TODAY + timedelta(days=60 + n % 90),
                                        created)
             _write(table, items)
-            _call(client, "GET", "/dashboard", token=token)  # a fresh session: no last-seen write below
+            call(client, "GET", "/dashboard", token=token)  # a fresh session: no last-seen write below
             with counting(table) as tally:
-                body = _call(client, "GET", "/dashboard", token=token)
+                body = call(client, "GET", "/dashboard", token=token)
             assert body["active_permits"]["total"] == count
             rows.append(Row("permits", f"GET /dashboard ({count} permits, {len(items)} items)", tally,
                             goal="session GetItem + 1 Query (more pages only past 1 MB)"))
             with counting(table) as tally:
-                _call(client, "GET", f"/permits/{prefix}26-0001", token=token)
+                call(client, "GET", f"/permits/{prefix}26-0001", token=token)
             rows.append(Row("permits", f"GET /permits/{{permit_no}} (contractor with {count} permits)", tally,
                             goal="session GetItem + 1 Query"))
 

@@ -29,6 +29,13 @@ from tests.browser.helpers import COMPANY, PASSWORD, SECRET_ANSWER, SECRET_QUEST
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 DOCS = ROOT / "docs"
+SETUP_BODY = {
+    "security_question": SECRET_QUESTION,
+    "secret_answer": SECRET_ANSWER,
+    "secret_answer_confirm": SECRET_ANSWER,
+    "password": PASSWORD,
+    "password_confirm": PASSWORD,
+}
 STAFF = ("admin", os.environ.get("DEMO_STAFF_PASSWORD", "DemoAdmin1"))
 
 
@@ -144,13 +151,7 @@ class Portal:
         self.call(
             "POST",
             "/auth/setup",
-            {
-                "security_question": SECRET_QUESTION,
-                "secret_answer": SECRET_ANSWER,
-                "secret_answer_confirm": SECRET_ANSWER,
-                "password": PASSWORD,
-                "password_confirm": PASSWORD,
-            },
+            SETUP_BODY,
             token=login["token"],
         )
         permit = self.call(
@@ -182,13 +183,7 @@ class Portal:
             self.call(
                 "POST",
                 "/auth/setup",
-                {
-                    "security_question": SECRET_QUESTION,
-                    "secret_answer": SECRET_ANSWER,
-                    "secret_answer_confirm": SECRET_ANSWER,
-                    "password": PASSWORD,
-                    "password_confirm": PASSWORD,
-                },
+                SETUP_BODY,
                 token=login["token"],
             )
         self.password = PASSWORD
