@@ -39,7 +39,7 @@ class ExpiryJob(PermitWork):
                 log.info("permit %s flagged expired (expiry date %s)", permit.permit_no, permit.expires_date)
         reminded = 0
         contractors: dict[str, Contractor | None] = {}
-        for reminder in list(self.store.due_reminders(today)):
+        for reminder in list(self.store.due_reminders(today, self.config.reminder_days)):
             if reminder.expires_date < today:  # expired before its reminder went out: nothing to remind
                 self.store.claim_reminder(reminder, now)
                 continue

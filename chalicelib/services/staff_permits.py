@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
@@ -207,7 +207,7 @@ class StaffPermitService(PermitWork):
         _, today = self._now_today()
         if (permit.expires_date and not permit.expired and can_expire(permit.status)
                 and not has_lapsed(permit.expires_date, today)):
-            self.store.arm_reminder(permit, permit.expires_date - timedelta(days=self.config.reminder_days))
+            self.store.arm_reminder(permit)
 
     # --- fees --------------------------------------------------------------------------------
 

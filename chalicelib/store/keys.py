@@ -30,7 +30,7 @@ Access pattern → request → key:
   → GSI2PK=EXPIRY, GSI2SK=<expires_date>#<no>
 - expiry reminders falling due (the daily job) → Query GSI2, sparse: one entry per permit per expiry date,
   armed until its reminder is sent → PK=PERMIT#<no>, SK=REMINDER#<expires_date>,
-  GSI2PK=REMINDER, GSI2SK=<remind_date>#<no>
+  GSI2PK=REMINDER, GSI2SK=<expires_date>#<no> (the job looks EXPIRY_REMINDER_DAYS ahead)
 - one inspection by id (cancel, record a result) → GetItem: the id embeds the permit number
   (RES17-0150-1a2b3c4d) → PK=PERMIT#<no>, SK=INSPECTION#<id>
 - next permit number of a prefix and year → UpdateItem ADD (atomic counter) → PK=SEQ#PERMIT#<prefix><yy>, SK=SEQ

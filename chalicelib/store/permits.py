@@ -9,7 +9,7 @@ Items (keys spelled in `keys.py`; fee items belong to `store/fees.py` and share 
 - inspection  PK=PERMIT#<no> SK=INSPECTION#<id>   GSI1PK=CONTRACTOR#<id> GSI1SK=PERMIT#<no>#INSPECTION#<id>
 - review      PK=PERMIT#<no> SK=REVIEW#<id>       (detail only)
 - attachment  PK=PERMIT#<no> SK=ATTACHMENT#<id>   (detail only; metadata, the file lives elsewhere)
-- reminder    PK=PERMIT#<no> SK=REMINDER#<expires_date>  GSI2PK=REMINDER GSI2SK=<remind_date>#<no>
+- reminder    PK=PERMIT#<no> SK=REMINDER#<expires_date>  GSI2PK=REMINDER GSI2SK=<expires_date>#<no>
               while armed; the job removes the GSI2 keys and sets `sent_at` when it mails, so each
               expiry date of a permit is reminded at most once. `ttl` clears old entries.
 - counter     PK=SEQ#PERMIT#<prefix><yy> SK=SEQ   `seq` incremented atomically (UpdateItem ADD).
@@ -411,12 +411,16 @@ class PermitStore:
             raise
         return True
 
-    def arm_reminder(self, permit: Permit, remind_on: date) -> None:
-        """Arm the reminder for the permit's current expiry date, unless that one was already sent."""
+    def arm_reminder(self, permit: Permit) -> None:
+        """Arm the reminder for the permit's current expiry date, unless that one was already sent.
+
+        It is indexed by the expiry date, not by the day to remind: the job decides how many days
+        ahead to look, so a change of EXPIRY_REMINDER_DAYS applies to permits already on the books.
+        """
         assert permit.expires_date is not None
         expires = permit.expires_date.isoformat()
         changes = {
-            "GSI2PK": keys.REMINDER_INDEX, "GSI2SK": keys.expiry_sort_key(remind_on.isoformat(), permit.permit_no),
+            "GSI2PK": keys.REMINDER_INDEX, "GSI2SK": keys.expiry_sort_key(expires, permit.permit_no),
             "permit_no": permit.permit_no, "contractor_id": permit.contractor_id, "address": permit.address,
             "expires_date": expires, "ttl": to_epoch(datetime.combine(permit.expires_date, datetime.min.time()))
             + 60 * _DAY,
@@ -438,9 +442,9 @@ class PermitStore:
             if not is_conditional_failure(error):
                 raise
 
-    def due_reminders(self, today: date) -> Iterator[DueReminder]:
-        """Armed reminders whose day has come (remind date on or before `today`)."""
-        upper = (today + timedelta(days=1)).isoformat()
+    def due_reminders(self, today: date, lead_days: int) -> Iterator[DueReminder]:
+        """Armed reminders whose day has come: the permit expires at most `lead_days` after `today`."""
+        upper = (today + timedelta(days=lead_days + 1)).isoformat()
         kwargs: dict[str, Any] = {
             "IndexName": "GSI2",
             "KeyConditionExpression": Key("GSI2PK").eq(keys.REMINDER_INDEX) & Key("GSI2SK").lt(upper),

@@ -152,3 +152,12 @@ def test_finished_permits_never_expire_nor_get_reminders(api, contractor, staff_
     for permit_no in (finaled["permit_no"], no):
         item = table.get_item(Key={"PK": f"PERMIT#{permit_no}", "SK": "PERMIT"})["Item"]
         assert "GSI2PK" not in item  # not in the sparse expiry index at all
+
+
+def test_a_changed_reminder_lead_time_applies_to_permits_already_issued(api, contractor, staff_token, monkeypatch):
+    permit = active_permit(api, staff_token, contractor["contractor_id"])  # expires 2027-05-23, armed at 14 days
+    monkeypatch.setenv("EXPIRY_REMINDER_DAYS", "30")
+    assert run_job(date(2027, 4, 22)).reminded == 0  # 31 days before
+    assert run_job(date(2027, 4, 23)).reminded == 1  # 30 days before
+    (mail,) = mails(api, MAIL, f"Permit {permit['permit_no']} expires")
+    assert "in 30 day(s)" in mail["body"]
