@@ -174,3 +174,24 @@ def seed_permit(table: Any, contractor_id: str, permit_no: str, fees: Any = GUID
         table.put_item(Item=fee_item(line, datetime(2026, 11, 1, tzinfo=UTC)))
         fee_ids.append(fee_id)
     return fee_ids
+
+
+@pytest.fixture
+def atomic_requests(table: Any, monkeypatch: Any) -> None:
+    """Make each DynamoDB request atomic, as DynamoDB's are, for tests that race threads.
+
+    moto's in-memory table is not safe for concurrent requests ("dictionary changed size during
+    iteration"); serialising single requests keeps every interleaving *between* requests — which is
+    where the races under test live — and removes only moto's own.
+    """
+    import threading
+
+    client = table.meta.client
+    lock = threading.Lock()
+    make_api_call = client._make_api_call
+
+    def serialised(operation: str, params: Any) -> Any:
+        with lock:
+            return make_api_call(operation, params)
+
+    monkeypatch.setattr(client, "_make_api_call", serialised)

@@ -6,13 +6,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Strict(BaseModel):
+    """Lengths below are generous bounds against abuse; the real rules (password policy, contact
+    formats) are checked by the domain, so their messages are the county's."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
-
-
-# Lengths are generous bounds against abuse; the real rules (password policy, contact formats)
-# are checked by the domain so their messages are the county's.
-Secret = Field(max_length=200)
-Short = Field(max_length=200)
 
 
 class LoginRequest(Strict):

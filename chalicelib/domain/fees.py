@@ -37,24 +37,11 @@ class PaymentMethod(StrEnum):
     ECHECK = "echeck"
     EGOV_EXPRESS = "egov_express"
 
-    @property
-    def display_name(self) -> str:
-        """The radio-button label from the county's guide, e.g. "Credit Card - 3%"."""
-        return _DISPLAY_NAMES[self]
-
 
 _BASE_NAMES: Mapping[PaymentMethod, str] = MappingProxyType(
     {
         PaymentMethod.CREDIT_CARD: "Credit Card",
         PaymentMethod.ECHECK: "Electronic Check",
-        PaymentMethod.EGOV_EXPRESS: "eGov - Express Checkout for Repeat Customers",
-    }
-)
-
-_DISPLAY_NAMES: Mapping[PaymentMethod, str] = MappingProxyType(
-    {
-        PaymentMethod.CREDIT_CARD: "Credit Card - 3%",
-        PaymentMethod.ECHECK: "Electronic Check - $1.50",
         PaymentMethod.EGOV_EXPRESS: "eGov - Express Checkout for Repeat Customers",
     }
 )

@@ -18,10 +18,6 @@ def from_epoch(value: Decimal | int | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(int(value), UTC)
 
 
-def without_keys(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "ttl")}
-
-
 def batch_get(table: Any, keys: list[dict[str, str]], consistent: bool = False) -> list[dict[str, Any]]:
     """BatchGetItem in chunks of 100, retrying unprocessed keys; items in no particular order."""
     client = table.meta.client

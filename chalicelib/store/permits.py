@@ -371,15 +371,6 @@ class PermitStore:
             raise
         return True
 
-    def transact(self, entries: list[dict[str, Any]]) -> bool:
-        try:
-            self.client.transact_write_items(TransactItems=entries)
-        except ClientError as error:
-            if is_conditional_failure(error):
-                return False
-            raise
-        return True
-
     # --- the expiry job ----------------------------------------------------------------------
 
     def due_for_expiry(self, today: date) -> Iterator[Permit]:

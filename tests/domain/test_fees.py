@@ -57,12 +57,7 @@ class TestTheGuidesCheckoutSummary:
         }
         json.dumps(body)  # plain JSON types only: no Decimal, no float
 
-    def test_display_names_are_the_guides_labels(self) -> None:
-        assert [m.display_name for m in PaymentMethod] == [
-            "Credit Card - 3%",
-            "Electronic Check - $1.50",
-            "eGov - Express Checkout for Repeat Customers",
-        ]
+    def test_method_values_are_the_apis(self) -> None:
         assert [m.value for m in PaymentMethod] == ["credit_card", "echeck", "egov_express"]
 
     def test_default_label_and_methods(self, schedule: FeeSchedule) -> None:

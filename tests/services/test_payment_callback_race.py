@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
@@ -30,22 +29,8 @@ class Mailbox:
         self.sent.append((to, subject))
 
 
-@pytest.fixture
-def serialised_moto(table: Any, monkeypatch: Any) -> None:
-    """moto's in-memory table is not thread-safe; DynamoDB is. Serialise moto's side of each request."""
-    client = table.meta.client
-    lock = threading.Lock()
-    original = client._make_api_call
-
-    def locked(*args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return original(*args, **kwargs)
-
-    monkeypatch.setattr(client, "_make_api_call", locked)
-
-
 @pytest.mark.parametrize("mix", ["approvals", "approve_vs_decline"])
-def test_concurrent_callbacks_apply_exactly_once(table: Any, clock: Any, serialised_moto: None, mix: str) -> None:
+def test_concurrent_callbacks_apply_exactly_once(table: Any, clock: Any, atomic_requests: None, mix: str) -> None:
     seed_permit(table, "C1", "RES16-0688")
     store = PaymentStore(table)
     store.add_to_cart("C1", ["RES16-0688"], clock.now())

@@ -6,7 +6,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 
-def test_concurrent_creation_never_hands_out_a_number_twice(api, contractor, staff_token):
+def test_concurrent_creation_never_hands_out_a_number_twice(api, contractor, staff_token, atomic_requests):
     from chalicelib.api import deps
 
     service = deps.staff_permits()
