@@ -28,7 +28,8 @@ def run() -> list[Row]:
 
         with counting(table) as tally:
             token = call(client, "POST", "/auth/login", {"contractor_id": rich, "password": PASSWORD})["token"]
-        rows.append(Row("accounts", "POST /auth/login (password)", tally, goal="1 BatchGet + 1 transaction"))
+        rows.append(Row("accounts", "POST /auth/login (password)", tally,
+                        goal="1 BatchGet (account + source) + attempt claimed + 1 transaction"))
         with counting(table) as tally:
             call(client, "GET", "/profile", token=token)
         rows.append(Row("accounts", "GET /profile (session-authenticated)", tally,

@@ -43,6 +43,9 @@ class Settings:
     max_failed_attempts: int
     lockout_minutes: int
     reset_code_minutes: int
+    reset_code_attempts: int
+    reset_codes_per_hour: int
+    source_max_failed_attempts: int
     # Password policy (the county's rules are the defaults).
     password_min_length: int
     password_max_length: int
@@ -90,6 +93,9 @@ def get_settings() -> Settings:
         max_failed_attempts=_int("MAX_FAILED_ATTEMPTS", 5),
         lockout_minutes=_int("LOCKOUT_MINUTES", 15),
         reset_code_minutes=_int("RESET_CODE_MINUTES", 15),
+        reset_code_attempts=_int("RESET_CODE_ATTEMPTS", 5),
+        reset_codes_per_hour=_int("RESET_CODES_PER_HOUR", 3),
+        source_max_failed_attempts=_int("SOURCE_MAX_FAILED_ATTEMPTS", 50),
         password_min_length=_int("PASSWORD_MIN_LENGTH", 6),
         password_max_length=_int("PASSWORD_MAX_LENGTH", 25),
         password_check_common=_str("PASSWORD_CHECK_COMMON", "true").lower() != "false",

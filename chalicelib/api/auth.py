@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 bp = Blueprint(__name__)
 
 
+def _source() -> str:
+    """The caller's address as API Gateway saw it: failures are also counted per source."""
+    context = bp.current_request.context or {}
+    return str((context.get("identity") or {}).get("sourceIp") or "")
+
+
 def _signed_in(result: SignedIn) -> object:
     return ok({"token": result.token, "expires_at": rfc3339(result.expires_at),
                "role": result.role.value, "must_complete_setup": result.must_complete_setup})
@@ -32,13 +38,13 @@ def _signed_in(result: SignedIn) -> object:
 @route(bp, "/auth/login", methods=["POST"])
 def login() -> object:
     body = parse_body(bp.current_request, LoginRequest)
-    return _signed_in(deps.accounts().login(body.contractor_id, body.password))
+    return _signed_in(deps.accounts().login(body.contractor_id, body.password, _source()))
 
 
 @route(bp, "/auth/staff-login", methods=["POST"])
 def staff_login() -> object:
     body = parse_body(bp.current_request, StaffLoginRequest)
-    return _signed_in(deps.accounts().staff_login(body.username, body.password))
+    return _signed_in(deps.accounts().staff_login(body.username, body.password, _source()))
 
 
 @route(bp, "/auth/setup", methods=["POST"])
@@ -67,12 +73,13 @@ def reset_start() -> object:
 @route(bp, "/auth/password-reset/verify", methods=["POST"])
 def reset_verify() -> object:
     body = parse_body(bp.current_request, ResetVerifyRequest)
-    token, question = deps.accounts().verify_reset(body.contractor_id, body.code)
+    token, question = deps.accounts().verify_reset(body.contractor_id, body.code, _source())
     return ok({"reset_token": token, "security_question": question})
 
 
 @route(bp, "/auth/password-reset", methods=["POST"])
 def reset() -> object:
     body = parse_body(bp.current_request, ResetRequest)
-    deps.accounts().reset_password(body.reset_token, body.secret_answer, body.password, body.password_confirm)
+    deps.accounts().reset_password(body.reset_token, body.secret_answer, body.password, body.password_confirm,
+                                    _source())
     return no_content()

@@ -75,7 +75,8 @@ def profiles() -> ProfileService:
     from chalicelib.services.profile import ProfileService
     from chalicelib.store.accounts import AccountStore
 
-    return ProfileService(AccountStore(table()), clock())
+    s = settings()
+    return ProfileService(AccountStore(table(s)), clock(), accounts(), notifier(s))
 
 
 def outbox() -> OutboxStore:

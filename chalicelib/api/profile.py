@@ -23,7 +23,8 @@ def get_profile() -> object:
 def put_profile() -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, ProfileUpdate)
-    return ok(asdict(deps.profiles().update(principal.principal_id, body.model_dump())))
+    fields = body.model_dump(exclude={"current_password"})
+    return ok(asdict(deps.profiles().update(principal, fields, body.current_password)))
 
 
 @route(bp, "/profile/password", methods=["PUT"])

@@ -55,6 +55,8 @@ class ProfileUpdate(Strict):
     phone: str = Field(max_length=40)
     cell_phone: str = Field(default="", max_length=40)
     fax: str = Field(default="", max_length=40)
+    # Needed only when the e-mail changes: reset codes go there, so it is as sensitive as the password.
+    current_password: str = Field(default="", max_length=200)
 
 
 class PasswordChange(Strict):

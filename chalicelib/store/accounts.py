@@ -6,6 +6,7 @@ use the same numbers.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ _CONTRACTOR_FIELDS = (
     "cell_phone", "fax", "security_question", "secret_answer_hash", "password_hash", "pin_hash",
 )
 _DAY = 86400
+log = logging.getLogger(__name__)
 
 
 def _is_conditional_failure(error: ClientError) -> bool:
@@ -46,7 +48,7 @@ def contractor_from_item(item: dict[str, Any]) -> Contractor:
 def _throttle_from_item(item: dict[str, Any] | None) -> Throttle:
     if not item:
         return Throttle()
-    return Throttle(failures=int(item.get("failures", 0)), locked_until=from_epoch(item.get("locked_until")))
+    return Throttle(failures=int(item.get("attempts", 0)), locked_until=from_epoch(item.get("locked_until")))
 
 
 class AccountStore:
@@ -61,9 +63,10 @@ class AccountStore:
         item = self.table.get_item(Key=keys.contractor(contractor_id), ConsistentRead=True).get("Item")
         return contractor_from_item(item) if item else None
 
-    def get_contractor_with_throttle(self, contractor_id: str, kind: str) -> tuple[Contractor | None, Throttle]:
-        """The account and its failure count in one BatchGetItem (sign-in reads both every time)."""
-        account_key, throttle_key = keys.contractor(contractor_id), keys.throttle(kind, contractor_id)
+    def get_contractor_with_throttle(self, contractor_id: str, kind: str,
+                                     throttle_id: str) -> tuple[Contractor | None, Throttle]:
+        """The account and one throttle (the caller's source) in one BatchGetItem."""
+        account_key, throttle_key = keys.contractor(contractor_id), keys.throttle(kind, throttle_id)
         items = batch_get(self.table, [account_key, throttle_key], consistent=True)
         account = next((i for i in items if i["PK"] == account_key["PK"] and i["SK"] == account_key["SK"]), None)
         throttle = next((i for i in items if i["PK"] == throttle_key["PK"]), None)
@@ -77,7 +80,12 @@ class AccountStore:
             KeyConditionExpression=Key("GSI1PK").eq(keys.DIRECTORY),
             ProjectionExpression="contractor_id, company_name",
         )
-        return [(i["contractor_id"], i["company_name"]) for i in items]
+        # One damaged item must not take the login drop-down down for every contractor.
+        listed = [(i["contractor_id"], i["company_name"]) for i in items
+                  if str(i.get("contractor_id") or "").strip() and str(i.get("company_name") or "").strip()]
+        if len(listed) < len(items):
+            log.warning("directory: %d contractor item(s) without an id or a name left out", len(items) - len(listed))
+        return listed
 
     def create_contractor(self, contractor: Contractor) -> None:
         """Write the account and claim its license in one transaction: one account per license."""
@@ -125,8 +133,9 @@ class AccountStore:
 
     # --- staff -------------------------------------------------------------------------------
 
-    def get_staff_with_throttle(self, username: str) -> tuple[StaffUser | None, Throttle]:
-        staff_key, throttle_key = keys.staff(username), keys.throttle("staff", username)
+    def get_staff_with_throttle(self, username: str, kind: str,
+                                throttle_id: str) -> tuple[StaffUser | None, Throttle]:
+        staff_key, throttle_key = keys.staff(username), keys.throttle(kind, throttle_id)
         items = batch_get(self.table, [staff_key, throttle_key], consistent=True)
         staff = next((i for i in items if i["PK"] == staff_key["PK"]), None)
         throttle = next((i for i in items if i["PK"] == throttle_key["PK"]), None)
@@ -142,37 +151,88 @@ class AccountStore:
                                   "password_hash": user.password_hash})
 
     # --- throttles ---------------------------------------------------------------------------
+    #
+    # An attempt is counted *before* its secret is checked (`claim_attempt`, one conditional
+    # UpdateItem), so guesses sent together cannot all be checked: once `limit` attempts are
+    # counted (failed or still in flight) every further one is refused until a success clears
+    # the count or the lock the limit-th failure sets runs out.
+
+    def claim_attempt(self, kind: str, account_id: str, now: datetime, limit: int) -> int | None:
+        """Count one attempt; its number, or None when the account is locked or at its limit."""
+        epoch = to_epoch(now) or 0
+        not_locked = Attr("locked_until").not_exists() | Attr("locked_until").lte(epoch)
+        under_limit = Attr("attempts").not_exists() | Attr("attempts").lt(limit)
+        try:
+            response = self.table.update_item(
+                Key=keys.throttle(kind, account_id), ReturnValues="UPDATED_NEW",
+                ConditionExpression=not_locked & under_limit,
+                **update_args(set_={"ttl": epoch + _DAY}, add={"attempts": 1}),
+            )
+        except ClientError as error:
+            if _is_conditional_failure(error):
+                return None
+            raise
+        return int(response["Attributes"]["attempts"])
+
+    def fail_attempt(self, kind: str, account_id: str, number: int, now: datetime, limit: int,
+                     lock_seconds: int) -> None:
+        """A claimed attempt failed: it is already counted; the `limit`-th one locks the account."""
+        if number < limit:
+            return
+        locked_until = (to_epoch(now) or 0) + lock_seconds
+        try:
+            self.table.update_item(
+                Key=keys.throttle(kind, account_id),
+                ConditionExpression=Attr("PK").exists(),  # a success in between cleared the count
+                **update_args(set_={"locked_until": locked_until, "attempts": 0, "ttl": locked_until + _DAY}),
+            )
+        except ClientError as error:
+            if not _is_conditional_failure(error):
+                raise
 
     def record_failure(self, kind: str, account_id: str, now: datetime, limit: int,
                        lock_seconds: int) -> Throttle:
-        """Count one failure atomically; the `limit`-th consecutive failure locks the account."""
-        key = keys.throttle(kind, account_id)
+        """Count a failure after the fact (a source's failures, or a secret answer counted against
+        the sign-in too); the `limit`-th one locks."""
         response = self.table.update_item(
-            Key=key, ReturnValues="ALL_NEW",
-            **update_args(set_={"ttl": to_epoch(now) + _DAY}, add={"failures": 1}),
+            Key=keys.throttle(kind, account_id), ReturnValues="UPDATED_NEW",
+            **update_args(set_={"ttl": (to_epoch(now) or 0) + _DAY}, add={"attempts": 1}),
         )
-        failures = int(response["Attributes"]["failures"])
-        if failures < limit:
-            return Throttle(failures=failures)
-        locked_until = to_epoch(now) + lock_seconds
-        self.table.update_item(
-            Key=key,
-            **update_args(set_={"locked_until": locked_until, "failures": 0,
-                                "ttl": locked_until + _DAY}),
-        )
-        return Throttle(failures=0, locked_until=from_epoch(locked_until))
+        attempts = int(response["Attributes"]["attempts"])
+        if attempts < limit:
+            return Throttle(failures=attempts)
+        self.fail_attempt(kind, account_id, attempts, now, limit, lock_seconds)
+        return Throttle(failures=0, locked_until=from_epoch((to_epoch(now) or 0) + lock_seconds))
 
-    def clear_throttle(self, kind: str, account_id: str) -> None:
-        self.table.delete_item(Key=keys.throttle(kind, account_id))
+    def clear_throttles(self, *kinds_and_ids: tuple[str, str]) -> None:
+        batch_delete(self.table, [keys.throttle(kind, account_id) for kind, account_id in kinds_and_ids])
 
     def get_throttle(self, kind: str, account_id: str) -> Throttle:
         item = self.table.get_item(Key=keys.throttle(kind, account_id), ConsistentRead=True).get("Item")
         return _throttle_from_item(item)
 
+    # --- rate limits -------------------------------------------------------------------------
+
+    def take_from_window(self, kind: str, account_id: str, window_start: int, limit: int) -> bool:
+        """Count one use in a fixed window (e.g. reset codes mailed per hour); False past `limit`."""
+        key = keys.rate_window(kind, account_id, window_start)
+        under_limit = Attr("uses").not_exists() | Attr("uses").lt(limit)
+        try:
+            self.table.update_item(
+                Key=key, ConditionExpression=under_limit,
+                **update_args(set_={"ttl": window_start + 2 * _DAY}, add={"uses": 1}),
+            )
+        except ClientError as error:
+            if _is_conditional_failure(error):
+                return False
+            raise
+        return True
+
     # --- sessions ----------------------------------------------------------------------------
 
-    def create_session(self, session: Session) -> None:
-        """The session and its entry under the principal, together: revocation finds every one."""
+    def create_session(self, session: Session, clear_throttle: tuple[str, str] | None = None) -> None:
+        """The session and its entry under the principal, together: revocation finds every one.
+        `clear_throttle` (kind, id): the sign-in succeeded, so its failure count goes in the same write."""
         ttl = to_epoch(session.absolute_expires_at)
         item = {
             **keys.session(session.token_hash),
@@ -187,8 +247,10 @@ class AccountStore:
         }
         entry = {**keys.session_index_entry(session.role, session.principal_id, session.token_hash),
                  "ttl": ttl}
-        self.client.transact_write_items(TransactItems=[
-            transact_put(self.table.name, item), transact_put(self.table.name, entry)])
+        actions = [transact_put(self.table.name, item), transact_put(self.table.name, entry)]
+        if clear_throttle:
+            actions.append({"Delete": {"TableName": self.table.name, "Key": keys.throttle(*clear_throttle)}})
+        self.client.transact_write_items(TransactItems=actions)
 
     def get_session(self, token_hash: str) -> Session | None:
         # Strongly consistent: a session made by the previous request must work, and one deleted must not.
@@ -241,24 +303,14 @@ class AccountStore:
     # --- password reset ----------------------------------------------------------------------
 
     def put_reset_code(self, contractor_id: str, digest: str, expires_at: datetime) -> None:
-        self.table.put_item(Item={**keys.reset_code(contractor_id), "digest": digest, "attempts": 0,
+        self.table.put_item(Item={**keys.reset_code(contractor_id), "digest": digest,
                                   "expires_at": to_epoch(expires_at), "ttl": to_epoch(expires_at)})
 
     def get_reset_code(self, contractor_id: str) -> dict[str, Any] | None:
         item = self.table.get_item(Key=keys.reset_code(contractor_id), ConsistentRead=True).get("Item")
         if not item:
             return None
-        return {"digest": item["digest"], "attempts": int(item.get("attempts", 0)),
-                "expires_at": from_epoch(item["expires_at"])}
-
-    def count_reset_code_attempt(self, contractor_id: str) -> None:
-        try:
-            self.table.update_item(Key=keys.reset_code(contractor_id),
-                                   ConditionExpression=Attr("PK").exists(),
-                                   **update_args(add={"attempts": 1}))
-        except ClientError as error:
-            if not _is_conditional_failure(error):
-                raise
+        return {"digest": item["digest"], "expires_at": from_epoch(item["expires_at"])}
 
     def consume_reset_code(self, contractor_id: str, digest: str) -> bool:
         """Delete the code if it is still the one checked; False when another request used it first."""

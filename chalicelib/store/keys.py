@@ -13,6 +13,10 @@ Access pattern → request → key:
 - a principal's sessions (revoke all) → consistent Query → PK=<principal key>, SK begins_with SESSION#
 - failed attempts of one account, existing or not → GetItem, batched with the account
   → PK=THROTTLE#<kind>#<id>, SK=THROTTLE
+  (kinds: contractor, staff, reset-code, reset-answer; source: the caller's address and the window,
+  THROTTLE#source#<ip>#<window start>)
+- uses in a fixed window (reset codes mailed per hour) → conditional UpdateItem ADD
+  → PK=RATE#<kind>#<id>#<window start epoch>, SK=RATE
 - password-reset code of a contractor → GetItem → PK=CONTRACTOR#<id>, SK=RESET_CODE
 - password-reset token → GetItem → PK=RESET#<sha256(token)>, SK=RESET
 - sandbox outbox by address, newest first → Query → PK=OUTBOX#<address>, SK=<sent_at>#<id>
@@ -33,6 +37,10 @@ Access pattern → request → key:
   GSI2PK=REMINDER, GSI2SK=<expires_date>#<no> (the job looks EXPIRY_REMINDER_DAYS ahead)
 - one inspection by id (cancel, record a result) → GetItem: the id embeds the permit number
   (RES17-0150-1a2b3c4d) → PK=PERMIT#<no>, SK=INSPECTION#<id>
+- one scheduled inspection per permit, type and day → conditional Put (attribute_not_exists) in the same
+  TransactWriteItems as the inspection, Delete in the same one as its cancellation or result
+  → PK=PERMIT#<no>, SK=INSPECTION_SLOT#<type>#<date> (`inspection_id` names the holder; no GSI
+  attributes, and load() skips it: INSPECTION_SLOT# does not begin with INSPECTION#)
 - next permit number of a prefix and year → UpdateItem ADD (atomic counter) → PK=SEQ#PERMIT#<prefix><yy>, SK=SEQ
 
 Names here are the only place key strings are spelled; the rest of the store calls these functions.
@@ -84,6 +92,10 @@ def session_index_entry(role: str, principal_id: str, token_hash: str) -> Key:
 
 def throttle(kind: str, account_id: str) -> Key:
     return {"PK": f"THROTTLE#{kind}#{account_id.lower()}", "SK": "THROTTLE"}
+
+
+def rate_window(kind: str, account_id: str, window_start: int) -> Key:
+    return {"PK": f"RATE#{kind}#{account_id.lower()}#{window_start}", "SK": "RATE"}
 
 
 def reset_code(contractor_id: str) -> Key:
@@ -183,3 +195,11 @@ def expiry_sort_key(expires_date: str, permit_no: str) -> str:
 
 def permit_counter(prefix: str, yy: int) -> Key:
     return {"PK": f"SEQ#PERMIT#{prefix.upper()}{yy:02d}", "SK": "SEQ"}
+
+
+INSPECTION_SLOT_PREFIX = "INSPECTION_SLOT#"
+
+
+def inspection_slot(permit_no: str, inspection_type: str, day: str) -> Key:
+    """The claim on a permit's inspection type for one day (`day` ISO, last so a `#` in a type stays unambiguous)."""
+    return {"PK": permit_partition(permit_no), "SK": f"{INSPECTION_SLOT_PREFIX}{inspection_type.upper()}#{day}"}

@@ -7,7 +7,8 @@ import pytest
 from tests.conftest import CONTRACTOR_PASSWORD, SECRET_ANSWER
 
 GOOD = {"address": "1200 N Government Way", "city": "Coeur d'Alene", "state": "id", "zip": "83814-1234",
-        "email": "Office@Rich.Example.COM", "phone": "(208) 555-0119"}
+        "email": "Office@Rich.Example.COM", "phone": "(208) 555-0119",
+        "current_password": CONTRACTOR_PASSWORD}  # the e-mail changes, so the password confirms it
 
 
 def test_profile_shows_the_guide_fields(api, contractor):

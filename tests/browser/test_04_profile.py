@@ -46,3 +46,29 @@ def test_profile_bad_zip_then_good_zip(page: Page, portal, console_errors) -> No
     page.reload()
     expect(field(page, "Zip")).to_have_value("83815")
     expect(field(page, "Address")).to_have_value("1968 E DODD RD")
+
+
+def test_changing_the_email_asks_for_the_password(page: Page, portal, console_errors) -> None:
+    log_in_to_dashboard(page, portal)
+    page.goto(f"{portal.web}/profile.html")
+    email = field(page, "Email")
+    expect(email).to_have_value(re.compile("CONTRACTOR@ONLINE.COM", re.I))
+    confirm = page.get_by_label("Password to confirm the new e-mail")
+    expect(confirm).to_be_hidden()  # nothing to confirm while the address is the one on file
+
+    email.fill("office@rich.example.com")
+    expect(confirm).to_be_visible()
+    page.get_by_role("button", name="SAVE").click()
+    expect(confirm).to_have_attribute("aria-invalid", "true")
+    expect(confirm).to_be_focused()
+    assert_accessible(page, "profile, e-mail change without the password")
+
+    confirm.fill(portal.password)
+    page.get_by_role("button", name="SAVE").click()
+    expect(page.get_by_text("Saved: your profile is updated.")).to_be_visible()
+    expect(confirm).to_be_hidden()
+
+    email.fill("CONTRACTOR@ONLINE.COM")  # put it back for the journeys after this one
+    page.get_by_label("Password to confirm the new e-mail").fill(portal.password)
+    page.get_by_role("button", name="SAVE").click()
+    expect(page.get_by_text("Saved: your profile is updated.")).to_be_visible()

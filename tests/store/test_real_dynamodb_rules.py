@@ -146,7 +146,8 @@ def test_a_session_logged_out_is_refused_at_once(api, contractor, stale_replicas
 
 def test_a_profile_update_answers_with_what_it_just_wrote(api, contractor, stale_replicas):
     body = {"address": "1502 E FALLS AVE", "city": "Coeur d'Alene", "state": "ID", "zip": "83814",
-            "email": "office@rich.example", "phone": "208-555-0101"}
+            "email": "office@rich.example", "phone": "208-555-0101",
+            "current_password": CONTRACTOR_PASSWORD}  # a new e-mail is confirmed with the password
     response = api.put("/profile", body, contractor["token"])
     assert response.status_code == 200, response.body
     assert response.json_body["email"] == "office@rich.example"

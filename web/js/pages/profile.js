@@ -11,12 +11,25 @@ const PROFILE_FIELDS = ["address", "city", "state", "zip", "email", "phone", "ce
 const LABELS = { address: "Address", city: "City", state: "State", zip: "Zip", email: "Email", phone: "Phone" };
 attachRules($("#password-rules"), $("#new_password"), $("#new_password_confirm"));
 
+let emailOnFile = "";
+const emailPasswordGroup = $("#email-password-group");
+
+// The server asks for the current password when the e-mail changes; show the field only then.
+function showEmailPassword() {
+  const changed = form.elements.email.value.trim().toLowerCase() !== emailOnFile.toLowerCase();
+  emailPasswordGroup.hidden = !changed;
+  if (!changed) form.elements.email_password.value = "";
+}
+form.elements.email.addEventListener("input", showEmailPassword);
+
 function fill(profile) {
   $("#company_name").textContent = profile.company_name || "";
   $("#license_no").textContent = profile.license_no || "";
   $("#current_question").textContent = profile.security_question || "(none)";
   for (const name of PROFILE_FIELDS) form.elements[name].value = profile[name] ?? "";
   setCompany(profile.company_name);
+  emailOnFile = profile.email || "";
+  showEmailPassword();
 }
 
 async function load() {
@@ -34,6 +47,7 @@ form.addEventListener("submit", (event) => {
   const profile = {};
   for (const name of PROFILE_FIELDS) profile[name] = v[name] ?? "";
   profile.state = profile.state.toUpperCase();
+  if (v.email_password) profile.current_password = v.email_password;
   const changePassword = Boolean(v.pw_current || v.new_password || v.new_password_confirm);
   const changeQuestion = Boolean(v.sq_current_password || v.current_secret_answer || v.new_security_question || v.new_secret_answer || v.new_secret_answer_confirm);
   busy($("#save-button"), async () => {
@@ -42,7 +56,7 @@ form.addEventListener("submit", (event) => {
       fill(await put("/profile", profile));
       done.push("profile");
     } catch (error) {
-      showErrors(form, error, { fallback: "Your profile could not be saved." });
+      showErrors(form, error, { fieldMap: { current_password: "email_password" }, fallback: "Your profile could not be saved." });
       return;
     }
     if (changePassword) {
