@@ -23,9 +23,11 @@ __all__ = [
     "InspectionCalendar",
     "InspectionStatus",
     "TimeWindow",
+    "holds_slot",
     "parse_holidays",
     "parse_result",
     "parse_time_window",
+    "slot_taken",
 ]
 
 
@@ -56,6 +58,24 @@ RECORDABLE_RESULTS: frozenset[InspectionStatus] = frozenset(
         InspectionStatus.CANCELLED,
     }
 )
+
+
+def holds_slot(status: str) -> bool:
+    """Whether an inspection holds its permit's slot: its inspection type on its date.
+
+    One scheduled inspection per permit, type and day: a second request would only send the
+    inspector twice (and the contractor a second confirmation). The slot is free again once the
+    inspection is cancelled or has a result.
+    """
+    return status == InspectionStatus.SCHEDULED
+
+
+def slot_taken(permit_no: str, inspection_type: str, day: date, inspection_id: str) -> Conflict:
+    """The 409 for a request of a slot another inspection holds; it names that inspection."""
+    return Conflict(
+        f"A {inspection_type} inspection on permit {permit_no} is already requested for {_day(day)} "
+        f"(inspection {inspection_id}); cancel it first to request that day again."
+    )
 
 
 def parse_time_window(value: object, field: str = "time_window") -> TimeWindow:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput
-from chalicelib.domain.money import display_money, to_cents
+from chalicelib.domain.money import ZERO, display_money, to_cents
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -147,15 +147,22 @@ def inspection_request_blockers(
     expires_date: date | None,
     today: date,
     fees_due: Decimal,
+    *,
+    fees_held: Decimal = ZERO,
 ) -> list[str]:
     """Every reason an inspection cannot be requested now, as full sentences, in a fixed order:
-    not issued, expired, fees due. Empty means a request is allowed.
+    not issued, expired, fees due, fees held by a payment in progress. Empty means a request is allowed.
 
     One function so the dashboard's "Request" link and the request endpoint (409 detail) can
     never disagree. `expired` is the flag the daily job sets; a permit whose `expires_date` has
     passed counts as expired even before the job has flagged it. Fees count to the cent.
+
+    `fees_held` are the fees a pending payment holds: not due (the dashboard's FEES DUE leaves them
+    out), but not paid either: the payment may still be declined, cancelled or expire, and the fee
+    is due again while the inspection it let through would stay booked. Only PAID fees let it through.
     """
     fees = to_cents(fees_due)  # TypeError for a float: money is Decimal end to end
+    held = to_cents(fees_held)
 
     blockers: list[str] = []
     if status != PermitStatus.ACTIVE:
@@ -180,6 +187,11 @@ def inspection_request_blockers(
             f"Fees of {display_money(fees)} are due on this permit; pay them before "
             "requesting an inspection."
         )
+    if held > 0:
+        blockers.append(
+            f"Fees of {display_money(held)} on this permit are held by a payment in progress; fees must "
+            "be paid before an inspection can be requested, so request it once that payment is complete."
+        )
     return blockers
 
 
@@ -189,9 +201,11 @@ def can_request_inspection(
     expires_date: date | None,
     today: date,
     fees_due: Decimal,
+    *,
+    fees_held: Decimal = ZERO,
 ) -> bool:
-    """The dashboard's `inspection_request` flag: ACTIVE, not expired, nothing due."""
-    return not inspection_request_blockers(status, expired, expires_date, today, fees_due)
+    """The dashboard's `inspection_request` flag: ACTIVE, not expired, every fee paid."""
+    return not inspection_request_blockers(status, expired, expires_date, today, fees_due, fees_held=fees_held)
 
 
 # --- permit numbers ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
@@ -22,8 +23,15 @@ from chalicelib.config import Settings
 from chalicelib.domain.accounts import Principal
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.fee_lines import FeeLine, fees_due
-from chalicelib.domain.inspections import InspectionCalendar, InspectionStatus, parse_holidays, parse_time_window
-from chalicelib.domain.money import format_money
+from chalicelib.domain.inspections import (
+    InspectionCalendar,
+    InspectionStatus,
+    holds_slot,
+    parse_holidays,
+    parse_time_window,
+    slot_taken,
+)
+from chalicelib.domain.money import format_money, sum_money
 from chalicelib.domain.permits import (
     PermitStatus,
     can_request_inspection,
@@ -82,12 +90,18 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+def fees_held(fees: list[FeeLine], now: datetime) -> Decimal:
+    """Fees a pending payment holds: not due, but not paid either (the payment may still fail)."""
+    return sum_money(f.amount for f in fees if f.is_held(now))
+
+
 def permit_row(permit: Permit, fees: list[FeeLine], now: datetime, today: date) -> dict[str, Any]:
     """The dashboard's row: what the guide's "My Active Permits" table shows."""
     due = fees_due(fees, now)
     return {
         "permit_no": permit.permit_no, "address": permit.address, "type": permit.type, "status": permit.status,
-        "inspection_request": can_request_inspection(permit.status, permit.expired, permit.expires_date, today, due),
+        "inspection_request": can_request_inspection(permit.status, permit.expired, permit.expires_date, today, due,
+                                                     fees_held=fees_held(fees, now)),
         "fees_due": format_money(due),
     }
 
@@ -224,8 +238,8 @@ class PermitService(PermitWork):
         now, today = self._now_today()
         file = self._own(contractor_id, permit_no)
         permit = file.permit
-        due = fees_due(file.fees, now)
-        blockers = inspection_request_blockers(permit.status, permit.expired, permit.expires_date, today, due)
+        blockers = inspection_request_blockers(permit.status, permit.expired, permit.expires_date, today,
+                                               fees_due(file.fees, now), fees_held=fees_held(file.fees, now))
         if blockers:
             raise Conflict(f"An inspection cannot be requested on {permit.permit_no}. " + " ".join(blockers))
         kind = " ".join(request.inspection_type.split()).upper()
@@ -236,9 +250,15 @@ class PermitService(PermitWork):
                                [FieldProblem("inspection_type", f"must be one of: {allowed}")])
         window = parse_time_window(request.time_window)
         self.config.calendar.check_request_date(request.date, now)
+        # Seen already: refused without a write. Racing requests are settled by the store's slot claim.
+        booked = next((i for i in file.inspections if holds_slot(i.status) and i.inspection_type == kind
+                       and i.date == request.date), None)
+        if booked is not None:
+            raise slot_taken(permit.permit_no, kind, request.date, booked.inspection_id)
         insp = Inspection(new_inspection_id(permit.permit_no), permit.permit_no, contractor_id, kind, request.date,
                           window.value, notes=request.notes.strip(), created_at=now)
-        # Booked only if the permit is still what we checked (not flagged, re-assigned or re-statused meanwhile).
+        # Booked only if the permit is still what we checked (not flagged, re-assigned or re-statused meanwhile)
+        # and no other inspection holds the slot (this type on this day): Conflict, and no mail, otherwise.
         self.store.add_inspection(insp, Attr("contractor_id").eq(contractor_id)
                                   & Attr("status").eq(PermitStatus.ACTIVE.value)
                                   & Attr("version").eq(permit.version))

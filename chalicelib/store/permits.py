@@ -7,6 +7,11 @@ Items (keys spelled in `keys.py`; fee items belong to `store/fees.py` and share 
               Carries what a dashboard row needs (address, type, status, expires_date, expired,
               inspection_types), so the dashboard is one Query on GSI1; `version` guards rewrites.
 - inspection  PK=PERMIT#<no> SK=INSPECTION#<id>   GSI1PK=CONTRACTOR#<id> GSI1SK=PERMIT#<no>#INSPECTION#<id>
+- slot        PK=PERMIT#<no> SK=INSPECTION_SLOT#<type>#<date>   `inspection_id` of the inspection holding it
+              (no GSI keys). Put with attribute_not_exists in the same transaction as the inspection, so
+              concurrent identical requests book one; deleted in the same transaction as its cancellation
+              or result. A claim left by a holder no longer scheduled (a PASSED result is written with
+              the permit) is taken over, conditioned on that holder. `ttl` clears claims of past days.
 - review      PK=PERMIT#<no> SK=REVIEW#<id>       (detail only)
 - attachment  PK=PERMIT#<no> SK=ATTACHMENT#<id>   (detail only; metadata, the file lives elsewhere)
 - reminder    PK=PERMIT#<no> SK=REMINDER#<expires_date>  GSI2PK=REMINDER GSI2SK=<expires_date>#<no>
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
@@ -29,11 +34,13 @@ from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.fee_lines import FeeLine
+from chalicelib.domain.inspections import InspectionStatus, holds_slot, slot_taken
 from chalicelib.domain.permits import can_expire
 from chalicelib.store import keys
 from chalicelib.store.common import from_epoch, query_all, to_epoch
 from chalicelib.store.expressions import (
     transact_condition_check,
+    transact_delete,
     transact_put,
     transact_update,
     update_args,
@@ -41,6 +48,8 @@ from chalicelib.store.expressions import (
 from chalicelib.store.fees import fee_from_item, fee_item, fee_key, is_fee_item
 
 _DAY = 86400
+_SLOT_KEPT_DAYS = 7
+"""A claim outlives its day by a week: no request can name a past day, so TTL may then clear it."""
 
 
 @dataclass
@@ -180,6 +189,16 @@ def inspection_item(insp: Inspection) -> dict[str, Any]:
     return {k: v for k, v in item.items() if v is not None}
 
 
+def slot_key(insp: Inspection) -> dict[str, str]:
+    return keys.inspection_slot(insp.permit_no, insp.inspection_type, insp.date.isoformat())
+
+
+def slot_item(insp: Inspection) -> dict[str, Any]:
+    kept_until = datetime.combine(insp.date + timedelta(days=_SLOT_KEPT_DAYS), datetime.min.time(), tzinfo=UTC)
+    return {**slot_key(insp), "inspection_id": insp.inspection_id, "inspection_type": insp.inspection_type,
+            "date": insp.date.isoformat(), "ttl": to_epoch(kept_until)}
+
+
 def inspection_from_item(item: dict[str, Any]) -> Inspection:
     return Inspection(
         inspection_id=item["inspection_id"], permit_no=item["permit_no"], contractor_id=item["contractor_id"],
@@ -257,6 +276,11 @@ class PermitStore:
         item = self.table.get_item(Key=keys.inspection(permit_no, inspection_id), ConsistentRead=True).get("Item")
         return inspection_from_item(item) if item else None
 
+    def slot_holder(self, insp: Inspection) -> str | None:
+        """The id of the inspection whose claim is on `insp`'s slot (its type on its day), if any."""
+        item = self.table.get_item(Key=slot_key(insp), ConsistentRead=True).get("Item")
+        return str(item["inspection_id"]) if item else None
+
     # --- permit numbers ----------------------------------------------------------------------
 
     def next_sequence(self, prefix: str, yy: int) -> int:
@@ -331,7 +355,45 @@ class PermitStore:
             raise
 
     def add_inspection(self, insp: Inspection, permit_condition: Any) -> None:
-        self._put_child(insp.permit_no, inspection_item(insp), permit_condition)
+        """Book an inspection and claim its slot in one transaction: of identical requests, one books.
+
+        Conflict naming the holder while another inspection holds the slot; a claim whose holder is
+        no longer scheduled is taken over (once: a second stale holder means it is contended).
+        """
+        stale: str | None = None
+        for _ in range(2):
+            try:
+                self.client.transact_write_items(TransactItems=self._booking(insp, permit_condition, stale))
+                return
+            except ClientError as error:
+                if not is_conditional_failure(error):
+                    raise
+                holder = self.slot_holder(insp)
+                if holder is None or holder == stale:  # the slot was ours to take: the permit refused
+                    raise Conflict(f"Permit {insp.permit_no} changed meanwhile; nothing was added. "
+                                   "Try again.") from error
+                held = self.get_inspection(insp.permit_no, holder)
+                if held is not None and holds_slot(held.status):
+                    raise slot_taken(insp.permit_no, insp.inspection_type, insp.date, holder) from error
+                stale = holder
+        raise Conflict(f"The {insp.inspection_type} inspection on {insp.date.isoformat()} is being requested "
+                       "meanwhile; read the permit again.")
+
+    def _booking(self, insp: Inspection, permit_condition: Any, stale: str | None) -> list[dict[str, Any]]:
+        """The permit check, the slot claim (new, or taken from a `stale` holder) and the inspection."""
+        entries = [self.permit_condition(insp.permit_no, permit_condition)]
+        if stale is None:
+            entries.append(transact_put(self.table.name, slot_item(insp), Attr("PK").not_exists()))
+        else:
+            entries += [
+                transact_put(self.table.name, slot_item(insp), Attr("inspection_id").eq(stale)),
+                # Statuses never return to SCHEDULED, but the transaction should not rely on it.
+                transact_condition_check(self.table.name, keys.inspection(insp.permit_no, stale),
+                                         Attr("PK").not_exists()
+                                         | Attr("status").ne(InspectionStatus.SCHEDULED.value)),
+            ]
+        entries.append(transact_put(self.table.name, inspection_item(insp), Attr("PK").not_exists()))
+        return entries
 
     def add_review(self, permit_no: str, review: Review) -> None:
         item = {**keys.review(permit_no, review.review_id), "review_id": review.review_id,
@@ -356,15 +418,35 @@ class PermitStore:
             raise
 
     def inspection_update(self, insp: Inspection, expected_status: str, changes: dict[str, Any]) -> dict[str, Any]:
-        """A TransactWriteItems entry changing an inspection still in `expected_status`."""
+        """A TransactWriteItems entry changing an inspection still in `expected_status`.
+
+        Its slot stays claimed (the caller's transaction has the permit in it); the next request of
+        that slot takes the claim over, since its holder is then no longer scheduled.
+        """
         return transact_update(self.table.name, keys.inspection(insp.permit_no, insp.inspection_id),
                                set_=changes, condition=Attr("status").eq(expected_status))
 
     def update_inspection(self, insp: Inspection, expected_status: str, changes: dict[str, Any]) -> bool:
+        """Change an inspection still in `expected_status`; False if it is not (nothing changed).
+
+        Leaving SCHEDULED (a cancellation, a result) frees its slot in the same transaction, so the
+        same type may be requested for that day again. Only its own claim is deleted: an inspection
+        booked before slots existed holds none.
+        """
+        releases = (holds_slot(expected_status) and not holds_slot(changes.get("status", expected_status))
+                    and self.slot_holder(insp) == insp.inspection_id)
         try:
-            self.table.update_item(Key=keys.inspection(insp.permit_no, insp.inspection_id),
-                                   ConditionExpression=Attr("status").eq(expected_status),
-                                   **update_args(set_=changes))
+            if releases:
+                # The claim cannot change hands meanwhile: a takeover needs its holder no longer
+                # scheduled, and this update needs it still scheduled.
+                self.client.transact_write_items(TransactItems=[
+                    self.inspection_update(insp, expected_status, changes),
+                    transact_delete(self.table.name, slot_key(insp), Attr("inspection_id").eq(insp.inspection_id)),
+                ])
+            else:
+                self.table.update_item(Key=keys.inspection(insp.permit_no, insp.inspection_id),
+                                       ConditionExpression=Attr("status").eq(expected_status),
+                                       **update_args(set_=changes))
         except ClientError as error:
             if is_conditional_failure(error):
                 return False
