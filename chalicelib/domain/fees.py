@@ -27,7 +27,7 @@ from chalicelib.domain.money import CENT, MAX_AMOUNT, ZERO, display_money, forma
 HUNDRED = Decimal(100)
 DEFAULT_LABEL = "Access Idaho Fee"
 MAX_TOTAL = Decimal("999999999999.99")
-"""A sanity bound on a cart's total (many amounts of at most MAX_AMOUNT each)."""
+"""A sanity bound on the totals quoted; a payment itself carries at most MAX_AMOUNT (`check_payable`)."""
 
 
 class PaymentMethod(StrEnum):

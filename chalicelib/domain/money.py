@@ -15,12 +15,18 @@ import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("9999999.99")
-"""The largest amount anyone may enter: anything bigger is a typo or an attack, not a fee."""
+"""The largest amount one payment may carry, and so the largest amount anyone may enter (a fee line).
+
+One limit for the whole payment path: a fee above it is refused when entered (`parse_money`'s default
+`maximum`), and a cart or checkout total above it is refused before any fee is held (`check_payable`).
+Anything bigger is a typo or an attack, or fees to be paid in parts; a payment the portal and our
+callback were never meant to carry must not be created, or it could be neither paid nor cancelled.
+"""
 
 # ASCII digits only (`\d` would also accept Arabic-Indic and other digits), at most two decimals,
 # no exponent, no thousands separators, no currency sign; used with `fullmatch`, so a trailing
@@ -82,6 +88,20 @@ def parse_money(
     if amount.is_zero() and not allow_zero:
         raise _money_problem(field, "must be more than 0.00")
     return to_cents(amount)
+
+
+def check_payable(total: Decimal, what: str) -> None:
+    """Refuse (409) a `total` one payment may not carry; `what` names it, e.g. "this cart's fees".
+
+    A 409 rather than a 400: the request is well formed, the fees are real, but they must be paid in
+    more than one payment (the cart holds permits, so: one permit, or a few, at a time).
+    """
+    if to_cents(total) > MAX_AMOUNT:
+        raise Conflict(
+            f"One payment can carry at most {display_money(MAX_AMOUNT)}, and {what} would be "
+            f"{display_money(total)}. Pay the permits in separate payments, a few at a time; for a "
+            "single permit whose fees alone are more than that, contact Community Development."
+        )
 
 
 def format_money(value: Decimal | int) -> str:

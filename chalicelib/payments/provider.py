@@ -154,9 +154,12 @@ def parse_callback_body(raw_body: bytes) -> CallbackBody:
     """
     try:
         text = bytes(raw_body).decode("utf-8")
-        data = json.loads(text, parse_float=_refuse_number, parse_constant=_refuse_number)
-    except (UnicodeDecodeError, json.JSONDecodeError, _NumberInBody, RecursionError) as exc:
-        raise InvalidInput(f"The payment callback body is not valid JSON: {exc}.") from exc
+        # No field is a number: integers are kept unconverted (`_JsonInteger`), so a 5,000-digit one
+        # cannot hit Python's int-string conversion limit, and the field check below names the field.
+        data = json.loads(text, parse_int=_JsonInteger, parse_float=_refuse_number,
+                          parse_constant=_refuse_number)
+    except (ValueError, RecursionError) as exc:  # ValueError covers JSONDecodeError, UnicodeDecodeError
+        raise InvalidInput(f"The payment callback body is not valid JSON: {_shorten(str(exc))}.") from exc
     if not isinstance(data, dict):
         raise InvalidInput("The payment callback body must be a JSON object.")
 
@@ -180,12 +183,36 @@ def parse_callback_body(raw_body: bytes) -> CallbackBody:
         raise _callback_problem("transaction_id", "is required when the outcome is approved")
     if not isinstance(data["amount"], str):
         raise _callback_problem("amount", 'must be a string with two decimals, like "12.50"')
-    amount = parse_money(data["amount"], "amount")
+    # No payment limit here: the amount need only equal the payment's frozen total due, and a pending
+    # payment stored above MAX_AMOUNT (made before checkout refused such totals) must still be
+    # cancellable. parse_money's text-length bound keeps the number small.
+    amount = parse_money(data["amount"], "amount", maximum=_ANY_AMOUNT)
     return CallbackBody(payment_id, outcome, transaction_id, amount)
+
+
+_ANY_AMOUNT = Decimal("1E+40")
+"""Above any amount parse_money can read (its text is at most 32 characters)."""
+_MAX_ERROR_TEXT = 200
 
 
 class _NumberInBody(ValueError):
     pass
+
+
+class _JsonInteger:
+    """An integer in the callback body, left as text: it is refused as a wrong type, never converted."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, text: str) -> None:
+        self.digits = len(text)  # only its size is kept, for the repr
+
+    def __repr__(self) -> str:
+        return f"<integer of {self.digits} digits>"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _MAX_ERROR_TEXT else text[:_MAX_ERROR_TEXT] + "..."
 
 
 def _refuse_number(text: str) -> Decimal:

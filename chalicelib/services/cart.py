@@ -17,7 +17,7 @@ from chalicelib.clock import Clock
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.fee_lines import FeeLine
 from chalicelib.domain.fees import FeeSchedule, Quote
-from chalicelib.domain.money import format_money, sum_money
+from chalicelib.domain.money import check_payable, format_money, sum_money
 from chalicelib.store.payments import PaymentStore, PermitFees
 
 
@@ -89,7 +89,8 @@ class CartService:
         return build_cart(entries, permits, self.clock.now())
 
     def add(self, contractor_id: str, permit_no: str) -> Cart:
-        """Put a permit's due fees in the cart: 404 unless it is theirs, 409 if nothing is due now."""
+        """Put a permit's due fees in the cart: 404 unless it is theirs, 409 if nothing is due now
+        or if the cart would then hold more than one payment may carry."""
         no = permit_no.strip().upper()
         found = self.store.permit_with_fees(no) if 0 < len(no) <= 64 else None
         if found is None or found.permit.get("contractor_id") != contractor_id:
@@ -100,8 +101,15 @@ class CartService:
                 raise Conflict(f"The fees of permit {no} are held by a pending payment; "
                                "wait for it to finish or expire (30 minutes).")
             raise Conflict(f"Permit {no} has no fees due.")
+        # The cart as it would be, checked before anything is written: a cart no payment can carry
+        # is refused here, where the contractor can still choose what to pay first.
+        entries = self.store.cart_permits(contractor_id)
+        permits = self.store.contractor_permits(contractor_id) if entries else {}
+        permits[no] = found  # the consistent read, not the index's possibly older copy
+        cart = build_cart([*entries, no], permits, now)
+        check_payable(cart.total_fees, "this cart's fees")
         self.store.add_to_cart(contractor_id, [no], now)
-        return self.cart(contractor_id)
+        return cart
 
     def remove(self, contractor_id: str, permit_no: str) -> Cart:
         no = permit_no.strip().upper()
@@ -110,14 +118,20 @@ class CartService:
         return self.cart(contractor_id)
 
     def pay_all(self, contractor_id: str) -> Cart:
-        """"Pay All Fees": every permit of theirs with fees due now, found with one GSI1 Query."""
+        """"Pay All Fees": every permit of theirs with fees due now, found with one GSI1 Query.
+
+        409, and nothing added, when their fees due together are more than one payment may carry.
+        """
         now = self.clock.now()
         permits = self.store.contractor_permits(contractor_id)
         due = sorted(no for no, p in permits.items() if any(f.is_due(now) for f in p.fees))
+        entries = sorted(set(self.store.cart_permits(contractor_id)) | set(due))
+        cart = build_cart(entries, permits, now)
+        # All or nothing: half of "every permit" in the cart would not be what was asked for.
+        check_payable(cart.total_fees, "all of your fees due")
         if due:
             self.store.add_to_cart(contractor_id, due, now)
-        entries = sorted(set(self.store.cart_permits(contractor_id)) | set(due))
-        return build_cart(entries, permits, now)
+        return cart
 
     def summary(self, contractor_id: str, payment_method: object) -> tuple[Cart, Quote]:
         """The Checkout Summary for a method: 400 unknown method, 409 empty cart."""

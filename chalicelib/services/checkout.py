@@ -3,8 +3,8 @@
 Two reads (the cart, the contractor's permits and fees) and one TransactWriteItems that holds
 each fee on condition that it is still due and unheld, writes the PENDING payment with its lines,
 and empties the cart. Two checkouts racing for a fee: one transaction wins, the other is a 409.
-A cart too big for one transaction is refused (409) rather than split, since a split checkout
-could hold half a cart.
+A cart too big for one transaction, or whose total due is more than one payment may carry
+(`money.MAX_AMOUNT`), is refused (409) rather than split, since a split checkout could hold half a cart.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from chalicelib.clock import Clock, rfc3339
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.fees import FeeSchedule
+from chalicelib.domain.money import check_payable
 from chalicelib.payments.provider import PaymentProvider
 from chalicelib.services.cart import CartService, summary_json
 from chalicelib.store.expressions import TRANSACTION_LIMIT
@@ -39,6 +40,9 @@ class CheckoutService:
 
     def checkout(self, contractor_id: str, payment_method: object) -> dict[str, Any]:
         cart, quote = CartService(self.store, self.clock, self.schedule).summary(contractor_id, payment_method)
+        # The cart was checked when filled, but staff may have added fees since and the convenience
+        # fee comes on top: check what the portal would be asked to take, before anything is held.
+        check_payable(quote.total_due, f"this payment's total due with the {quote.label}")
         items = self.store.checkout_item_count(cart.fee_count, len(cart.entries))
         if items > TRANSACTION_LIMIT:
             raise Conflict(f"This cart holds {cart.fee_count} fees on {len(cart.permits)} permits, more than one "
