@@ -25,12 +25,40 @@ def _str(name: str, default: str) -> str:
 
 
 SANDBOX_WEBHOOK_SECRET = "sandbox-secret"  # local use only: a real portal must be given a secret of its own
+LOCAL_STAGE = "local"  # `make run` and the tests: the only stage that may use the public sandbox secret
+
+
+def _stage() -> str:
+    """STAGE as .chalice/config.json sets it per stage.
+
+    Left unset, a deployed Lambda (which always has AWS_LAMBDA_FUNCTION_NAME) is never taken for the
+    local stage, so forgetting the variable cannot re-open the public secret; a process on a workstation
+    (tests, scripts) is local.
+    """
+    stage = _str("STAGE", "").lower()
+    if stage:
+        return stage
+    return "deployed" if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") else LOCAL_STAGE
+
+
+def _payment_provider(stage: str, secret: str) -> str:
+    """PAYMENT_PROVIDER, except that the sandbox portal outside the local stage needs a secret of its own.
+
+    Its callbacks would otherwise be signed with a secret published in this repository, so anyone could
+    forge an approval: such a stage is treated as having no portal (checkout 503, as prod's), not as a
+    checkout whose callbacks can never be verified.
+    """
+    provider = _str("PAYMENT_PROVIDER", "sandbox")
+    if provider.lower() == "sandbox" and secret == SANDBOX_WEBHOOK_SECRET and stage != LOCAL_STAGE:
+        return "none"
+    return provider
 
 
 @dataclass(frozen=True)
 class Settings:
     """One snapshot of the portal's configuration."""
 
+    stage: str  # STAGE: "local", "dev", "prod" (see _stage)
     table_name: str
     dynamodb_endpoint: str | None
     region: str
@@ -68,8 +96,10 @@ class Settings:
 
     @property
     def webhook_secret(self) -> str | None:
-        """The callback secret; None when a real portal is configured with the public sandbox default."""
-        if self.payment_provider.strip().lower() != "sandbox" and self.payment_webhook_secret == SANDBOX_WEBHOOK_SECRET:
+        """The callback secret; None (callbacks refused) for the public sandbox default anywhere but the
+        sandbox portal on the local stage: that secret is in this repository, so it proves nothing."""
+        local_sandbox = self.stage == LOCAL_STAGE and self.payment_provider.strip().lower() == "sandbox"
+        if self.payment_webhook_secret == SANDBOX_WEBHOOK_SECRET and not local_sandbox:
             return None
         return self.payment_webhook_secret
 
@@ -81,7 +111,10 @@ class Settings:
 def get_settings() -> Settings:
     """Read the settings now. Raises ValueError for a malformed value (a deployment mistake)."""
     env = os.environ
+    stage = _stage()
+    webhook_secret = _str("PAYMENT_WEBHOOK_SECRET", SANDBOX_WEBHOOK_SECRET)
     return Settings(
+        stage=stage,
         table_name=_str("TABLE_NAME", "contractor-portal"),
         dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
         region=_str("AWS_REGION", _str("AWS_DEFAULT_REGION", "us-west-2")),
@@ -104,9 +137,9 @@ def get_settings() -> Settings:
         staff_email=_str("STAFF_EMAIL", "permits-staff@example.gov"),
         cors_allow_origin=_str("CORS_ALLOW_ORIGIN", "http://127.0.0.1:8080"),
         site_base_url=_str("SITE_BASE_URL", "http://127.0.0.1:8080"),
-        payment_provider=_str("PAYMENT_PROVIDER", "sandbox"),
+        payment_provider=_payment_provider(stage, webhook_secret),
         payment_provider_settings=env.get("PAYMENT_PROVIDER_SETTINGS", "").strip(),
-        payment_webhook_secret=_str("PAYMENT_WEBHOOK_SECRET", SANDBOX_WEBHOOK_SECRET),
+        payment_webhook_secret=webhook_secret,
         fee_schedule_json=env.get("FEE_SCHEDULE", "").strip(),
         holidays=env.get("COUNTY_HOLIDAYS", "").strip(),
         inspection_request_cutoff=_str("INSPECTION_REQUEST_CUTOFF", "15:00"),

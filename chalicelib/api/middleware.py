@@ -16,6 +16,12 @@ from chalicelib.config import get_settings
 
 log = logging.getLogger("contractor_portal.http")
 
+# On every response, problems and Chalice's own errors included: no browser may sniff a JSON body
+# into something executable, and nothing the API answers (tokens, PINs, profiles, permits) is kept
+# by a browser or a shared cache. A route that wants caching sets its own Cache-Control.
+ALWAYS_HEADERS = {"X-Content-Type-Options": "nosniff"}
+DEFAULT_HEADERS = {"Cache-Control": "no-store"}
+
 
 class SiteCORSConfig(CORSConfig):
     """CORS for the static site's origin, read from the settings when a response is made."""
@@ -55,6 +61,18 @@ def _as_problem(response: Response) -> Response:
     return problem(response.status_code, detail, headers=headers)
 
 
+def _protect(response: Response) -> Response:
+    present = {k.lower() for k in response.headers}
+    for name, value in ALWAYS_HEADERS.items():
+        for key in [k for k in response.headers if k.lower() == name.lower()]:
+            del response.headers[key]
+        response.headers[name] = value
+    for name, value in DEFAULT_HEADERS.items():
+        if name.lower() not in present:
+            response.headers[name] = value
+    return response
+
+
 def http_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
     started = time.perf_counter()
     raw = event.raw_body if event.method in ("POST", "PUT", "PATCH", "DELETE") else b""
@@ -66,6 +84,7 @@ def http_middleware(event: Request, get_response: Callable[[Request], Response])
         content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "")
         if not content_type.startswith(PROBLEM_JSON):
             response = _as_problem(response)
+    _protect(response)
     request_id = getattr(getattr(event, "lambda_context", None), "aws_request_id", "-")
     log.info("%s %s %s %.1fms request_id=%s", event.method, event.path, response.status_code,
              (time.perf_counter() - started) * 1000, request_id)

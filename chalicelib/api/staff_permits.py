@@ -7,12 +7,9 @@ from pydantic import Field
 
 from chalicelib.api import deps, guard
 from chalicelib.api.http import ok, parse_body, route
-from chalicelib.api.permits import DATE_PATTERN, to_date
-from chalicelib.api.schemas import Strict
+from chalicelib.api.schemas import ApiDate, Strict
 
 bp = Blueprint(__name__)
-
-_Date = Field(default=None, max_length=10, pattern=DATE_PATTERN)
 
 
 class PermitFields(Strict):
@@ -21,9 +18,9 @@ class PermitFields(Strict):
     type: str = Field(min_length=1, max_length=40)
     status: str = Field(min_length=1, max_length=40)
     description: str | None = Field(default=None, max_length=2000)
-    applied_date: str | None = _Date
-    issued_date: str | None = _Date
-    expires_date: str | None = _Date
+    applied_date: ApiDate | None = None
+    issued_date: ApiDate | None = None
+    expires_date: ApiDate | None = None
     inspection_types: list[str] | None = Field(default=None, max_length=50)
 
 
@@ -38,9 +35,9 @@ class PermitPatchBody(Strict):
     type: str | None = Field(default=None, min_length=1, max_length=40)
     status: str | None = Field(default=None, min_length=1, max_length=40)
     description: str | None = Field(default=None, max_length=2000)
-    applied_date: str | None = _Date
-    issued_date: str | None = _Date
-    expires_date: str | None = _Date
+    applied_date: ApiDate | None = None
+    issued_date: ApiDate | None = None
+    expires_date: ApiDate | None = None
     inspection_types: list[str] | None = Field(default=None, max_length=50)
 
 
@@ -51,7 +48,7 @@ class FeeBody(Strict):
 
 class StaffInspectionBody(Strict):
     inspection_type: str = Field(min_length=1, max_length=80)
-    date: str = Field(max_length=10, pattern=DATE_PATTERN)
+    date: ApiDate
     time_window: str | None = Field(default=None, max_length=10)
     notes: str = Field(default="", max_length=1000)
 
@@ -64,7 +61,7 @@ class ResultBody(Strict):
 class ReviewBody(Strict):
     department: str = Field(min_length=1, max_length=80)
     status: str = Field(min_length=1, max_length=40)
-    date: str | None = _Date
+    date: ApiDate | None = None
     comments: str = Field(default="", max_length=2000)
 
 
@@ -110,8 +107,8 @@ def issue_permit(permit_no: str) -> object:
 def schedule_inspection(permit_no: str) -> object:
     guard.staff(bp.current_request)
     body = parse_body(bp.current_request, StaffInspectionBody)
-    return ok(deps.staff_permits().schedule(permit_no, body.inspection_type, to_date(body.date),
-                                            body.time_window, body.notes), 201)
+    return ok(deps.staff_permits().schedule(permit_no, body.inspection_type, body.date, body.time_window,
+                                            body.notes), 201)
 
 
 @route(bp, "/staff/inspections/{inspection_id}/result", methods=["POST"])
@@ -125,8 +122,8 @@ def record_result(inspection_id: str) -> object:
 def add_review(permit_no: str) -> object:
     guard.staff(bp.current_request)
     body = parse_body(bp.current_request, ReviewBody)
-    when = to_date(body.date) if body.date else None
-    return ok(deps.staff_permits().add_review(permit_no, body.department, body.status, when, body.comments), 201)
+    return ok(deps.staff_permits().add_review(permit_no, body.department, body.status, body.date, body.comments),
+              201)
 
 
 @route(bp, "/staff/permits/{permit_no}/attachments", methods=["POST"])

@@ -75,3 +75,12 @@ class TooManyAttempts(PortalError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+class TemporarilyUnavailable(Unavailable):
+    """The data store is throttling or unreachable even after the bounded retries: nothing the client
+    did wrong, so a 503 with `Retry-After` (seconds) rather than a 500."""
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

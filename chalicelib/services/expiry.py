@@ -11,12 +11,27 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from chalicelib.domain.accounts import Contractor
+from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.services.permits import PermitWork
 
 log = logging.getLogger(__name__)
+
+#: How far from the county's today a run "as of" another day may be, either way: a year of expiries
+#: can be rehearsed, and no as-of date takes the job's date arithmetic anywhere near `date`'s limits
+#: (a 9999-12-31 run flagged permits, then overflowed computing its reminder window).
+AS_OF_MAX_DAYS = 366
+
+
+def check_as_of(as_of: date, today: date) -> None:
+    """400 naming `as_of` when it is more than AS_OF_MAX_DAYS from `today`."""
+    if abs((as_of - today).days) > AS_OF_MAX_DAYS:
+        earliest, latest = today - timedelta(days=AS_OF_MAX_DAYS), today + timedelta(days=AS_OF_MAX_DAYS)
+        raise InvalidInput(
+            f"The job can run as of a date within {AS_OF_MAX_DAYS} days of today, not {as_of.isoformat()}.",
+            [FieldProblem("as_of", f"must be between {earliest.isoformat()} and {latest.isoformat()}")])
 
 
 @dataclass(frozen=True)
@@ -29,9 +44,14 @@ class ExpiryJob(PermitWork):
     """The daily job: flag permits whose expiry date has passed, and send the 14-day reminders."""
 
     def run(self, as_of: date | None = None) -> JobResult:
-        """Flag what expired before `as_of` (default: today, county time), then send due reminders."""
+        """Flag what expired before `as_of` (default: today, county time), then send due reminders.
+
+        An `as_of` more than a year from today is refused before anything is read or written."""
         now = self.clock.now()
-        today = as_of or self.config.calendar.local_today(now)
+        today = self.config.calendar.local_today(now)
+        if as_of is not None:
+            check_as_of(as_of, today)
+            today = as_of
         flagged = 0
         for permit in list(self.store.due_for_expiry(today)):
             if self.store.flag_expired(permit):

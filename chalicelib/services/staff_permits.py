@@ -56,9 +56,13 @@ def _norm(text: str) -> str:
 
 
 def parse_date(value: Any, field: str) -> date | None:
-    """A YYYY-MM-DD date from request input (None or "" for none); 400 naming the field otherwise."""
+    """A date, or a YYYY-MM-DD date from request input (None or "" for none); 400 naming the field otherwise.
+
+    The API hands over `date`s already within its date range (api/schemas.py ApiDate)."""
     if value is None or value == "":
         return None
+    if isinstance(value, date):
+        return value
     try:
         if not isinstance(value, str) or len(value) != 10:
             raise ValueError(value)
@@ -78,6 +82,17 @@ def _types(values: list[str]) -> list[str]:
         raise InvalidInput("A permit needs at least one inspection type.",
                            [FieldProblem("inspection_types", "must name at least one inspection")])
     return cleaned
+
+
+def _expiry(issued: date, last_passed: date | None, field: str) -> date:
+    """expiry_date, with a date too late to add 180 days to refused (naming `field`) instead of a 500.
+
+    The API's date range keeps such dates out; this guards the services' other callers."""
+    try:
+        return expiry_date(issued, last_passed)
+    except OverflowError:
+        raise InvalidInput(f"The {field} is too far in the future to compute an expiry date from.",
+                           [FieldProblem(field, "is too far in the future")]) from None
 
 
 class StaffPermitService(PermitWork):
@@ -123,7 +138,7 @@ class StaffPermitService(PermitWork):
         if permit.status == PermitStatus.ACTIVE and permit.issued_date is None:
             permit.issued_date = today
         if permit.issued_date and permit.expires_date is None:
-            permit.expires_date = expiry_date(permit.issued_date)
+            permit.expires_date = _expiry(permit.issued_date, None, "issued_date")
         if permit_no:
             permit.permit_no = str(parse_permit_no(permit_no))
             if not self.store.create(permit):
@@ -170,7 +185,7 @@ class StaffPermitService(PermitWork):
         if "issued_date" in changes:
             permit.issued_date = parse_date(changes["issued_date"], "issued_date")
             if "expires_date" not in changes and permit.issued_date:
-                permit.expires_date = expiry_date(permit.issued_date, self._last_passed(file))
+                permit.expires_date = _expiry(permit.issued_date, self._last_passed(file), "issued_date")
         if "expires_date" in changes:
             permit.expires_date = parse_date(changes["expires_date"], "expires_date")
         self._revive_if_renewed(permit, today)
@@ -296,7 +311,11 @@ class StaffPermitService(PermitWork):
             file = self._file(insp.permit_no)
             permit = file.permit
             old_expires, version = permit.expires_date, permit.version
-            permit.expires_date = expiry_date(permit.issued_date or insp.date, self._last_passed(file, insp.date))
+            try:
+                permit.expires_date = expiry_date(permit.issued_date or insp.date, self._last_passed(file, insp.date))
+            except OverflowError:  # booked before the API bounded dates: no expiry exists 180 days after it
+                raise Conflict(f"The inspection's date {insp.date.isoformat()} is too far in the future to pass; "
+                               "record it as CANCELLED and book it again.") from None
             self._revive_if_renewed(permit, today)
             self.store.save(permit, version, also=[self.store.inspection_update(insp, "SCHEDULED", changes)])
             self._sync_reminder(permit, old_expires)

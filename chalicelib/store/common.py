@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from chalicelib.domain.errors import TemporarilyUnavailable
+from chalicelib.store.dynamo import RETRY_AFTER_SECONDS
 from chalicelib.store.expressions import BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, chunked
 
 
@@ -32,7 +34,9 @@ def batch_get(table: Any, keys: list[dict[str, str]], consistent: bool = False) 
                 break
             time.sleep(min(0.05 * 2**attempt, 1.0))
         else:
-            raise RuntimeError("DynamoDB left keys unprocessed after retries")
+            # Unprocessed keys are DynamoDB throttling the batch: a 503 the client may retry, not a 500.
+            raise TemporarilyUnavailable("The permit records are busy right now; try again in a moment.",
+                                         retry_after=RETRY_AFTER_SECONDS)
     return found
 
 
