@@ -318,6 +318,10 @@ def console_errors(page, portal):
 
 
 @pytest.fixture
-def screenshots_dir() -> Path:
-    DOCS.mkdir(exist_ok=True)
-    return DOCS
+def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """docs/ with UPDATE_SCREENSHOTS=1 (refreshing the README's pictures); otherwise a temporary
+    folder, so a test run leaves every tracked file as it was."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        return DOCS
+    return tmp_path_factory.mktemp("screenshots")
