@@ -392,7 +392,8 @@ class AccountService:
 
     def _claim(self, kind: str, account_id: str, now: datetime, limit: int | None = None) -> int:
         """Count this attempt before the secret is checked; 429 when locked or at the limit."""
-        attempt = self.store.claim_attempt(kind, account_id, now, limit or self.config.max_failed_attempts)
+        attempt = self.store.claim_attempt(kind, account_id, now, limit or self.config.max_failed_attempts,
+                                           int(self.config.lockout.total_seconds()))
         if attempt is None:
             throttle = self.store.get_throttle(kind, account_id)
             if not throttle.retry_after(now):  # at the limit with guesses in flight: the lock is imminent

@@ -157,16 +157,21 @@ class AccountStore:
     # counted (failed or still in flight) every further one is refused until a success clears
     # the count or the lock the limit-th failure sets runs out.
 
-    def claim_attempt(self, kind: str, account_id: str, now: datetime, limit: int) -> int | None:
-        """Count one attempt; its number, or None when the account is locked or at its limit."""
+    def claim_attempt(self, kind: str, account_id: str, now: datetime, limit: int,
+                      lock_seconds: int) -> int | None:
+        """Count one attempt; its number, or None when the account is locked or at its limit.
+
+        A count at the limit whose last claim is older than a lock-out is stale (a request that died
+        between claim and check): it no longer refuses, so no account stays stuck until the TTL."""
         epoch = to_epoch(now) or 0
         not_locked = Attr("locked_until").not_exists() | Attr("locked_until").lte(epoch)
-        under_limit = Attr("attempts").not_exists() | Attr("attempts").lt(limit)
+        under_limit = (Attr("attempts").not_exists() | Attr("attempts").lt(limit)
+                       | Attr("claimed_at").lte(epoch - lock_seconds))
         try:
             response = self.table.update_item(
                 Key=keys.throttle(kind, account_id), ReturnValues="UPDATED_NEW",
                 ConditionExpression=not_locked & under_limit,
-                **update_args(set_={"ttl": epoch + _DAY}, add={"attempts": 1}),
+                **update_args(set_={"ttl": epoch + _DAY, "claimed_at": epoch}, add={"attempts": 1}),
             )
         except ClientError as error:
             if _is_conditional_failure(error):

@@ -258,3 +258,13 @@ def test_a_changed_email_is_told_to_the_old_address(api, contractor):
 def test_other_profile_fields_change_without_the_password(api, contractor):
     same_email = {**PROFILE, "email": "contractor@online.com"}  # only its case differs
     assert api.put("/profile", same_email, contractor["token"]).status_code == 200
+
+
+def test_attempts_left_claimed_by_a_request_that_died_do_not_lock_the_account_for_good(api, contractor, table, clock):
+    cid = contractor["contractor_id"]
+    stuck_at = int(clock.now().timestamp())
+    table.put_item(Item={"PK": f"THROTTLE#contractor#{cid.lower()}", "SK": "THROTTLE", "attempts": LIMIT,
+                         "claimed_at": stuck_at, "ttl": stuck_at + 86400})  # claimed, never checked
+    assert login(api, cid, CONTRACTOR_PASSWORD).status_code == 429  # five guesses may still be in flight
+    clock.advance(minutes=15)
+    assert login(api, cid, CONTRACTOR_PASSWORD).status_code == 200
