@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 from chalice import Chalice, Cron
 
+from chalicelib import logs
 from chalicelib.api import (
     auth,
     cart,
     checkout,
     inspections,
     jobs,
+    meta,
     middleware,
     payments,
     permits,
@@ -24,12 +24,11 @@ from chalicelib.api import (
 )
 
 app = Chalice(app_name="contractor-portal")
-app.log.setLevel(logging.INFO)
-logging.getLogger("contractor_portal").setLevel(logging.INFO)
+logs.configure(app.log)  # one JSON line per event, from every module (chalicelib/logs.py)
 app.api.cors = middleware.SiteCORSConfig()
 middleware.register(app)
 
-for blueprint in (public, auth, profile, permits, inspections, cart, checkout, payments, sandbox, sandbox_payments,
+for blueprint in (public, meta, auth, profile, permits, inspections, cart, checkout, payments, sandbox, sandbox_payments,
                   staff_accounts, staff_permits, jobs):
     app.register_blueprint(blueprint.bp)
 
@@ -39,4 +38,5 @@ def flag_expired_permits(event: object) -> None:
     """Daily at 08:30 UTC, just after midnight in the county (00:30 PST / 01:30 PDT)."""
     from chalicelib.api import deps
 
-    deps.expiry_job().run()
+    with logs.bound(request_id=logs.request_id(getattr(event, "context", None)), job="flag_expired_permits"):
+        deps.expiry_job().run()

@@ -33,23 +33,28 @@ def _contractor(client: Any, name: str, license_no: str) -> tuple[str, str]:
 
 
 def _permit_items(contractor_id: str, permit_no: str, expires: date, created: datetime,
-                  with_children: bool = True) -> list[dict[str, Any]]:
+                  with_children: bool = True, status: str = "ACTIVE") -> list[dict[str, Any]]:
+    """The items the permit repository writes for a permit (with two fees and an inspection)."""
     from chalicelib.domain.fee_lines import FeeLine
-    from chalicelib.store.fees import fee_item
-    from chalicelib.store.permits import Inspection, Permit, inspection_item, permit_item
+    from chalicelib.domain.inspections import Inspection, InspectionStatus
+    from chalicelib.domain.permits import ARCHIVED_STATUSES, Permit, PermitStatus
+    from chalicelib.store.permits import permit_items
 
+    state = PermitStatus(status)
     permit = Permit(permit_no, contractor_id, f"{int(permit_no[-4:]) + 100} E SHERMAN AVE", "RESIDENTIAL",
-                    "ACTIVE", "Single-family dwelling", TODAY - timedelta(days=200), expires - timedelta(days=180),
-                    expires, inspection_types=["FOOTING", "FOUNDATION", "FRAMING", "FINAL"], created_at=created)
-    items = [permit_item(permit)]
+                    state, "Single-family dwelling", TODAY - timedelta(days=200), expires - timedelta(days=180),
+                    expires, inspection_types=["FOOTING", "FOUNDATION", "FRAMING", "FINAL"], created_at=created,
+                    version=1, archived=state in ARCHIVED_STATUSES)
     if with_children:
-        items.append(fee_item(FeeLine(f"{permit_no}-F001", permit_no, contractor_id, "BUILDING PERMIT FEE",
-                                      Decimal("650.75"), paid=True, paid_by="bench"), created))
-        items.append(fee_item(FeeLine(f"{permit_no}-F002", permit_no, contractor_id, "REINSPECTION FEE",
-                                      Decimal("65.00")), created))
-        items.append(inspection_item(Inspection(f"{permit_no}-0000abcd", permit_no, contractor_id, "FOOTING",
-                                                TODAY + timedelta(days=3), created_at=created)))
-    return items
+        permit.fees = [FeeLine(f"{permit_no}-F001", permit_no, contractor_id, "BUILDING PERMIT FEE",
+                               Decimal("650.75"), paid=True, paid_by="bench"),
+                       FeeLine(f"{permit_no}-F002", permit_no, contractor_id, "REINSPECTION FEE", Decimal("65.00"),
+                               paid=permit.archived, paid_by="bench" if permit.archived else None)]
+        permit.inspections = [Inspection(f"{permit_no}-0000abcd", permit_no, contractor_id, "FOOTING",
+                                         TODAY + timedelta(days=3), created_at=created,
+                                         status=InspectionStatus.PASSED if permit.archived
+                                         else InspectionStatus.SCHEDULED)]
+    return permit_items(permit)
 
 
 def _reminder_item(contractor_id: str, permit_no: str, expires: date) -> dict[str, Any]:
@@ -91,6 +96,8 @@ def run() -> list[Row]:
             rows.append(Row("permits", f"GET /permits/{{permit_no}} (contractor with {count} permits)", tally,
                             goal="session GetItem + 1 Query"))
 
+    rows += _history_rows(created)
+
     with portal() as (client, table, _clock):
         contractor_id, _ = _contractor(client, "BENCH JOB", "BJ00001")
         items = []
@@ -112,4 +119,35 @@ def run() -> list[Row]:
             again = job.run()
         assert again.flagged == 0
         rows.append(Row("permits", "expiry job again the same day (idempotent)", tally, goal="0 items read"))
+    return rows
+
+
+def _history_rows(created: datetime) -> list[Row]:
+    """Ten years of finished permits must not cost the dashboard anything: they are out of its range."""
+    rows: list[Row] = []
+    with portal() as (client, table, _clock):
+        contractor_id, token = _contractor(client, "BENCH HISTORY", "BH00001")
+        items: list[dict[str, Any]] = []
+        for n in range(1, 5_001):
+            items += _permit_items(contractor_id, f"HIS16-{n:04d}", TODAY - timedelta(days=400 + n % 3000), created,
+                                   status="FINALED" if n % 2 else "CLOSED")
+        for n in range(1, 11):
+            items += _permit_items(contractor_id, f"ACT26-{n:04d}", TODAY + timedelta(days=60 + n), created)
+        _write(table, items)
+        call(client, "GET", "/dashboard", token=token)
+        with counting(table) as tally:
+            body = call(client, "GET", "/dashboard", token=token)
+        assert body["active_permits"]["total"] == 10, body["active_permits"]
+        rows.append(Row("permits", "GET /dashboard (5,000 finished permits + 10 active)", tally,
+                        goal="≈ 10 permits' items read, ≤ 2 requests: finished permits are out of its range"))
+        with counting(table) as tally:
+            page = call(client, "GET", "/permits?limit=50", token=token)
+        assert len(page["items"]) == 50 and page["next_cursor"], page
+        rows.append(Row("permits", "GET /permits?limit=50 (same contractor: a page of 50)", tally,
+                        goal="≈ 50 permits' items read, whatever the history"))
+        with counting(table) as tally:
+            following = call(client, "GET", f"/permits?limit=50&cursor={page['next_cursor']}", token=token)
+        assert len(following["items"]) == 50 and following["items"][0]["permit_no"] != page["items"][0]["permit_no"]
+        rows.append(Row("permits", "GET /permits?limit=50&cursor=... (the next page)", tally,
+                        goal="the same cost as the first page"))
     return rows

@@ -19,9 +19,9 @@ from chalicelib.notifier import OutboxNotifier
 from chalicelib.services.expiry import ExpiryJob
 from chalicelib.services.permits import PermitConfig
 from chalicelib.services.staff_permits import StaffPermitService
-from chalicelib.store.accounts import AccountStore
+from chalicelib.store.items import DynamoItems
 from chalicelib.store.outbox import OutboxStore
-from chalicelib.store.permits import PermitStore
+from chalicelib.store.unit_of_work import UnitOfWork
 
 RICH = "RICH CONTRACTOR"
 LAKE_CITY = "LAKE CITY PLUMBING"
@@ -40,7 +40,7 @@ RICH_ACTIVE: tuple[tuple[str, str, str, str, int | None, tuple[tuple[str, str], 
         ("RES/GAR/ADD PARTIAL PLAN REVIEW FEE", "130.15"),
         ("FIRE DISTRICT INSPECTION FEE", "47.00"),
     )),
-    ("RES17-0150", "34554 N CLUE RD", "RESIDENTIAL", "IN REVIEW", None, (
+    ("RES17-0150", "34554 CLUE RD", "RESIDENTIAL", "IN REVIEW", None, (
         ("BUILDING PERMIT FEE", "412.43"),
         ("PLAN REVIEW FEE", "160.00"),
     )),
@@ -63,9 +63,9 @@ RICH_EXPIRED = (
 
 def _service(table: Any, clock: Clock) -> tuple[StaffPermitService, ExpiryJob]:
     settings = get_settings()
-    parts = (PermitStore(table), AccountStore(table), clock, OutboxNotifier(OutboxStore(table), clock),
-             PermitConfig.from_settings(settings))
-    return StaffPermitService(*parts), ExpiryJob(*parts)
+    notifier, config = OutboxNotifier(OutboxStore(table), clock), PermitConfig.from_settings(settings)
+    return (StaffPermitService(UnitOfWork(DynamoItems(table)), clock, notifier, config),
+            ExpiryJob(UnitOfWork(DynamoItems(table)), clock, notifier, config))
 
 
 def seed(table: Any, contractor_ids: dict[str, str], clock: Clock) -> None:
@@ -107,7 +107,7 @@ def seed(table: Any, contractor_ids: dict[str, str], clock: Clock) -> None:
                       "description": "Replace gas furnace and water heater"})
         pending = staff.create({"contractor_id": lake, "address": "2250 N 4TH ST", "type": "RESIDENTIAL",
                                 "status": "SUBMITTED", "description": "Bathroom remodel, re-pipe"})
-        staff.add_fee(pending["permit_no"], "PLUMBING PERMIT", "120.00")
+        staff.add_fee(pending.permit_no, "PLUMBING PERMIT", "120.00")
         staff.create({"contractor_id": lake, "address": "77 E HAYDEN AVE", "type": "RESIDENTIAL",
                       "status": "FINALED", "issued_date": (today - timedelta(days=90)).isoformat()})
 

@@ -18,8 +18,9 @@ from chalicelib.domain.credentials import hash_secret
 from chalicelib.notifier import OutboxNotifier
 from chalicelib.services.accounts import AccountService, AuthConfig, NewContractor
 from chalicelib.store import keys
-from chalicelib.store.accounts import AccountStore
+from chalicelib.store.items import DynamoItems
 from chalicelib.store.outbox import OutboxStore
+from chalicelib.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +50,14 @@ class SeedReport:
 
 def seed_demo(table: Any, clock: Clock) -> SeedReport:
     """Seed an empty table; leave a table that already has the demo staff user alone."""
-    if table.get_item(Key=keys.staff("admin")).get("Item"):
+    uow = UnitOfWork(DynamoItems(table))
+    if uow.items.get(keys.staff("admin")):
         return SeedReport(seeded=False)
     settings = get_settings()
-    store = AccountStore(table)
-    accounts = AccountService(store, clock, OutboxNotifier(OutboxStore(table), clock),
+    accounts = AccountService(uow, clock, OutboxNotifier(OutboxStore(table), clock),
                               AuthConfig.from_settings(settings))
     staff_password = os.environ.get("DEMO_STAFF_PASSWORD", "DemoAdmin1")
-    store.put_staff(StaffUser("admin", "Permit Desk", settings.staff_email,
+    uow.accounts.put_staff(StaffUser("admin", "Permit Desk", settings.staff_email,
                               hash_secret(staff_password, settings.bcrypt_cost)))
     report = SeedReport(seeded=True, staff_password=staff_password)
     for new in (RICH, *OTHERS):

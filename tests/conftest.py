@@ -25,25 +25,100 @@ CONTRACTOR_PASSWORD = "Build2Last"
 SECRET_ANSWER = "Corvette"
 
 
+# --- DynamoDB: boto3 handles made once per process, a fresh moto account and table for every test ----
+#
+# What a test costs is mostly boto3, not DynamoDB: a new boto3 Session loads and parses botocore's
+# service model (~0.1-0.2 s) and the old fixture paid that twice per test (its own client, and the
+# app's handle after `dynamo.reset_cache()`). Now both handles are made once per process (once per
+# xdist worker) and kept; each test still gets everything it had before:
+# - `mock_aws()` per test resets every moto backend (an empty account: no table, no items, nothing
+#   from another service), then the table is created from infra/ as before (~13 ms in all);
+# - the request checks of tests/aws_rules.py stay installed on the app's client;
+# - after each test, `_Pristine` checks that the test left both clients as it found them (no event
+#   hook left registered, no attribute left patched, no retry quota spent); if not, the handle is
+#   dropped and the next test builds a new one, as every test used to.
+
+
+class _Pristine:
+    """What a test could leave behind on a long-lived botocore client, recorded so it can be checked."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.attributes = dict(vars(client))
+        self.state = self._state()
+
+    def _state(self) -> Any:
+        """Every registered event handler (by event and identity), the unique ids, and what is left
+        of the standard-mode retry quota (a retry spends it; the next test must not inherit that)."""
+        emitter = self.client.meta.events
+        emitter = getattr(emitter, "_emitter", emitter)  # EventAliaser -> HierarchicalEmitter
+        handlers: list[tuple[str, tuple[int, ...]]] = []
+        quotas: list[Any] = []
+
+        def walk(node: dict[str, Any], path: str) -> None:
+            for handler in (h for section in node["values"] or () for h in section):
+                owner = getattr(handler, "__self__", None)
+                if hasattr(owner, "_quota"):  # botocore.retries.standard.RetryQuotaChecker
+                    quotas.append((owner._quota.available_capacity, owner._last_amount_acquired))
+            if node["values"] is not None:
+                handlers.append((path, tuple(id(h) for section in node["values"] for h in section)))
+            for chunk, child in node["children"].items():
+                walk(child, f"{path}.{chunk}")
+
+        walk(emitter._handlers._root, "")
+        return handlers, sorted(emitter._unique_id_handlers), quotas
+
+    def intact(self) -> bool:
+        """Whether the client is as recorded. monkeypatch's undo leaves the original bound method as
+        an instance attribute; that is the same thing, so it is removed and not counted."""
+        attributes = vars(self.client)
+        for name in set(attributes) - set(self.attributes):
+            original = getattr(type(self.client), name, None)
+            if callable(original) and attributes[name] == original.__get__(self.client):
+                del attributes[name]
+        same = attributes.keys() == self.attributes.keys() and all(
+            attributes[k] is v for k, v in self.attributes.items())
+        return same and self._state() == self.state
+
+
+@pytest.fixture(scope="session")
+def _dynamodb_handles() -> Iterator[dict[str, Any]]:
+    """This process's low-level client for tests (what `aws` yields); the app's own handle is
+    chalicelib.store.dynamo's cache, which is kept between tests unless a test dirtied it."""
+    import boto3
+    import moto  # noqa: F401  # before any client exists: moto hooks every botocore client made after it
+
+    from chalicelib.store import dynamo
+
+    dynamo.reset_cache()  # nothing made before moto was imported is kept
+    handles = {"test": boto3.session.Session().client("dynamodb", region_name="us-west-2")}
+    yield handles
+    dynamo.reset_cache()
+
+
 @pytest.fixture
-def aws() -> Iterator[Any]:
+def aws(_dynamodb_handles: dict[str, Any]) -> Iterator[Any]:
     """A fresh in-process DynamoDB holding the portal's (empty) table."""
     from moto import mock_aws
 
+    from chalicelib.api import deps
     from chalicelib.store import dynamo
     from localdev.table import create_table
+    from tests import aws_rules
 
-    with mock_aws():
-        dynamo.reset_cache()
+    client = _dynamodb_handles["test"]
+    with mock_aws():  # resets every moto backend on entry and on exit
+        create_table(client, os.environ["TABLE_NAME"])
+        app_client = deps.table().meta.client
+        aws_rules.install(app_client)  # what real DynamoDB refuses fails the test, not only prod
+        kept = _Pristine(client), _Pristine(app_client)
+        yield client
+    test_side, app_side = kept
+    if not test_side.intact():
         import boto3
 
-        client = boto3.client("dynamodb", region_name="us-west-2")
-        create_table(client, os.environ["TABLE_NAME"])
-        from chalicelib.api import deps
-        from tests import aws_rules
-
-        aws_rules.install(deps.table().meta.client)  # what real DynamoDB refuses fails the test, not only prod
-        yield client
+        _dynamodb_handles["test"] = boto3.session.Session().client("dynamodb", region_name="us-west-2")
+    if not app_side.intact():
         dynamo.reset_cache()
 
 
@@ -113,9 +188,8 @@ def staff_token(api: Api) -> str:
     from chalicelib.api import deps
     from chalicelib.domain.accounts import StaffUser
     from chalicelib.domain.credentials import hash_secret
-    from chalicelib.store.accounts import AccountStore
 
-    AccountStore(deps.table()).put_staff(
+    deps.uow().accounts.put_staff(
         StaffUser("admin", "Permit Desk", "desk@example.gov", hash_secret(STAFF_PASSWORD, 4)))
     response = api.post("/auth/staff-login", {"username": "admin", "password": STAFF_PASSWORD})
     assert response.status_code == 200, response.body

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from chalicelib.api import deps, guard
 from chalicelib.api.http import ok, parse_body, route
+from chalicelib.api.payment_views import cart_json
 from chalicelib.api.schemas import Strict
 
 bp = Blueprint(__name__)
@@ -19,20 +20,20 @@ class CartAdd(Strict):
 @route(bp, "/cart", methods=["GET"])
 def get_cart() -> object:
     principal = guard.contractor(bp.current_request)
-    return ok(deps.cart().cart(principal.principal_id).to_json())
+    return ok(cart_json(deps.cart().cart(principal.principal_id)))
 
 
 @route(bp, "/cart/items", methods=["POST"])
 def add_item() -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, CartAdd)
-    return ok(deps.cart().add(principal.principal_id, body.permit_no).to_json())
+    return ok(cart_json(deps.cart().add(principal.principal_id, body.permit_no)))
 
 
 @route(bp, "/cart/items/{permit_no}", methods=["DELETE"])
 def remove_item(permit_no: str) -> object:
     principal = guard.contractor(bp.current_request)
-    return ok(deps.cart().remove(principal.principal_id, permit_no).to_json())
+    return ok(cart_json(deps.cart().remove(principal.principal_id, permit_no)))
 
 
 class NoFields(Strict):
@@ -43,4 +44,4 @@ class NoFields(Strict):
 def pay_all() -> object:
     principal = guard.contractor(bp.current_request)
     parse_body(bp.current_request, NoFields)
-    return ok(deps.cart().pay_all(principal.principal_id).to_json())
+    return ok(cart_json(deps.cart().pay_all(principal.principal_id)))

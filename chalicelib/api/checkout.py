@@ -7,6 +7,7 @@ from pydantic import Field
 
 from chalicelib.api import deps, guard
 from chalicelib.api.http import ok, parse_body, route
+from chalicelib.api.payment_views import checkout_json, summary_json
 from chalicelib.api.schemas import Strict
 
 bp = Blueprint(__name__)
@@ -31,8 +32,6 @@ def summary() -> object:
     principal = guard.contractor(bp.current_request)
     method = (bp.current_request.query_params or {}).get("payment_method", DEFAULT_METHOD)
     cart, quote = deps.cart().summary(principal.principal_id, method)
-    from chalicelib.services.cart import summary_json
-
     return ok(summary_json(cart, quote))
 
 
@@ -40,4 +39,5 @@ def summary() -> object:
 def checkout() -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, CheckoutRequest)
-    return ok(deps.checkout().checkout(principal.principal_id, body.payment_method), status=201)
+    done = deps.checkout().checkout(principal.principal_id, body.payment_method)
+    return ok(checkout_json(done.payment, done.cart, done.quote, done.redirect_url), status=201)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from chalicelib.services.profile import ProfileService
     from chalicelib.services.staff_permits import StaffPermitService
     from chalicelib.store.outbox import OutboxStore
+    from chalicelib.store.unit_of_work import UnitOfWork
 
 _clock: Clock = SystemClock()
 
@@ -63,20 +64,27 @@ def notifier(s: Settings | None = None) -> Notifier:
     return OutboxNotifier(OutboxStore(table(s)), clock())
 
 
+def uow(s: Settings | None = None) -> UnitOfWork:
+    """A new unit of work over the portal's table: one per service, never shared between requests."""
+    from chalicelib.store.items import DynamoItems
+    from chalicelib.store.unit_of_work import UnitOfWork
+
+    return UnitOfWork(DynamoItems(table(s)))
+
+
 def accounts() -> AccountService:
     from chalicelib.services.accounts import AccountService, AuthConfig
-    from chalicelib.store.accounts import AccountStore
 
     s = settings()
-    return AccountService(AccountStore(table(s)), clock(), notifier(s), AuthConfig.from_settings(s))
+    return AccountService(uow(s), clock(), notifier(s), AuthConfig.from_settings(s))
 
 
 def profiles() -> ProfileService:
+    from chalicelib.services.accounts import AuthConfig
     from chalicelib.services.profile import ProfileService
-    from chalicelib.store.accounts import AccountStore
 
     s = settings()
-    return ProfileService(AccountStore(table(s)), clock(), accounts(), notifier(s))
+    return ProfileService(uow(s), clock(), notifier(s), AuthConfig.from_settings(s))
 
 
 def outbox() -> OutboxStore:
@@ -114,41 +122,35 @@ def payment_provider(s: Settings | None = None) -> PaymentProvider:
 
 def cart() -> CartService:
     from chalicelib.services.cart import CartService
-    from chalicelib.store.payments import PaymentStore
 
     s = settings()
-    return CartService(PaymentStore(table(s)), clock(), fee_schedule(s))
+    return CartService(uow(s), clock(), fee_schedule(s))
 
 
 def checkout() -> CheckoutService:
     from chalicelib.services.checkout import CheckoutService
-    from chalicelib.store.payments import PaymentStore
 
     s = settings()
-    return CheckoutService(PaymentStore(table(s)), clock(), fee_schedule(s), payment_provider(s), s.site_base_url)
+    return CheckoutService(uow(s), clock(), fee_schedule(s), payment_provider(s), s.site_base_url)
 
 
 def payments() -> PaymentService:
     from chalicelib.services.payments import PaymentService
-    from chalicelib.store.accounts import AccountStore
-    from chalicelib.store.payments import PaymentStore
 
     s = settings()
-    return PaymentService(PaymentStore(table(s)), AccountStore(table(s)), clock(), notifier(s),
-                          s.webhook_secret, s.staff_email)
+    return PaymentService(uow(s), clock(), notifier(s), s.webhook_secret, s.staff_email)
 
 
 # --- permits, inspections and the daily job ---------------------------------------------------
 
 
-def _permit_parts() -> tuple[Any, Any, Any, Any, Any]:
+def _permit_parts() -> tuple[Any, Any, Any, Any]:
     from chalicelib.services.permits import PermitConfig
-    from chalicelib.store.accounts import AccountStore
-    from chalicelib.store.permits import PermitStore
+    from chalicelib.store.items import DynamoItems
+    from chalicelib.store.unit_of_work import UnitOfWork
 
     s = settings()
-    t = table(s)
-    return PermitStore(t), AccountStore(t), clock(), notifier(s), PermitConfig.from_settings(s)
+    return UnitOfWork(DynamoItems(table(s))), clock(), notifier(s), PermitConfig.from_settings(s)
 
 
 def permits() -> PermitService:

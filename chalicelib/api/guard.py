@@ -13,7 +13,7 @@ from chalicelib.domain.errors import Forbidden
 def signed_in(request: Request, allow_setup: bool = False) -> Principal:
     principal = deps.accounts().authenticate(bearer_token(request))
     if principal.setup_only and not allow_setup:
-        raise Forbidden("Finish first-login set-up (security question and new password) first.")
+        raise Forbidden("Finish first-login set-up (security question and new password) first.", slug="setup-required")
     return principal
 
 

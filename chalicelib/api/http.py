@@ -36,10 +36,15 @@ MAX_BODY_BYTES = 64 * 1024
 PROBLEM_JSON = "application/problem+json"
 
 
+def problem_type(slug: str | None) -> str:
+    """`<site>/problems/<slug>` for the portal's own problems; `about:blank` for plain HTTP errors."""
+    return f"{deps.settings().site_base_url.rstrip('/')}/problems/{slug}" if slug else "about:blank"
+
+
 def problem(status: int, detail: str, errors: list[FieldProblem] | None = None,
-            headers: dict[str, str] | None = None, title: str | None = None) -> Response:
+            headers: dict[str, str] | None = None, title: str | None = None, slug: str | None = None) -> Response:
     body: dict[str, Any] = {
-        "type": "about:blank",
+        "type": problem_type(slug),
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
@@ -56,7 +61,7 @@ def problem_for(error: PortalError) -> Response:
         headers["Retry-After"] = str(error.retry_after)
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="contractor-portal"'
-    return problem(error.status, error.detail, error.errors, headers, error.title)
+    return problem(error.status, error.detail, error.errors, headers, error.title, error.slug)
 
 
 def ok(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

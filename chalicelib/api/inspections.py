@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api import deps, guard
+from chalicelib.api import deps, guard, permit_views
 from chalicelib.api.http import no_content, ok, route
+from chalicelib.api.paging import page_of, page_params, paging_asked
 
 bp = Blueprint(__name__)
 
@@ -13,7 +14,12 @@ bp = Blueprint(__name__)
 @route(bp, "/inspections/scheduled", methods=["GET"])
 def scheduled_inspections() -> object:
     principal = guard.contractor(bp.current_request)
-    return ok(deps.permits().scheduled(principal.principal_id))
+    limit, cursor = page_params(bp.current_request.query_params)
+    upcoming = deps.permits().scheduled(principal.principal_id)
+    page, next_cursor = page_of(upcoming, limit, cursor,
+                                lambda i: f"{i.date.isoformat()}#{i.permit_no}#{i.inspection_id}")
+    return ok(permit_views.listing([permit_views.inspection_view(i) for i in page], next_cursor,
+                                   paged=paging_asked(bp.current_request.query_params)))
 
 
 @route(bp, "/inspections/{inspection_id}", methods=["DELETE"])

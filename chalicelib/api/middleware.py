@@ -1,4 +1,5 @@
-"""HTTP middleware: problem details for every failure, the body-size limit, one log line a request."""
+"""HTTP middleware: problem details for every failure, the body-size limit, one log line a request (every
+line logged during the request carries its request id: see chalicelib/logs.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from chalice import CORSConfig, Response
 from chalice.app import Request
 
+from chalicelib import logs
 from chalicelib.api.http import MAX_BODY_BYTES, PROBLEM_JSON, problem
 from chalicelib.config import get_settings
 
@@ -75,19 +77,25 @@ def _protect(response: Response) -> Response:
 
 def http_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
     started = time.perf_counter()
-    raw = event.raw_body if event.method in ("POST", "PUT", "PATCH", "DELETE") else b""
-    if raw and len(raw) > MAX_BODY_BYTES:
-        response = problem(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB.")
-    else:
-        response = get_response(event)
-    if response.status_code >= 400:
-        content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "")
-        if not content_type.startswith(PROBLEM_JSON):
-            response = _as_problem(response)
-    _protect(response)
-    request_id = getattr(getattr(event, "lambda_context", None), "aws_request_id", "-")
-    log.info("%s %s %s %.1fms request_id=%s", event.method, event.path, response.status_code,
-             (time.perf_counter() - started) * 1000, request_id)
+    api_context = getattr(event, "context", None) or {}
+    request_id = logs.request_id(getattr(event, "lambda_context", None), api_context)
+    # API Gateway's own id too (its x-amzn-RequestId header, what a caller can quote), when it differs.
+    apigw_request_id = api_context.get("requestId") if api_context.get("requestId") != request_id else None
+    with logs.bound(request_id=request_id, apigw_request_id=apigw_request_id, method=event.method, path=event.path):
+        raw = event.raw_body if event.method in ("POST", "PUT", "PATCH", "DELETE") else b""
+        if raw and len(raw) > MAX_BODY_BYTES:
+            response = problem(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB.")
+        else:
+            response = get_response(event)
+        if response.status_code >= 400:
+            content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "")
+            if not content_type.startswith(PROBLEM_JSON):
+                response = _as_problem(response)
+        _protect(response)
+        # The access line: method, path (the route's template, never a query string), status, time.
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        log.info("%s %s %s %.1fms", event.method, event.path, response.status_code, duration_ms,
+                 extra={"status": response.status_code, "duration_ms": duration_ms})
     return response
 
 

@@ -7,10 +7,12 @@ from datetime import date
 from chalice import Blueprint
 from pydantic import Field
 
-from chalicelib.api import deps, guard
-from chalicelib.api.http import ok, parse_body, route
+from chalicelib.api import deps, guard, permit_views
+from chalicelib.api.http import county_today, ok, parse_body, route
+from chalicelib.api.paging import page_params, paging_asked
 from chalicelib.api.schemas import Strict
 from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.services.permits import InspectionRequest
 
 bp = Blueprint(__name__)
 
@@ -36,7 +38,9 @@ def to_date(value: str, field: str = "date") -> date:
 @route(bp, "/dashboard", methods=["GET"])
 def dashboard() -> object:
     principal = guard.contractor(bp.current_request)
-    return ok(deps.permits().dashboard(principal))
+    permits = deps.permits().dashboard(principal.principal_id)
+    return ok(permit_views.dashboard(principal.principal_id, principal.display_name, permits, deps.clock().now(),
+                                     county_today()))
 
 
 @route(bp, "/permits", methods=["GET"])
@@ -46,20 +50,24 @@ def search_permits() -> object:
     q, status = query.get("q", ""), query.get("status") or None
     if len(q) > 200:
         raise InvalidInput("The search text is too long.", [FieldProblem("q", "must be at most 200 characters")])
-    return ok(deps.permits().search(principal.principal_id, q, status))
+    limit, cursor = page_params(query)
+    found = deps.permits().search(principal.principal_id, q, status, limit, cursor)
+    now, today = deps.clock().now(), county_today()
+    return ok(permit_views.listing([permit_views.search_row(p, now, today) for p in found.permits],
+                                   found.next_cursor, paged=paging_asked(query)))
 
 
 @route(bp, "/permits/{permit_no}", methods=["GET"])
 def permit_detail(permit_no: str) -> object:
     principal = guard.contractor(bp.current_request)
-    return ok(deps.permits().detail(principal.principal_id, permit_no))
+    permit = deps.permits().detail(principal.principal_id, permit_no)
+    return ok(permit_views.permit_detail(permit, deps.clock().now(), county_today()))
 
 
 @route(bp, "/permits/{permit_no}/inspections", methods=["POST"])
 def request_inspection(permit_no: str) -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, InspectionRequestBody)
-    from chalicelib.services.permits import InspectionRequest
-
     request = InspectionRequest(body.inspection_type, to_date(body.date), body.time_window, body.notes)
-    return ok(deps.permits().request_inspection(principal.principal_id, permit_no, request), 201)
+    booked = deps.permits().request_inspection(principal.principal_id, permit_no, request)
+    return ok(permit_views.inspection_view(booked), 201)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
@@ -10,13 +10,25 @@ from chalicelib.api import deps, guard
 from chalicelib.api.http import no_content, ok, parse_body, route
 from chalicelib.api.schemas import PasswordChange, ProfileUpdate, SecurityQuestionChange
 
+if TYPE_CHECKING:
+    from chalicelib.domain.accounts import Company, User
+
 bp = Blueprint(__name__)
+
+
+def profile_view(account: tuple[Company, User]) -> dict[str, Any]:
+    """API.md's profile: the business's details and the security question, never a secret."""
+    company, user = account
+    return {"company_name": company.company_name, "license_no": company.license_no,
+            "address": company.address, "city": company.city, "state": company.state, "zip": company.zip,
+            "email": company.email, "phone": company.phone, "cell_phone": company.cell_phone,
+            "fax": company.fax, "security_question": user.security_question}
 
 
 @route(bp, "/profile", methods=["GET"])
 def get_profile() -> object:
     principal = guard.contractor(bp.current_request)
-    return ok(asdict(deps.profiles().get(principal.principal_id)))
+    return ok(profile_view(deps.profiles().get(principal.principal_id)))
 
 
 @route(bp, "/profile", methods=["PUT"])
@@ -24,7 +36,7 @@ def put_profile() -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, ProfileUpdate)
     fields = body.model_dump(exclude={"current_password"})
-    return ok(asdict(deps.profiles().update(principal, fields, body.current_password)))
+    return ok(profile_view(deps.profiles().update(principal, fields, body.current_password)))
 
 
 @route(bp, "/profile/password", methods=["PUT"])

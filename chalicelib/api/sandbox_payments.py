@@ -8,6 +8,7 @@ from chalice import Blueprint
 
 from chalicelib.api import deps, guard
 from chalicelib.api.http import ok, parse_body, route
+from chalicelib.api.payment_views import payment_json
 from chalicelib.api.schemas import Strict
 from chalicelib.domain.errors import NotFound
 
@@ -24,4 +25,5 @@ def sandbox_payment(payment_id: str) -> object:
         raise NotFound("There is no sandbox payment portal in this mode.")
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, SandboxOutcome)
-    return ok(deps.payments().sandbox_outcome(principal.principal_id, payment_id, body.outcome))
+    receipt = deps.payments().sandbox_outcome(principal.principal_id, payment_id, body.outcome)
+    return ok(payment_json(receipt, deps.clock().now()))

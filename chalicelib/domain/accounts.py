@@ -1,20 +1,83 @@
-"""Accounts and sessions: who may sign in, and what a signed-in session may do."""
+"""Accounts and sessions: the businesses, their logins, and what a signed-in session may do.
+
+An account is two aggregates:
+- `Company`: the guide's business (the contractor on permits): name, state license, contact profile.
+  The county owns its name and license (staff set them); the contractor edits the profile.
+- `User`: a login of that company: password, staff-issued PIN, security question. Today every
+  company has one user, the PIN holder (`UserRole.ADMIN`, id `first_user_id(contractor_id)`); named
+  users of a company (a later issue) are more `User` records, so authentication is not redone.
+
+Sessions belong to a principal (today the company, `principal_id` = contractor id, with the user
+who signed in as `user_id`). Failed attempts are counted in `Throttle`s.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import ClassVar
+
+from chalicelib.domain import credentials
+from chalicelib.domain.errors import Conflict, FieldProblem
 
 
 class Role(StrEnum):
+    """Who a session acts for."""
+
     CONTRACTOR = "contractor"
     STAFF = "staff"
 
 
+class UserRole(StrEnum):
+    """What a company's user may do. Only ADMIN exists today (the PIN holder)."""
+
+    ADMIN = "admin"
+    OFFICE = "office"
+    FIELD = "field"
+
+
+class UserStatus(StrEnum):
+    """Whether a user may sign in. Only ACTIVE exists today."""
+
+    ACTIVE = "active"
+    INVITED = "invited"
+    DISABLED = "disabled"
+
+
+class ThrottleKind(StrEnum):
+    """Which secret's failures a throttle counts (part of its key: values never change)."""
+
+    SIGN_IN = "contractor"  # a company's sign-in: password or PIN, and wrong secret answers too
+    STAFF_SIGN_IN = "staff"
+    RESET_CODE = "reset-code"  # guesses at e-mailed reset codes, across every code sent
+    RESET_ANSWER = "reset-answer"  # the secret answer of a password reset
+    SOURCE = "source"  # one caller's address, across every account, per lock-out window
+
+
+class RateKind(StrEnum):
+    """Uses counted in fixed windows (part of the key: values never change)."""
+
+    RESET_MAIL = "reset-mail"  # reset codes mailed to one account per hour
+
+
+def first_user_id(contractor_id: str) -> str:
+    """The id of a company's first user, the PIN holder: the company's own id (one login per
+    company today; named users get ids of their own)."""
+    return contractor_id
+
+
+# --- the company -------------------------------------------------------------------------------
+
+
 @dataclass
-class Contractor:
+class Company:
     """A business listed as the contractor on permits (the guide's "business name")."""
+
+    PROFILE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "address", "city", "state", "zip", "email", "phone", "cell_phone", "fax")
+    """What the contractor edits on View/Edit Profile; name and license are the county's."""
 
     contractor_id: str
     company_name: str
@@ -27,14 +90,108 @@ class Contractor:
     phone: str = ""
     cell_phone: str = ""
     fax: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 0
+
+    @property
+    def listed(self) -> bool:
+        """Whether it belongs in the login drop-down (an id and a name that is not blank)."""
+        return bool(self.contractor_id.strip() and self.company_name.strip())
+
+    def email_changes_to(self, new_email: str) -> bool:
+        """Whether `new_email` is another address (case and spaces aside)."""
+        return new_email.strip().lower() != (self.email or "").strip().lower()
+
+    def update_profile(self, fields: Mapping[str, str], now: datetime) -> None:
+        """Apply validated, normalised profile fields (`contact.validate_profile`); others are ignored."""
+        for name in self.PROFILE_FIELDS:
+            if name in fields:
+                setattr(self, name, fields[name] or "")
+        self.updated_at = now
+
+
+# --- its users ---------------------------------------------------------------------------------
+
+
+@dataclass
+class User:
+    """A login of a company. `setup_complete` False: the PIN signs in, and only to finish set-up."""
+
+    user_id: str
+    contractor_id: str
+    email: str
+    role: UserRole = UserRole.ADMIN
     security_question: str = ""
     secret_answer_hash: str | None = None
     password_hash: str | None = None
     pin_hash: str | None = None
     pin_expires_at: datetime | None = None
     setup_complete: bool = False
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    status: UserStatus = UserStatus.ACTIVE
+    version: int = 0
+
+    def pin_is_live(self, now: datetime) -> bool:
+        return self.pin_hash is not None and self.pin_expires_at is not None and now < self.pin_expires_at
+
+    def accepts_sign_in(self, secret: str, now: datetime, cost: int) -> bool:
+        """The password after set-up, the live PIN before it; one bcrypt check either way."""
+        if self.setup_complete:
+            ok = credentials.verify_secret(secret, self.password_hash, cost)
+        else:
+            ok = credentials.verify_secret(secret, self.pin_hash, cost) and self.pin_is_live(now)
+        return ok and self.status is UserStatus.ACTIVE
+
+    def password_matches(self, password: str, cost: int) -> bool:
+        return credentials.verify_secret(password, self.password_hash, cost)
+
+    def secret_answer_matches(self, answer: str, cost: int) -> bool:
+        """Answers match trimmed and case-folded (`credentials.normalise_answer`)."""
+        return credentials.verify_secret(credentials.normalise_answer(answer), self.secret_answer_hash, cost)
+
+    def issue_pin(self, pin: str, now: datetime, valid: timedelta, cost: int) -> None:
+        """A staff-issued PIN: the password stops working and set-up must be done (again)."""
+        self.pin_hash = credentials.hash_secret(pin, cost)
+        self.pin_expires_at = now + valid
+        self.password_hash = None
+        self.setup_complete = False
+
+    def complete_setup(self, security_question: str, secret_answer: str, password: str, cost: int) -> None:
+        """First-login set-up: a PIN completes it once, and never signs in again afterwards."""
+        if self.setup_complete:
+            raise Conflict("Set-up was already completed or the PIN was replaced; sign in again.",
+                           slug="setup-complete")
+        self.change_security_question(security_question, secret_answer, cost)
+        self.change_password(password, cost)
+        self.pin_hash = None
+        self.pin_expires_at = None
+        self.setup_complete = True
+
+    def change_password(self, password: str, cost: int) -> None:
+        self.password_hash = credentials.hash_secret(password, cost)
+
+    def change_security_question(self, security_question: str, secret_answer: str, cost: int) -> None:
+        self.security_question = security_question.strip()
+        self.secret_answer_hash = credentials.hash_secret(credentials.normalise_answer(secret_answer), cost)
+
+    @staticmethod
+    def question_problems(question: str, answer: str, confirm: str) -> list[FieldProblem]:
+        """What is wrong with a new security question and its answer (nothing: an empty list)."""
+        problems = []
+        if not question.strip():
+            problems.append(FieldProblem("security_question", "is required"))
+        if not credentials.normalise_answer(answer):
+            problems.append(FieldProblem("secret_answer", "is required"))
+        elif credentials.normalise_answer(answer) != credentials.normalise_answer(confirm):
+            problems.append(FieldProblem("secret_answer_confirm", "does not match the secret answer"))
+        return problems
+
+
+Contractor = Company
+"""Transitional name for modules not yet moved to `Company` (the permit and expiry services); remove with them."""
+
+
+# --- staff, sessions, throttles, reset codes ---------------------------------------------------
 
 
 @dataclass
@@ -56,7 +213,8 @@ class SessionPolicy:
 
 @dataclass
 class Session:
-    """A signed-in session. `setup_only` sessions (a PIN login) may only finish set-up or log out."""
+    """A signed-in session. `setup_only` sessions (a PIN login) may only finish set-up or log out.
+    `user_id`: the company's user who signed in ("" for staff and sessions older than users)."""
 
     token_hash: str
     role: Role
@@ -66,6 +224,7 @@ class Session:
     last_seen_at: datetime
     absolute_expires_at: datetime
     setup_only: bool = False
+    user_id: str = ""
 
     def expires_at(self, policy: SessionPolicy) -> datetime:
         return min(self.last_seen_at + policy.idle, self.absolute_expires_at)
@@ -87,6 +246,7 @@ class Principal:
     token_hash: str
     setup_only: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    user_id: str = ""
 
 
 @dataclass
@@ -101,3 +261,25 @@ class Throttle:
         if self.locked_until is None or now >= self.locked_until:
             return 0
         return max(1, int((self.locked_until - now).total_seconds() + 0.999))
+
+
+@dataclass(frozen=True)
+class ResetCode:
+    """The one-time code last mailed to an account (as its keyed digest)."""
+
+    digest: str
+    expires_at: datetime
+
+    def matches(self, digest: str, now: datetime) -> bool:
+        return now < self.expires_at and credentials.same_digest(self.digest, digest)
+
+
+@dataclass(frozen=True)
+class ResetToken:
+    """What a verified reset code was traded for: the right to set a new password, once."""
+
+    contractor_id: str
+    expires_at: datetime
+
+    def is_live(self, now: datetime) -> bool:
+        return now < self.expires_at

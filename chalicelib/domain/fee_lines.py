@@ -33,6 +33,7 @@ class FeeLine:
     paid_by: str | None = None
     held_by: str | None = None
     hold_expires_at: datetime | None = None
+    paid_at: datetime | None = None
 
     def is_held(self, now: datetime) -> bool:
         return (not self.paid and self.held_by is not None and self.hold_expires_at is not None

@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
-from chalicelib.domain.money import CENT, MAX_AMOUNT, ZERO, display_money, format_money, to_cents
+from chalicelib.domain.money import CENT, MAX_AMOUNT, ZERO, display_money, to_cents
 
 HUNDRED = Decimal(100)
 DEFAULT_LABEL = "Access Idaho Fee"
@@ -45,6 +45,11 @@ _BASE_NAMES: Mapping[PaymentMethod, str] = MappingProxyType(
         PaymentMethod.EGOV_EXPRESS: "eGov - Express Checkout for Repeat Customers",
     }
 )
+
+
+def base_name(method: PaymentMethod) -> str:
+    """A method's name without its fee ("Credit Card"), as receipts and Paid Items show it."""
+    return _BASE_NAMES[method]
 
 
 @dataclass(frozen=True)
@@ -118,22 +123,13 @@ class ConvenienceFeeRule:
 
 @dataclass(frozen=True)
 class Quote:
-    """What the Checkout Summary shows and `POST /checkout` freezes."""
+    """What the Checkout Summary shows and `POST /checkout` freezes (its JSON: `api.payment_views.quote_json`)."""
 
     total_fees: Decimal
     convenience_fee: Decimal
     total_due: Decimal
     label: str
     method: PaymentMethod
-
-    def to_json(self) -> dict[str, Any]:
-        """The summary's money fields in the API's shape, amounts as two-decimal strings."""
-        return {
-            "total_fees": format_money(self.total_fees),
-            "payment_method": self.method.value,
-            "convenience_fee": {"label": self.label, "amount": format_money(self.convenience_fee)},
-            "total_due": format_money(self.total_due),
-        }
 
 
 def _default_rules() -> Mapping[PaymentMethod, ConvenienceFeeRule]:

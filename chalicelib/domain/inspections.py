@@ -74,7 +74,8 @@ def slot_taken(permit_no: str, inspection_type: str, day: date, inspection_id: s
     """The 409 for a request of a slot another inspection holds; it names that inspection."""
     return Conflict(
         f"A {inspection_type} inspection on permit {permit_no} is already requested for {_day(day)} "
-        f"(inspection {inspection_id}); cancel it first to request that day again."
+        f"(inspection {inspection_id}); cancel it first to request that day again.",
+        slug="inspection-slot-taken",
     )
 
 
@@ -228,6 +229,15 @@ class InspectionCalendar:
         """The last date a request made at `now` may ask for: today + horizon_days (inclusive)."""
         return self.local_today(now) + timedelta(days=self.horizon_days)
 
+    def request_dates(self, now: datetime) -> list[str]:
+        """Every date (ISO) a request made at `now` may ask for: the calendar a request form offers."""
+        day, latest, dates = self.earliest_request_date(now), self.latest_request_date(now), []
+        while day <= latest:
+            if self.is_business_day(day):
+                dates.append(day.isoformat())
+            day += timedelta(days=1)
+        return dates
+
     def check_request_date(self, requested: date, now: datetime) -> None:
         """Raise InvalidInput (field "date") unless `requested` may be booked at `now`.
 
@@ -268,7 +278,7 @@ class InspectionCalendar:
 
     @staticmethod
     def _refuse(detail: str, message: str) -> NoReturn:
-        raise InvalidInput(detail, errors=[FieldProblem("date", message)])
+        raise InvalidInput(detail, errors=[FieldProblem("date", message)], slug="inspection-date-not-allowed")
 
     # --- cancellations -----------------------------------------------------------------------
 
@@ -288,10 +298,36 @@ class InspectionCalendar:
         if self.local_today(now) > inspection_date:
             raise Conflict(
                 f"The inspection on {_day(inspection_date)} is in the past and can no longer "
-                "be cancelled."
+                "be cancelled.", slug="inspection-too-late-to-cancel"
             )
         raise Conflict(
             f"The inspection on {_day(inspection_date)} can no longer be cancelled: "
             f"cancellations close at {self.cancel_cutoff:%H:%M} ({self.tz_name} time) on the "
-            "day of the inspection."
+            "day of the inspection.", slug="inspection-too-late-to-cancel"
         )
+
+
+# --- the inspection entity (part of the Permit aggregate) ----------------------------------------
+
+
+@dataclass
+class Inspection:
+    """One inspection of a permit. Its id embeds the permit number (RES17-0150-1a2b3c4d)."""
+
+    inspection_id: str
+    permit_no: str
+    contractor_id: str
+    inspection_type: str
+    date: date
+    time_window: str = TimeWindow.ANY.value
+    status: InspectionStatus = InspectionStatus.SCHEDULED
+    notes: str = ""
+    result_notes: str = ""
+    requested_by: str = "contractor"
+    created_at: datetime | None = None
+    resulted_at: datetime | None = None
+    cancelled_at: datetime | None = None
+
+    @property
+    def holds_slot(self) -> bool:
+        return holds_slot(self.status)

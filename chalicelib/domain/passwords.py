@@ -67,4 +67,4 @@ class PasswordPolicy:
         if password != confirmation:
             found.append(FieldProblem(f"{field}_confirm", "does not match the password"))
         if found:
-            raise InvalidInput("The password does not meet the password rules.", found)
+            raise InvalidInput("The password does not meet the password rules.", found, slug="password-rules")

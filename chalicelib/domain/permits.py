@@ -8,13 +8,16 @@ Services load and save permits; they ask this module what the county's rules say
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput
-from chalicelib.domain.money import ZERO, display_money, to_cents
+from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from chalicelib.domain.fee_lines import FeeLine, FeeStatus, fees_due
+from chalicelib.domain.inspections import Inspection, InspectionCalendar, InspectionStatus, slot_taken
+from chalicelib.domain.money import ZERO, display_money, sum_money, to_cents
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -365,3 +368,331 @@ def default_inspection_types(permit_type: str) -> list[str]:
     Returns a new list each call so callers may edit it without changing the defaults.
     """
     return list(_lookup_type(permit_type, "type")[1])
+
+
+# --- the lifecycle --------------------------------------------------------------------------------
+
+#: API.md Part 2's lifecycle over the statuses a permit has today: SUBMITTED → IN REVIEW → PENDING
+#: APPROVAL → READY TO ISSUE → ACTIVE (issued) → FINALED → CLOSED, or CANCELLED on the way. (Apply / New
+#: Permit adds DRAFT, CORRECTIONS REQUIRED and WITHDRAWN.) ACTIVE is reached only by `Permit.issue`
+#: (every fee paid), which staff may also do straight from review; an expired ACTIVE permit is issued
+#: again to renew it. Staff may step a permit back one review stage.
+TRANSITIONS: dict[PermitStatus, frozenset[PermitStatus]] = {
+    PermitStatus.SUBMITTED: frozenset({PermitStatus.IN_REVIEW, PermitStatus.ACTIVE, PermitStatus.CANCELLED}),
+    PermitStatus.IN_REVIEW: frozenset({PermitStatus.PENDING_APPROVAL, PermitStatus.READY_TO_ISSUE,
+                                       PermitStatus.SUBMITTED, PermitStatus.ACTIVE, PermitStatus.CANCELLED}),
+    PermitStatus.PENDING_APPROVAL: frozenset({PermitStatus.READY_TO_ISSUE, PermitStatus.IN_REVIEW,
+                                              PermitStatus.ACTIVE, PermitStatus.CANCELLED}),
+    PermitStatus.READY_TO_ISSUE: frozenset({PermitStatus.ACTIVE, PermitStatus.PENDING_APPROVAL,
+                                            PermitStatus.CANCELLED}),
+    PermitStatus.ACTIVE: frozenset({PermitStatus.ACTIVE, PermitStatus.FINALED, PermitStatus.CLOSED,
+                                    PermitStatus.CANCELLED}),
+    PermitStatus.FINALED: frozenset({PermitStatus.CLOSED}),
+    PermitStatus.CLOSED: frozenset(),
+    PermitStatus.CANCELLED: frozenset(),
+}
+
+#: Statuses whose permits leave the contractor's dashboard (its key range) for the archive, which
+#: search still reaches. CANCELLED leaves it only CANCELLED_SHOWN_DAYS after the cancellation: the
+#: guide's dashboard lists a cancelled permit among the active ones, so the contractor sees it happen.
+ARCHIVED_STATUSES: frozenset[PermitStatus] = CLOSED_STATUSES
+CANCELLED_SHOWN_DAYS = 30
+
+
+def transition_refused(permit_no: str, old: str, new: str) -> Conflict:
+    allowed = sorted(s.value for s in TRANSITIONS.get(PermitStatus(old), frozenset()))
+    then = f"from {old} it may go to {', '.join(allowed)}" if allowed else f"{old} is final"
+    return Conflict(f"Permit {permit_no} cannot go from {old} to {new}: {then}.", slug="status-transition")
+
+
+# --- the Permit aggregate -------------------------------------------------------------------------
+
+
+@dataclass
+class Review:
+    review_id: str
+    department: str
+    status: str
+    date: date
+    comments: str = ""
+
+
+@dataclass
+class Attachment:
+    attachment_id: str
+    name: str
+    uploaded_at: datetime
+
+
+@dataclass
+class Permit:
+    """A permit with everything in its file: fees, inspections, reviews, attachments.
+
+    The aggregate: every change to any of them goes through a method here and is saved with the
+    permit (its `version` guards the whole file), so the county's rules cannot be bypassed by
+    writing a part. Dates are county dates; instants are aware datetimes.
+    """
+
+    permit_no: str
+    contractor_id: str
+    address: str
+    type: str
+    status: PermitStatus
+    description: str = ""
+    applied_date: date | None = None
+    issued_date: date | None = None
+    expires_date: date | None = None
+    expired: bool = False
+    inspection_types: list[str] = field(default_factory=list)
+    version: int = 0
+    created_at: datetime | None = None
+    status_changed_on: date | None = None
+    archived: bool = False
+    fees: list[FeeLine] = field(default_factory=list)
+    inspections: list[Inspection] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+    # --- what the file says ---------------------------------------------------------------------
+
+    def fees_due(self, now: datetime) -> Decimal:
+        return fees_due(self.fees, now)
+
+    def fees_held(self, now: datetime) -> Decimal:
+        """Fees a pending payment holds: not due, but not paid either (the payment may still fail)."""
+        return sum_money(f.amount for f in self.fees if f.is_held(now))
+
+    def request_blockers(self, today: date, now: datetime) -> list[str]:
+        return inspection_request_blockers(self.status, self.expired, self.expires_date, today,
+                                           self.fees_due(now), fees_held=self.fees_held(now))
+
+    def can_request_inspection(self, today: date, now: datetime) -> bool:
+        return not self.request_blockers(today, now)
+
+    @property
+    def listed_active(self) -> bool:
+        return is_listed_active(self.status, self.expired)
+
+    @property
+    def listed_expired(self) -> bool:
+        return is_listed_expired(self.status, self.expired)
+
+    @property
+    def in_expiry_index(self) -> bool:
+        """Whether the daily job should look at this permit when its expiry date passes."""
+        return bool(self.expires_date) and not self.expired and can_expire(self.status)
+
+    @property
+    def archive_on(self) -> date | None:
+        """The day a cancelled permit leaves the dashboard for the archive (None: not due to move)."""
+        if self.status is not PermitStatus.CANCELLED or self.archived or self.status_changed_on is None:
+            return None
+        return self.status_changed_on + timedelta(days=CANCELLED_SHOWN_DAYS)
+
+    def fee(self, fee_id: str) -> FeeLine | None:
+        return next((f for f in self.fees if f.fee_id == fee_id), None)
+
+    def inspection(self, inspection_id: str) -> Inspection | None:
+        return next((i for i in self.inspections if i.inspection_id == inspection_id), None)
+
+    def last_passed(self, extra: date | None = None) -> date | None:
+        dates = [i.date for i in self.inspections if i.status is InspectionStatus.PASSED]
+        if extra:
+            dates.append(extra)
+        return max(dates, default=None)
+
+    # --- the lifecycle ----------------------------------------------------------------------------
+
+    def change_status(self, new: PermitStatus, today: date, now: datetime) -> None:
+        """Move along the lifecycle: 409 `status-transition` for a move it does not allow; ACTIVE is issuing."""
+        if new is self.status:
+            return
+        if new is PermitStatus.ACTIVE:
+            self.issue(today, now)
+            return
+        if new not in TRANSITIONS.get(self.status, frozenset()):
+            raise transition_refused(self.permit_no, self.status, new)
+        self._set_status(new, today)
+
+    def _set_status(self, new: PermitStatus, today: date) -> None:
+        self.status = new
+        self.status_changed_on = today
+        self.archived = new in ARCHIVED_STATUSES
+
+    def issue(self, today: date, now: datetime) -> None:
+        """ACTIVE, issued today, expires in PERMIT_VALIDITY_DAYS; refused while any fee is unpaid."""
+        unpaid = [f for f in self.fees if f.status(now) is not FeeStatus.PAID]
+        if unpaid:
+            pending = [f for f in unpaid if f.status(now) is FeeStatus.PENDING]
+            total = display_money(sum_money(f.amount for f in unpaid))
+            note = " (some are held by a pending payment)" if pending else ""
+            raise Conflict(f"Permit {self.permit_no} cannot be issued while fees of {total} are unpaid{note}.",
+                           slug="fees-due")
+        if self.status is PermitStatus.ACTIVE and not self.expired:
+            raise Conflict(f"Permit {self.permit_no} is already issued (ACTIVE).", slug="status-transition")
+        # Never a finished or cancelled permit (the lifecycle leads nowhere from there).
+        if self.status in _ENDED_STATUSES:
+            raise Conflict(f"Permit {self.permit_no} is {self.status} and cannot be issued.", slug="status-transition")
+        self._set_status(PermitStatus.ACTIVE, today)
+        self.issued_date = today
+        self.expires_date = expiry_date(today)
+        self.expired = False
+
+    def flag_expired(self, today: date) -> bool:
+        """The daily job: flag the permit expired once its expiry date has passed; False if not (now)."""
+        if self.expired or not self.expires_date or not can_expire(self.status) \
+                or not has_lapsed(self.expires_date, today):
+            return False
+        self.expired = True
+        return True
+
+    def revive_if_renewed(self, today: date) -> None:
+        """A flagged permit given an expiry date that has not passed is no longer expired."""
+        if self.expired and (self.expires_date is None or not has_lapsed(self.expires_date, today)):
+            self.expired = False
+
+    def archive_if_due(self, today: date) -> bool:
+        """A cancelled permit leaves the dashboard CANCELLED_SHOWN_DAYS after its cancellation."""
+        due = self.archive_on
+        if due is None or today < due:
+            return False
+        self.archived = True
+        return True
+
+    def reassign(self, contractor_id: str, now: datetime) -> None:
+        """Move the permit, its fees and inspections to another contractor (one dashboard each)."""
+        if contractor_id == self.contractor_id:
+            return
+        if any(f.status(now) is FeeStatus.PENDING for f in self.fees):
+            raise Conflict(f"Permit {self.permit_no} has fees held by a pending payment; "
+                           "reassign it when that payment has ended.", slug="fees-held")
+        self.contractor_id = contractor_id
+        self.fees = [replace(f, contractor_id=contractor_id) for f in self.fees]
+        for insp in self.inspections:
+            insp.contractor_id = contractor_id
+
+    # --- fees ------------------------------------------------------------------------------------
+
+    def add_fee(self, description: str, amount: Decimal) -> FeeLine:
+        """A new fee line, numbered after the ones on file (RES17-0150-F001) so it sorts in the order added."""
+        taken = [int(f.fee_id.rsplit("-F", 1)[-1]) for f in self.fees if f.fee_id.rsplit("-F", 1)[-1].isdigit()]
+        line = FeeLine(f"{self.permit_no}-F{max(taken, default=0) + 1:03d}", self.permit_no, self.contractor_id,
+                       description, amount)
+        self.fees.append(line)
+        return line
+
+    def hold_fee(self, fee_id: str, amount: Decimal, payment_id: str, until: datetime, now: datetime) -> None:
+        """A checkout holds a due fee of the amount it showed; 409 `fees-held` when it no longer can."""
+        line = self.fee(fee_id)
+        if line is None or not line.is_due(now) or line.amount != amount or line.contractor_id != self.contractor_id:
+            raise Conflict(f"A fee of permit {self.permit_no} was just paid or is held by another checkout.",
+                           slug="fees-held")
+        self._replace_fee(replace(line, held_by=payment_id, hold_expires_at=until))
+
+    def can_pay_fee(self, fee_id: str, amount: Decimal, payment_id: str, now: datetime) -> bool:
+        """An approval pays a fee still due at its amount and held by this payment, unheld, or whose hold ended."""
+        line = self.fee(fee_id)
+        if line is None or line.paid or line.amount != amount:
+            return False
+        return line.held_by in (None, payment_id) or not line.is_held(now)
+
+    def pay_fee(self, fee_id: str, amount: Decimal, payment_id: str, now: datetime) -> None:
+        if not self.can_pay_fee(fee_id, amount, payment_id, now):
+            raise Conflict(f"A fee of permit {self.permit_no} was paid or taken by another payment.",
+                           slug="fees-held")
+        line = self.fee(fee_id)
+        assert line is not None
+        self._replace_fee(replace(line, paid=True, paid_by=payment_id, paid_at=now, held_by=None,
+                                  hold_expires_at=None))
+
+    def release_fee(self, fee_id: str, payment_id: str) -> bool:
+        """A payment that ended lets go of its hold (only its own); False when it held nothing here."""
+        line = self.fee(fee_id)
+        if line is None or line.paid or line.held_by != payment_id:
+            return False
+        self._replace_fee(replace(line, held_by=None, hold_expires_at=None))
+        return True
+
+    def _replace_fee(self, line: FeeLine) -> None:
+        self.fees = [line if f.fee_id == line.fee_id else f for f in self.fees]
+
+    # --- inspections -----------------------------------------------------------------------------
+
+    def booked(self, inspection_type: str, day: date) -> Inspection | None:
+        """The inspection holding this type's slot on `day`, if any (one per permit, type and day)."""
+        return next((i for i in self.inspections
+                     if i.holds_slot and i.inspection_type == inspection_type and i.date == day), None)
+
+    def request_inspection(self, inspection: Inspection, calendar: InspectionCalendar, now: datetime) -> None:
+        """A contractor's request: 409 naming every blocker, 400 for the type and the calendar's rules."""
+        today = calendar.local_today(now)
+        blockers = self.request_blockers(today, now)
+        if blockers:
+            held_only = self.fees_due(now) == 0 and self.fees_held(now) > 0 and len(blockers) == 1
+            raise Conflict(f"An inspection cannot be requested on {self.permit_no}. " + " ".join(blockers),
+                           slug="fees-held" if held_only else ("fees-due" if self.fees_due(now) > 0 and
+                                                               len(blockers) == 1 else "inspection-not-allowed"))
+        if inspection.inspection_type not in self.inspection_types:
+            allowed = ", ".join(self.inspection_types)
+            raise InvalidInput(f"{inspection.inspection_type!r} is not an inspection of permit {self.permit_no}; "
+                               f"choose one of: {allowed}.",
+                               [FieldProblem("inspection_type", f"must be one of: {allowed}")])
+        calendar.check_request_date(inspection.date, now)
+        self._book(inspection)
+
+    def schedule_inspection(self, inspection: Inspection, calendar: InspectionCalendar, today: date) -> None:
+        """Staff may schedule any inspection on any permit, on a business day from today on."""
+        if inspection.date < today:
+            raise InvalidInput(f"{inspection.date.isoformat()} is in the past.",
+                               [FieldProblem("date", "must not be past")])
+        if not calendar.is_business_day(inspection.date):
+            raise InvalidInput(f"{inspection.date:%A} {inspection.date.isoformat()} is not a business day.",
+                               [FieldProblem("date", "must be a business day (Monday to Friday, not a holiday)")])
+        self._book(inspection)
+
+    def _book(self, inspection: Inspection) -> None:
+        taken = self.booked(inspection.inspection_type, inspection.date)
+        if taken is not None:
+            raise slot_taken(self.permit_no, inspection.inspection_type, inspection.date, taken.inspection_id)
+        self.inspections.append(inspection)
+
+    def cancel_inspection(self, inspection_id: str, calendar: InspectionCalendar, now: datetime) -> Inspection:
+        """The contractor cancels a scheduled inspection before the cancel cut-off on its day."""
+        insp = self._scheduled(inspection_id, "cancelled")
+        calendar.check_cancel(insp.date, now)
+        insp.status = InspectionStatus.CANCELLED
+        insp.cancelled_at = now
+        return insp
+
+    def record_result(self, inspection_id: str, result: InspectionStatus, notes: str, today: date,
+                      now: datetime) -> Inspection:
+        """Staff record a result. Not before the inspection's day (CANCELLED excepted: a visit called off
+        is no result); PASSED restarts the permit's 180 days from the inspection's date."""
+        insp = self.inspection(inspection_id)
+        if insp is None:
+            raise NotFound(f"No inspection {inspection_id}.")
+        if insp.status is not InspectionStatus.SCHEDULED:
+            raise Conflict(f"The inspection already has a result: {insp.status}.", slug="inspection-not-scheduled")
+        if result is not InspectionStatus.CANCELLED and today < insp.date:
+            raise Conflict(f"The {insp.inspection_type} inspection is on {insp.date.isoformat()}: its result can be "
+                           "recorded from that day on.", slug="inspection-not-yet-due")
+        if result is InspectionStatus.PASSED:
+            try:
+                self.expires_date = expiry_date(self.issued_date or insp.date, self.last_passed(insp.date))
+            except OverflowError:  # booked before the API bounded dates: no expiry exists 180 days after it
+                raise Conflict(f"The inspection's date {insp.date.isoformat()} is too far in the future to pass; "
+                               "record it as CANCELLED and book it again.") from None
+            self.revive_if_renewed(today)
+        insp.status = result
+        insp.result_notes = notes
+        insp.resulted_at = now
+        return insp
+
+    def _scheduled(self, inspection_id: str, verb: str) -> Inspection:
+        insp = self.inspection(inspection_id)
+        if insp is None:
+            raise NotFound(f"No inspection {inspection_id}.")
+        if insp.status is not InspectionStatus.SCHEDULED:
+            raise Conflict(f"The inspection is {insp.status}; only a scheduled inspection can be {verb}.",
+                           slug="inspection-not-scheduled")
+        return insp

@@ -2,8 +2,9 @@
 reminder some days (EXPIRY_REMINDER_DAYS, default 14) before a permit expires.
 
 Its cost follows the permits that fall due, never the whole table: both halves Query the sparse
-GSI2 (permits leave the EXPIRY entries when flagged; reminders leave the REMINDER entries when sent),
-so a permit is read by the job on the day it falls due and not again. Idempotent: every write is
+GSI2 (permits leave the EXPIRY entries when flagged; reminders leave the REMINDER entries when sent;
+cancelled permits leave the ARCHIVE entries when they move off the dashboard), so a permit is read by
+the job on the day it falls due and not again. Idempotent: every write is
 conditional, so running twice (or two runs racing) flags and reminds once.
 """
 
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from chalicelib.domain.accounts import Contractor
-from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.errors import FieldProblem, InvalidInput, StaleRecord
+from chalicelib.domain.permits import PERMIT_VALIDITY_DAYS, Permit
+from chalicelib.services.mail import send_quietly
 from chalicelib.services.permits import PermitWork
 
 log = logging.getLogger(__name__)
@@ -41,10 +44,11 @@ class JobResult:
 
 
 class ExpiryJob(PermitWork):
-    """The daily job: flag permits whose expiry date has passed, and send the 14-day reminders."""
+    """The daily job: flag permits whose expiry date has passed, move cancelled permits off the
+    dashboard after their 30 days, and send the 14-day reminders."""
 
     def run(self, as_of: date | None = None) -> JobResult:
-        """Flag what expired before `as_of` (default: today, county time), then send due reminders.
+        """Flag what expired before `as_of` (default: today, county time), archive, then remind.
 
         An `as_of` more than a year from today is refused before anything is read or written."""
         now = self.clock.now()
@@ -52,35 +56,61 @@ class ExpiryJob(PermitWork):
         if as_of is not None:
             check_as_of(as_of, today)
             today = as_of
-        flagged = 0
-        for permit in list(self.store.due_for_expiry(today)):
-            if self.store.flag_expired(permit):
-                flagged += 1
-                log.info("permit %s flagged expired (expiry date %s)", permit.permit_no, permit.expires_date)
+        flagged = archived = 0
+        for due in list(self.uow.permits.falling_due(today)):
+            if isinstance(due, str):
+                archived += self._archive(due, today)
+            else:
+                flagged += self._flag(due, today)
+        reminded = self._remind(today, now)
+        log.info("expiry job for %s: %d flagged, %d archived, %d reminded", today, flagged, archived, reminded)
+        return JobResult(flagged, reminded)
+
+    def _flag(self, permit: Permit, today: date) -> bool:
+        """Flag one permit from its index entry; a permit changed meanwhile is left to the next run."""
+        if not permit.flag_expired(today):
+            return False
+        self.uow.permits.save(permit)
+        try:
+            self.uow.commit()
+        except StaleRecord:
+            return False
+        log.info("permit %s flagged expired (expiry date %s)", permit.permit_no, permit.expires_date)
+        return True
+
+    def _archive(self, permit_no: str, today: date) -> bool:
+        permit = self.uow.permits.get(permit_no)
+        if permit is None or not permit.archive_if_due(today):
+            return False
+        self.uow.permits.save(permit)
+        try:
+            self.uow.commit()
+        except StaleRecord:
+            return False
+        return True
+
+    def _remind(self, today: date, now: datetime) -> int:
         reminded = 0
-        contractors: dict[str, Contractor | None] = {}
-        for reminder in list(self.store.due_reminders(today, self.config.reminder_days)):
+        companies: dict[str, Any] = {}
+        for reminder in list(self.uow.permits.due_reminders(today, self.config.reminder_days)):
             if reminder.expires_date < today:  # expired before its reminder went out: nothing to remind
-                self.store.claim_reminder(reminder, now)
+                self.uow.permits.claim_reminder(reminder, now)
                 continue
-            if reminder.contractor_id not in contractors:
-                contractors[reminder.contractor_id] = self.accounts.get_contractor(reminder.contractor_id)
-            contractor = contractors[reminder.contractor_id]
-            if not self.store.claim_reminder(reminder, now):
+            if reminder.contractor_id not in companies:
+                companies[reminder.contractor_id] = self.uow.accounts.company(reminder.contractor_id)
+            company = companies[reminder.contractor_id]
+            if not self.uow.permits.claim_reminder(reminder, now):
                 continue  # another run sent it
-            if contractor is None or not contractor.email:
+            if company is None or not company.email:
                 continue
             days = (reminder.expires_date - today).days
-            try:
-                self.notifier.send(
-                    contractor.email, f"Permit {reminder.permit_no} expires on {reminder.expires_date.isoformat()}",
-                    f"Permit {reminder.permit_no} ({reminder.address}) expires on "
-                    f"{reminder.expires_date:%A} {reminder.expires_date.isoformat()}, in {days} day(s).\n"
-                    "A passed inspection keeps a permit alive for another 180 days (IRC R105.5): "
-                    "request one from your dashboard before then.")
-            except Exception:  # SES refused one address: the other permits' reminders still go out
-                log.exception("could not send the expiry reminder of permit %s", reminder.permit_no)
-                continue
-            reminded += 1
-        log.info("expiry job for %s: %d flagged, %d reminded", today, flagged, reminded)
-        return JobResult(flagged, reminded)
+            sent = send_quietly(
+                self.notifier, company.email,
+                f"Permit {reminder.permit_no} expires on {reminder.expires_date.isoformat()}",
+                f"Permit {reminder.permit_no} ({reminder.address}) expires on "
+                f"{reminder.expires_date:%A} {reminder.expires_date.isoformat()}, in {days} day(s).\n"
+                f"A passed inspection keeps a permit alive for another {PERMIT_VALIDITY_DAYS} days (IRC R105.5): "
+                "request one from your dashboard before then.")
+            if sent:
+                reminded += 1
+        return reminded

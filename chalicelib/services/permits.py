@@ -1,9 +1,9 @@
 """The contractor's side of permits: the dashboard, permit detail and search, requesting and
 cancelling inspections.
 
-The county's rules come from `domain.permits` (statuses, what is listed active, the inspection
-blockers), `domain.inspections` (the calendar and its cut-offs) and `domain.fee_lines` (what is
-due). This module reads through the store, applies them, and shapes the API's JSON views.
+The county's rules are the `Permit` aggregate's (domain/permits.py) and the inspection calendar's
+(domain/inspections.py). A service loads aggregates through its unit of work, calls their methods,
+saves and commits; it returns domain objects, and api/permit_views.py makes the JSON.
 """
 
 from __future__ import annotations
@@ -11,38 +11,27 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
-from boto3.dynamodb.conditions import Attr
-
-from chalicelib.clock import Clock, rfc3339
+from chalicelib.clock import Clock
 from chalicelib.config import Settings
-from chalicelib.domain.accounts import Principal
-from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from chalicelib.domain.fee_lines import FeeLine, fees_due
+from chalicelib.domain.errors import NotFound, StaleRecord
 from chalicelib.domain.inspections import (
+    Inspection,
     InspectionCalendar,
     InspectionStatus,
-    holds_slot,
     parse_holidays,
     parse_time_window,
-    slot_taken,
 )
-from chalicelib.domain.money import format_money, sum_money
-from chalicelib.domain.permits import (
-    PermitStatus,
-    can_request_inspection,
-    inspection_request_blockers,
-    is_listed_active,
-    is_listed_expired,
-    parse_permit_status,
-)
+from chalicelib.domain.permits import Permit, PermitStatus, parse_permit_status
 from chalicelib.notifier import Notifier
-from chalicelib.store.accounts import AccountStore
-from chalicelib.store.permits import Inspection, Permit, PermitFile, PermitStore
+
+if TYPE_CHECKING:
+    from chalicelib.store.permits import PermitPage
+    from chalicelib.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -83,66 +72,6 @@ def permit_of_inspection(inspection_id: str) -> str:
     return match["permit"]
 
 
-# --- views (the API's JSON shapes) ---------------------------------------------------------------
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
-def fees_held(fees: list[FeeLine], now: datetime) -> Decimal:
-    """Fees a pending payment holds: not due, but not paid either (the payment may still fail)."""
-    return sum_money(f.amount for f in fees if f.is_held(now))
-
-
-def permit_row(permit: Permit, fees: list[FeeLine], now: datetime, today: date) -> dict[str, Any]:
-    """The dashboard's row: what the guide's "My Active Permits" table shows."""
-    due = fees_due(fees, now)
-    return {
-        "permit_no": permit.permit_no, "address": permit.address, "type": permit.type, "status": permit.status,
-        "inspection_request": can_request_inspection(permit.status, permit.expired, permit.expires_date, today, due,
-                                                     fees_held=fees_held(fees, now)),
-        "fees_due": format_money(due),
-    }
-
-
-def expired_row(permit: Permit, fees: list[FeeLine], now: datetime) -> dict[str, Any]:
-    return {"permit_no": permit.permit_no, "address": permit.address, "type": permit.type,
-            "status": permit.status, "expired": _iso(permit.expires_date),
-            "fees_due": format_money(fees_due(fees, now))}
-
-
-def inspection_view(insp: Inspection) -> dict[str, Any]:
-    return {"inspection_id": insp.inspection_id, "permit_no": insp.permit_no,
-            "inspection_type": insp.inspection_type, "date": insp.date.isoformat(),
-            "time_window": insp.time_window, "status": insp.status, "notes": insp.notes,
-            "result_notes": insp.result_notes}
-
-
-def permit_detail(file: PermitFile, now: datetime, today: date) -> dict[str, Any]:
-    p = file.permit
-    return {
-        **permit_row(p, file.fees, now, today),
-        "contractor_id": p.contractor_id,
-        "description": p.description, "applied_date": _iso(p.applied_date), "issued_date": _iso(p.issued_date),
-        "expires_date": _iso(p.expires_date), "expired": p.expired,
-        "fees": [{"fee_id": f.fee_id, "description": f.description, "amount": format_money(f.amount),
-                  "status": f.status(now).value} for f in sorted(file.fees, key=lambda f: f.fee_id)],
-        "attachments": [{"attachment_id": a.attachment_id, "name": a.name, "uploaded_at": rfc3339(a.uploaded_at)}
-                        for a in sorted(file.attachments, key=lambda a: (a.uploaded_at, a.attachment_id))],
-        "reviews": [{"review_id": r.review_id, "department": r.department, "status": r.status,
-                     "date": r.date.isoformat(), "comments": r.comments}
-                    for r in sorted(file.reviews, key=lambda r: (r.date, r.review_id))],
-        "inspections": [inspection_view(i) for i in sorted(file.inspections,
-                                                            key=lambda i: (i.date, i.inspection_id))],
-        "inspection_types": list(p.inspection_types),
-    }
-
-
-def listing(items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"total": len(items), "items": items}
-
-
 @dataclass(frozen=True)
 class InspectionRequest:
     inspection_type: str
@@ -151,13 +80,37 @@ class InspectionRequest:
     notes: str = ""
 
 
+STALE_RETRIES = 3
+"""Times an operation is read again and redone when another request changed the permit meanwhile."""
+
+
+def retrying[T](operation: Callable[[], T], attempts: int = STALE_RETRIES) -> T:
+    """Run `operation` again (it reads afresh) while its commit finds the permit changed meanwhile."""
+    for attempt in range(attempts):
+        try:
+            return operation()
+        except StaleRecord:
+            if attempt + 1 == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+def notify_contractor(uow: UnitOfWork, notifier: Notifier, contractor_id: str, subject: str, body: str) -> None:
+    """E-mail a contractor at the address on file (nothing when there is none); a refusal is logged."""
+    from chalicelib.services.mail import send_quietly
+
+    company = uow.accounts.company(contractor_id)
+    if company is None or not company.email:
+        log.warning("no e-mail address for contractor %s; %r not sent", contractor_id, subject)
+        return
+    send_quietly(notifier, company.email, subject, body)
+
+
 class PermitWork:
     """What the contractor's, the staff's and the job's permit services are built from."""
 
-    def __init__(self, store: PermitStore, accounts: AccountStore, clock: Clock, notifier: Notifier,
-                 config: PermitConfig) -> None:
-        self.store = store
-        self.accounts = accounts
+    def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier, config: PermitConfig) -> None:
+        self.uow = uow
         self.clock = clock
         self.notifier = notifier
         self.config = config
@@ -167,136 +120,99 @@ class PermitWork:
         now = self.clock.now()
         return now, self.config.calendar.local_today(now)
 
+    def _mail(self, contractor_id: str, subject: str, body: str) -> None:
+        notify_contractor(self.uow, self.notifier, contractor_id, subject, body)
+
+
+@dataclass(frozen=True)
+class PermitSearch:
+    permits: list[Permit]
+    next_cursor: str | None
+
 
 class PermitService(PermitWork):
     """What a signed-in contractor does with their permits."""
 
-    def _own(self, contractor_id: str, permit_no: str) -> PermitFile:
-        no = permit_no.strip().upper()
-        file = self.store.load(no) if 0 < len(no) <= MAX_PERMIT_NO_LENGTH else None  # DynamoDB keys are bounded
-        if file is None or file.permit.contractor_id != contractor_id:
+    def _own(self, contractor_id: str, permit_no: str) -> Permit:
+        permit = self.uow.permits.get(permit_no)
+        if permit is None or permit.contractor_id != contractor_id:
             raise NotFound(f"No permit {permit_no[:64]} of yours was found.")
-        return file
+        return permit
 
     # --- reading -----------------------------------------------------------------------------
 
-    def dashboard(self, principal: Principal) -> dict[str, Any]:
-        """The guide's dashboard: one Query on the contractor's GSI1 partition, nothing else."""
-        now, today = self._now_today()
-        mine = self.store.for_contractor(principal.principal_id)
-        by_no = {p.permit_no: p for p in mine.permits}
-        permits = sorted(mine.permits, key=lambda p: p.permit_no)
-        active = [permit_row(p, mine.fees.get(p.permit_no, []), now, today)
-                  for p in permits if is_listed_active(p.status, p.expired)]
-        expired = [expired_row(p, mine.fees.get(p.permit_no, []), now) for p in permits
-                   if is_listed_expired(p.status, p.expired)]
-        scheduled = sorted((i for i in mine.inspections if i.status == InspectionStatus.SCHEDULED
-                            and i.permit_no in by_no), key=lambda i: (i.date, i.permit_no, i.inspection_id))
-        inspections = [{"inspection_id": i.inspection_id, "rec_no": i.permit_no, "rec_type": "PERMIT",
-                        "rec_status": by_no[i.permit_no].status, "address": by_no[i.permit_no].address,
-                        "inspection": i.inspection_type, "date": i.date.isoformat(),
-                        "time_window": i.time_window} for i in scheduled]
-        return {
-            "contractor": {"contractor_id": principal.principal_id, "company_name": principal.display_name},
-            "active_permits": listing(active),
-            "active_inspections": listing(inspections),
-            "expired_permits": listing(expired),
-        }
+    def dashboard(self, contractor_id: str) -> list[Permit]:
+        """The permits the guide's dashboard shows: one Query on the contractor's active range."""
+        return self.uow.permits.of_contractor(contractor_id)
 
-    def detail(self, contractor_id: str, permit_no: str) -> dict[str, Any]:
-        now, today = self._now_today()
-        return permit_detail(self._own(contractor_id, permit_no), now, today)
+    def detail(self, contractor_id: str, permit_no: str) -> Permit:
+        return self._own(contractor_id, permit_no)
 
-    def search(self, contractor_id: str, q: str = "", status: str | None = None) -> dict[str, Any]:
-        """The contractor's own permits matching a permit-number or address fragment and a status."""
-        now, today = self._now_today()
+    def search(self, contractor_id: str, q: str = "", status: str | None = None, limit: int = 50,
+               cursor: str | None = None) -> PermitSearch:
+        """A page of the contractor's own permits (active, then finished ones), matching a permit-number
+        or address fragment and a status. The match is applied to the page read."""
         wanted = parse_permit_status(status) if status else None
         needle = " ".join(q.split()).upper()
-        mine = self.store.for_contractor(contractor_id)
-        rows = []
-        for p in sorted(mine.permits, key=lambda p: p.permit_no):
-            if wanted and p.status != wanted:
-                continue
-            if needle and needle not in p.permit_no and needle not in p.address.upper():
-                continue
-            rows.append({**permit_row(p, mine.fees.get(p.permit_no, []), now, today),
-                         "expires_date": _iso(p.expires_date), "expired": p.expired})
-        return listing(rows)
+        page: PermitPage = self.uow.permits.page_of_contractor(contractor_id, limit, cursor)
+        found = [p for p in sorted(page.permits, key=lambda p: (p.archived, p.permit_no))
+                 if (wanted is None or p.status is wanted)
+                 and (not needle or needle in p.permit_no or needle in p.address.upper())]
+        return PermitSearch(found, page.next_cursor)
 
-    def scheduled(self, contractor_id: str) -> dict[str, Any]:
+    def scheduled(self, contractor_id: str) -> list[Inspection]:
         """Upcoming scheduled inspections, soonest first (today's included until they happen)."""
         _, today = self._now_today()
-        mine = self.store.for_contractor(contractor_id)
-        items = sorted((i for i in mine.inspections if i.status == InspectionStatus.SCHEDULED and i.date >= today),
-                       key=lambda i: (i.date, i.permit_no, i.inspection_id))
-        return listing([inspection_view(i) for i in items])
+        permits = self.uow.permits.of_contractor(contractor_id)
+        return sorted((i for p in permits for i in p.inspections
+                       if i.status is InspectionStatus.SCHEDULED and i.date >= today),
+                      key=lambda i: (i.date, i.permit_no, i.inspection_id))
 
     # --- inspections -------------------------------------------------------------------------
 
-    def request_inspection(self, contractor_id: str, permit_no: str, request: InspectionRequest) -> dict[str, Any]:
-        """Book an inspection: 409 naming every blocker, 400 for the type and the calendar's rules."""
-        now, today = self._now_today()
-        file = self._own(contractor_id, permit_no)
-        permit = file.permit
-        blockers = inspection_request_blockers(permit.status, permit.expired, permit.expires_date, today,
-                                               fees_due(file.fees, now), fees_held=fees_held(file.fees, now))
-        if blockers:
-            raise Conflict(f"An inspection cannot be requested on {permit.permit_no}. " + " ".join(blockers))
+    def request_inspection(self, contractor_id: str, permit_no: str, request: InspectionRequest) -> Inspection:
+        """Book an inspection: 409 naming every blocker, 400 for the type and the calendar's rules.
+
+        Booked only if the permit is still what was checked (its version): a request racing another
+        reads the permit again, and then finds the day taken (409) or the permit changed."""
         kind = " ".join(request.inspection_type.split()).upper()
-        if kind not in permit.inspection_types:
-            allowed = ", ".join(permit.inspection_types)
-            raise InvalidInput(f"{request.inspection_type!r} is not an inspection of permit {permit.permit_no}; "
-                               f"choose one of: {allowed}.",
-                               [FieldProblem("inspection_type", f"must be one of: {allowed}")])
         window = parse_time_window(request.time_window)
-        self.config.calendar.check_request_date(request.date, now)
-        # Seen already: refused without a write. Racing requests are settled by the store's slot claim.
-        booked = next((i for i in file.inspections if holds_slot(i.status) and i.inspection_type == kind
-                       and i.date == request.date), None)
-        if booked is not None:
-            raise slot_taken(permit.permit_no, kind, request.date, booked.inspection_id)
-        insp = Inspection(new_inspection_id(permit.permit_no), permit.permit_no, contractor_id, kind, request.date,
-                          window.value, notes=request.notes.strip(), created_at=now)
-        # Booked only if the permit is still what we checked (not flagged, re-assigned or re-statused meanwhile)
-        # and no other inspection holds the slot (this type on this day): Conflict, and no mail, otherwise.
-        self.store.add_inspection(insp, Attr("contractor_id").eq(contractor_id)
-                                  & Attr("status").eq(PermitStatus.ACTIVE.value)
-                                  & Attr("version").eq(permit.version))
+
+        def book() -> tuple[Permit, Inspection]:
+            now = self.clock.now()
+            permit = self._own(contractor_id, permit_no)
+            insp = Inspection(new_inspection_id(permit.permit_no), permit.permit_no, contractor_id, kind,
+                              request.date, window.value, notes=request.notes.strip(), created_at=now)
+            permit.request_inspection(insp, self.config.calendar, now)
+            self.uow.permits.save(permit)
+            self.uow.commit()
+            return permit, insp
+
+        permit, insp = retrying(book)
         self._mail(contractor_id, f"Inspection requested: {kind} on {permit.permit_no}",
                    f"Your {kind} inspection on permit {permit.permit_no} ({permit.address}) is requested for "
                    f"{request.date:%A} {request.date.isoformat()} ({window.value}).\n"
                    f"Inspection id: {insp.inspection_id}. You may cancel it until "
                    f"{self.config.calendar.cancel_cutoff:%H:%M} on that day.")
-        return inspection_view(insp)
+        return insp
 
     def cancel_inspection(self, contractor_id: str, inspection_id: str) -> None:
         """Cancel a scheduled inspection before the cancel cut-off on its day."""
-        now = self.clock.now()
-        insp = self.store.get_inspection(permit_of_inspection(inspection_id), inspection_id)
-        if insp is None or insp.contractor_id != contractor_id:
-            raise NotFound(f"No inspection {inspection_id}.")
-        if insp.status != InspectionStatus.SCHEDULED:
-            raise Conflict(f"The inspection is {insp.status}; only a scheduled inspection can be cancelled.")
-        self.config.calendar.check_cancel(insp.date, now)
-        if not self.store.update_inspection(insp, InspectionStatus.SCHEDULED.value,
-                                            {"status": InspectionStatus.CANCELLED.value,
-                                             "cancelled_at": int(now.timestamp())}):
-            raise Conflict("The inspection changed meanwhile; it is no longer scheduled.")
+        def cancel() -> Inspection:
+            permit = self.uow.permits.get(permit_of_inspection(inspection_id))
+            insp = permit.inspection(inspection_id) if permit else None
+            if permit is None or insp is None or insp.contractor_id != contractor_id:
+                raise NotFound(f"No inspection {inspection_id}.")
+            permit.cancel_inspection(inspection_id, self.config.calendar, self.clock.now())
+            self.uow.permits.save(permit)
+            self.uow.commit()
+            return insp
+
+        insp = retrying(cancel)
         self._mail(contractor_id, f"Inspection cancelled: {insp.inspection_type} on {insp.permit_no}",
                    f"The {insp.inspection_type} inspection on permit {insp.permit_no} for "
                    f"{insp.date:%A} {insp.date.isoformat()} is cancelled.")
 
-    def _mail(self, contractor_id: str, subject: str, body: str) -> None:
-        mail_to(self.accounts, self.notifier, contractor_id, subject, body)
 
-
-def mail_to(accounts: AccountStore, notifier: Notifier, contractor_id: str, subject: str, body: str) -> None:
-    """E-mail a contractor at the address on file (nothing when there is none)."""
-    contractor = accounts.get_contractor(contractor_id)
-    if contractor is None or not contractor.email:
-        log.warning("no e-mail address for contractor %s; %r not sent", contractor_id, subject)
-        return
-    try:
-        notifier.send(contractor.email, subject, body)
-    except Exception:  # SES can refuse (MessageRejected, throttling): what was booked or recorded stands
-        log.exception("could not send mail %r to contractor %s", subject, contractor_id)
+__all__ = ["InspectionRequest", "PermitConfig", "PermitService", "PermitStatus", "PermitWork", "notify_contractor",
+           "retrying"]

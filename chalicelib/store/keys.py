@@ -19,13 +19,21 @@ Access pattern → request → key:
   → PK=RATE#<kind>#<id>#<window start epoch>, SK=RATE
 - password-reset code of a contractor → GetItem → PK=CONTRACTOR#<id>, SK=RESET_CODE
 - password-reset token → GetItem → PK=RESET#<sha256(token)>, SK=RESET
+- a company's first user (the PIN holder: password, PIN, security question) → the company's item,
+  PK=CONTRACTOR#<id>, SK=PROFILE (its own attributes, `user_version` its optimistic version; named
+  users, a later issue, get items of their own)
 - sandbox outbox by address, newest first → Query → PK=OUTBOX#<address>, SK=<sent_at>#<id>
   (all mail: GSI1PK=OUTBOX)
 - permit detail with fees, inspections, reviews, attachments → Query
   → PK=PERMIT#<no>, SK=PERMIT | FEE#<id> | INSPECTION#<id> | REVIEW#<id> | ATTACHMENT#<id>
 - dashboard: a contractor's permits, fees and inspections → Query GSI1
   → GSI1PK=CONTRACTOR#<id>, GSI1SK begins_with PERMIT# (PERMIT#<no>, PERMIT#<no>#FEE#<id>, ...)
+- finished permits (FINALED, CLOSED; CANCELLED 30 days after) → the same items under
+  GSI1SK ARCHIVE#PERMIT#<no>..., out of the dashboard's range; search pages through PERMIT# then ARCHIVE#
+- cancelled permits due to leave the dashboard (the daily job, in the same Query as the expiries)
+  → PK=PERMIT#<no>, SK=ARCHIVE_DUE, GSI2PK=EXPIRY, GSI2SK=<date>#<no>
 - paid items, newest first → Query GSI1 → GSI1PK=CONTRACTOR#<id>, GSI1SK begins_with PAYMENT#<created_at>
+  (an unapplied approval is indexed at <its payment's GSI1SK>#UNAPPLIED#<transaction_id>, read with it)
 - payment with its lines → Query → PK=PAYMENT#<id>, SK=PAYMENT | LINE#<fee_id> | UNAPPLIED#<transaction_id>
   (UNAPPLIED#: an approval that could not be applied to a payment that had already ended — a refund is due)
 - a contractor's cart, one item per permit in it → consistent Query → PK=CONTRACTOR#<id>, SK begins_with CART#
@@ -106,6 +114,11 @@ def reset_token(token_hash: str) -> Key:
     return {"PK": f"RESET#{token_hash}", "SK": "RESET"}
 
 
+def first_user(contractor_id: str) -> Key:
+    """A company's first user shares the company's PROFILE item (until named users get their own)."""
+    return contractor(contractor_id)
+
+
 def outbox_partition(address: str) -> str:
     return f"OUTBOX#{address.strip().lower()}"
 
@@ -117,9 +130,22 @@ def permit_partition(permit_no: str) -> str:
     return f"PERMIT#{permit_no.upper()}"
 
 
-def contractor_permit_prefix(permit_no: str) -> str:
-    """GSI1 sort key of a permit under its contractor; its fees and inspections extend it."""
-    return f"PERMIT#{permit_no.upper()}"
+def permit_no_of(partition: str) -> str:
+    """The permit number of a PERMIT#<no> partition key ("" for any other partition)."""
+    return partition.removeprefix("PERMIT#") if partition.startswith("PERMIT#") else ""
+
+
+def contractor_permit_prefix(permit_no: str, archived: bool = False) -> str:
+    """GSI1 sort key of a permit under its contractor; its fees and inspections extend it.
+
+    A finished permit's entries move to the ARCHIVE# range, out of the dashboard's (PERMIT#): the
+    dashboard's cost follows what is active, and search reads the archive after it, paged."""
+    return f"{ARCHIVE_PREFIX if archived else ''}PERMIT#{permit_no.upper()}"
+
+
+ARCHIVE_PREFIX = "ARCHIVE#"
+ACTIVE_PERMITS_RANGE = "PERMIT#"
+ARCHIVED_PERMITS_RANGE = "ARCHIVE#PERMIT#"
 
 
 def payment_partition(payment_id: str) -> str:
@@ -148,6 +174,11 @@ def payment_unapplied(payment_id: str, transaction_id: str) -> Key:
 def contractor_payment_sort_key(created_at: str, payment_id: str) -> str:
     """GSI1 sort key of a payment under its contractor: RFC 3339 time first, so newest first sorts."""
     return f"{PAYMENT_INDEX_PREFIX}{created_at}#{payment_id}"
+
+
+def contractor_unapplied_sort_key(created_at: str, payment_id: str, transaction_id: str) -> str:
+    """GSI1 sort key of an unapplied approval: just after its payment's, so Paid Items reads both at once."""
+    return f"{contractor_payment_sort_key(created_at, payment_id)}#{UNAPPLIED_PREFIX}{transaction_id}"
 
 
 def cart_entry(contractor_id: str, permit_no: str) -> Key:
@@ -185,8 +216,8 @@ def reminder(permit_no: str, expires_date: str) -> Key:
     return {"PK": permit_partition(permit_no), "SK": f"{REMINDER_PREFIX}{expires_date}"}
 
 
-def contractor_inspection_sort_key(permit_no: str, inspection_id: str) -> str:
-    return f"{contractor_permit_prefix(permit_no)}#{INSPECTION_PREFIX}{inspection_id}"
+def contractor_inspection_sort_key(permit_no: str, inspection_id: str, archived: bool = False) -> str:
+    return f"{contractor_permit_prefix(permit_no, archived)}#{INSPECTION_PREFIX}{inspection_id}"
 
 
 def expiry_sort_key(expires_date: str, permit_no: str) -> str:
@@ -198,6 +229,21 @@ def permit_counter(prefix: str, yy: int) -> Key:
 
 
 INSPECTION_SLOT_PREFIX = "INSPECTION_SLOT#"
+FEE_PREFIX = "FEE#"
+ARCHIVE_DUE_SK = "ARCHIVE_DUE"
+
+
+def fee(permit_no: str, fee_id: str) -> Key:
+    return {"PK": permit_partition(permit_no), "SK": f"{FEE_PREFIX}{fee_id}"}
+
+
+def contractor_fee_sort_key(permit_no: str, fee_id: str, archived: bool = False) -> str:
+    return f"{contractor_permit_prefix(permit_no, archived)}#{FEE_PREFIX}{fee_id}"
+
+
+def archive_due(permit_no: str) -> Key:
+    """A cancelled permit's day to leave the dashboard, in the daily job's EXPIRY index (sparse GSI2)."""
+    return {"PK": permit_partition(permit_no), "SK": ARCHIVE_DUE_SK}
 
 
 def inspection_slot(permit_no: str, inspection_type: str, day: str) -> Key:

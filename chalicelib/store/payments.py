@@ -1,327 +1,274 @@
-"""Carts, payments and their fee lines: where a fee is held and paid exactly once.
+"""Payments and carts: the `Payment` aggregate's items, and a contractor's cart entries.
 
 Items (keys in `keys.py`):
 
-- cart entry: PK=CONTRACTOR#<id>  SK=CART#<permit_no>  {permit_no, added_at}. One per permit in the cart;
-  the cart shows the fees due on those permits *now*, so a fee paid or held since is not in it.
 - payment: PK=PAYMENT#<id>  SK=PAYMENT  GSI1PK=CONTRACTOR#<id>  GSI1SK=PAYMENT#<created_at RFC 3339>#<id>
   {payment_id, contractor_id, status PENDING|PAID|DECLINED|CANCELLED|EXPIRED, payment_method, total_fees,
   convenience_fee, convenience_label, total_due, items (the frozen summary, for Paid Items), created_at,
-  expires_at, paid_at?, ended_at?, transaction_id?, refund_required?, portal_outcome?}. Times: epoch seconds.
-  A PENDING payment past `expires_at` reads as EXPIRED; no job writes that.
-- line: PK=PAYMENT#<id>  SK=LINE#<fee_id>  {fee_id, permit_no, address, description, amount}: the ledger.
-- unapplied approval: PK=PAYMENT#<id>  SK=UNAPPLIED#<transaction_id>  {transaction_id, amount, received_at}:
-  money the portal took for a payment that had already ended; staff refund it.
+  expires_at, paid_at?, ended_at?, transaction_id?, refund_required?, portal_outcome?, version}.
+  Times: epoch seconds. A PENDING payment past `expires_at` reads as EXPIRED; no job writes that.
+- line: PK=PAYMENT#<id>  SK=LINE#<fee_id>  {payment_id, fee_id, permit_no, address, description, amount}:
+  the ledger. Written once, with the payment; never changed or deleted.
+- unapplied approval: PK=PAYMENT#<id>  SK=UNAPPLIED#<transaction_id>  GSI1PK=CONTRACTOR#<id>
+  GSI1SK=<the payment's GSI1SK>#UNAPPLIED#<transaction_id>  {payment_id, transaction_id, amount, received_at}:
+  money the portal took for a payment that had already ended; staff refund it. Indexed right after its
+  payment, so Paid Items reads both with one Query.
+- cart entry: PK=CONTRACTOR#<id>  SK=CART#<permit_no>  {permit_no, added_at}. One per permit in the cart;
+  no GSI attributes (the dashboard's GSI1 Query never sees it). The cart shows the fees due on those
+  permits *now* (`domain.payments.Cart`).
 
-Holds live on the fee items (`store/fees.py`): `held_by`=<payment_id>, `hold_expires_at`=<epoch>.
-Every write that starts or ends a payment is one TransactWriteItems whose conditions make it exactly-once:
-a fee is held only if DUE and unheld (or its hold expired); a payment moves only out of PENDING.
-Payments and lines are never deleted.
+Holds live on the fee items (`store/fees.py`), written by the permit repository with their permit.
+
+Saving a payment (`PaymentRepository.save`) adds write actions to the unit of work, never commits:
+a new payment is created with its lines (each `absent()`: never overwriting); a payment read earlier
+is rewritten at version+1 on condition it is still at the version read, so of two outcomes racing for
+one payment only one lands; an unapplied approval is created `absent()`, once per transaction id,
+without rewriting the ended payment. Lines and unapplied approvals are never changed or deleted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
-
-from boto3.dynamodb.conditions import Attr, Key
-from botocore.exceptions import ClientError
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.clock import rfc3339
-from chalicelib.domain.fee_lines import FeeLine
+from chalicelib.domain.fees import PaymentMethod
+from chalicelib.domain.money import format_money, sum_money
+from chalicelib.domain.payments import Payment, PaymentLine, PaymentStatus, UnappliedApproval
 from chalicelib.store import keys
-from chalicelib.store.common import from_epoch, query_all, to_epoch
-from chalicelib.store.expressions import TRANSACTION_LIMIT, transact_delete, transact_put, transact_update
-from chalicelib.store.fees import fee_from_item, fee_key, is_fee_item
+from chalicelib.store.common import from_epoch, to_epoch
+from chalicelib.store.items import Delete, Item, Put, absent, at_version, query_all
 
-PERMIT_SK = "PERMIT"
+if TYPE_CHECKING:
+    from chalicelib.store.unit_of_work import UnitOfWork
 
-
-class TransactionRefused(Exception):
-    """A transaction's condition failed (or it conflicted with another one); nothing was written.
-
-    `reasons` holds the cancellation code of each entry, in order, when DynamoDB reports them.
-    """
-
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__(", ".join(reasons) or "transaction cancelled")
-        self.reasons = reasons
+ItemKey = tuple[str, str]
 
 
-@dataclass(frozen=True)
-class PaymentLine:
-    fee_id: str
-    permit_no: str
-    address: str
-    description: str
-    amount: Decimal
+# --- item <-> aggregate --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PaymentRecord:
-    payment_id: str
-    contractor_id: str
-    status: str
-    payment_method: str
-    total_fees: Decimal
-    convenience_fee: Decimal
-    convenience_label: str
-    total_due: Decimal
-    created_at: datetime
-    expires_at: datetime
-    items: list[dict[str, Any]] = field(default_factory=list)
-    paid_at: datetime | None = None
-    ended_at: datetime | None = None
-    transaction_id: str | None = None
-    refund_required: bool = False
-    portal_outcome: str | None = None
+def _sk(item: Item) -> str:
+    return str(item.get("SK", ""))
 
 
-@dataclass(frozen=True)
-class PermitFees:
-    """A permit (its own item, as stored) and its fee lines."""
-
-    permit: dict[str, Any]
-    fees: list[FeeLine]
+def _key(item: Item) -> ItemKey:
+    return str(item["PK"]), str(item["SK"])
 
 
-def _payment_from_item(item: dict[str, Any]) -> PaymentRecord:
-    return PaymentRecord(
-        payment_id=item["payment_id"], contractor_id=item["contractor_id"], status=item["status"],
-        payment_method=item["payment_method"], total_fees=item["total_fees"],
-        convenience_fee=item["convenience_fee"], convenience_label=item.get("convenience_label", ""),
-        total_due=item["total_due"], created_at=from_epoch(item["created_at"]),  # type: ignore[arg-type]
-        expires_at=from_epoch(item["expires_at"]),  # type: ignore[arg-type]
-        items=list(item.get("items", [])), paid_at=from_epoch(item.get("paid_at")),
-        ended_at=from_epoch(item.get("ended_at")), transaction_id=item.get("transaction_id"),
-        refund_required=bool(item.get("refund_required", False)), portal_outcome=item.get("portal_outcome"),
-    )
+def _epoch(at: datetime) -> int:
+    value = to_epoch(at)
+    assert value is not None
+    return value
 
 
-def _line_from_item(item: dict[str, Any]) -> PaymentLine:
+def _summary(lines: Iterable[PaymentLine]) -> list[dict[str, Any]]:
+    """The `items` attribute: the lines per permit, as Paid Items lists them without reading the lines."""
+    by_permit: dict[str, list[PaymentLine]] = {}
+    for line in lines:
+        by_permit.setdefault(line.permit_no, []).append(line)
+    return [{"permit_no": no, "address": group[0].address,
+             "fees": [{"fee_id": f.fee_id, "description": f.description, "amount": format_money(f.amount)}
+                      for f in group],
+             "subtotal": format_money(sum_money(f.amount for f in group))}
+            for no, group in sorted(by_permit.items())]
+
+
+def _lines_from_summary(summary: Iterable[dict[str, Any]]) -> list[PaymentLine]:
+    return [PaymentLine(str(fee["fee_id"]), str(entry["permit_no"]), str(entry.get("address", "")),
+                        str(fee.get("description", "")), Decimal(str(fee["amount"])))
+            for entry in summary for fee in entry.get("fees", [])]
+
+
+def payment_item(payment: Payment) -> Item:
+    """The payment's root item (at the payment's `version`)."""
+    created = rfc3339(payment.created_at)
+    item: Item = {
+        **keys.payment(payment.payment_id),
+        "GSI1PK": keys.contractor_partition(payment.contractor_id),
+        "GSI1SK": keys.contractor_payment_sort_key(created, payment.payment_id),
+        "payment_id": payment.payment_id, "contractor_id": payment.contractor_id, "status": payment.status.value,
+        "payment_method": payment.payment_method.value, "total_fees": payment.total_fees,
+        "convenience_fee": payment.convenience_fee, "convenience_label": payment.convenience_label,
+        "total_due": payment.total_due, "items": _summary(payment.lines),
+        "created_at": _epoch(payment.created_at), "expires_at": _epoch(payment.expires_at),
+        "paid_at": to_epoch(payment.paid_at), "ended_at": to_epoch(payment.ended_at),
+        "transaction_id": payment.transaction_id, "portal_outcome": payment.portal_outcome,
+        "version": payment.version,
+    }
+    if payment.refund_required:
+        item["refund_required"] = True
+    return {k: v for k, v in item.items() if v is not None}
+
+
+def line_item(payment_id: str, line: PaymentLine) -> Item:
+    return {**keys.payment_line(payment_id, line.fee_id), "payment_id": payment_id, "fee_id": line.fee_id,
+            "permit_no": line.permit_no, "address": line.address, "description": line.description,
+            "amount": line.amount}
+
+
+def unapplied_item(payment: Payment, approval: UnappliedApproval) -> Item:
+    return {
+        **keys.payment_unapplied(payment.payment_id, approval.transaction_id), "payment_id": payment.payment_id,
+        "GSI1PK": keys.contractor_partition(payment.contractor_id),
+        "GSI1SK": keys.contractor_unapplied_sort_key(rfc3339(payment.created_at), payment.payment_id,
+                                                     approval.transaction_id),
+        "transaction_id": approval.transaction_id, "amount": approval.amount,
+        "received_at": _epoch(approval.received_at),
+    }
+
+
+def _line_from_item(item: Item) -> PaymentLine:
     return PaymentLine(item["fee_id"], item["permit_no"], item.get("address", ""), item["description"],
                        item["amount"])
 
 
-def _refused(error: ClientError) -> TransactionRefused | None:
-    code = error.response.get("Error", {}).get("Code", "")
-    if code not in ("TransactionCanceledException", "ConditionalCheckFailedException", "TransactionConflictException"):
-        return None
-    reasons = [str(r.get("Code", "")) for r in error.response.get("CancellationReasons", []) or []]
-    return TransactionRefused(reasons)
+def _unapplied_from_item(item: Item) -> UnappliedApproval:
+    received = from_epoch(item.get("received_at"))
+    assert received is not None
+    return UnappliedApproval(str(item["transaction_id"]), item["amount"], received)
 
 
-class PaymentStore:
-    def __init__(self, table: Any) -> None:
-        self.table = table
-        self.client = table.meta.client
+def payment_from_items(root: Item, lines: list[Item] | None, unapplied: list[Item]) -> Payment:
+    """The aggregate from its items; without `lines` (a GSI1 listing) its lines come from the summary."""
+    created, expires = from_epoch(root["created_at"]), from_epoch(root["expires_at"])
+    assert created is not None and expires is not None
+    ledger = ([_line_from_item(i) for i in lines] if lines is not None
+              else _lines_from_summary(root.get("items", [])))
+    return Payment(
+        payment_id=root["payment_id"], contractor_id=root["contractor_id"], status=PaymentStatus(root["status"]),
+        payment_method=PaymentMethod(root["payment_method"]), total_fees=root["total_fees"],
+        convenience_fee=root["convenience_fee"], convenience_label=root.get("convenience_label", ""),
+        total_due=root["total_due"], created_at=created, expires_at=expires, lines=ledger,
+        unapplied=sorted((_unapplied_from_item(i) for i in unapplied), key=lambda u: (u.received_at,
+                                                                                       u.transaction_id)),
+        paid_at=from_epoch(root.get("paid_at")), ended_at=from_epoch(root.get("ended_at")),
+        transaction_id=root.get("transaction_id"), refund_required=bool(root.get("refund_required", False)),
+        portal_outcome=root.get("portal_outcome"), version=int(root.get("version", 0) or 0),
+    )
 
-    def _transact(self, entries: list[dict[str, Any]]) -> None:
-        if len(entries) > TRANSACTION_LIMIT:
-            raise ValueError(f"a transaction holds at most {TRANSACTION_LIMIT} items, not {len(entries)}")
-        try:
-            self.client.transact_write_items(TransactItems=entries)
-        except ClientError as error:
-            refused = _refused(error)
-            if refused is None:
-                raise
-            raise refused from error
 
-    # --- permits and fees (read-only here) --------------------------------------------------
+def _plain(value: Any) -> Any:
+    """A value as DynamoDB gives it back (numbers as Decimal), to compare what was read with what is wanted."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
-    def permit_with_fees(self, permit_no: str) -> PermitFees | None:
-        """One consistent Query of the permit's partition: the permit item and its fees."""
-        items = query_all(self.table, KeyConditionExpression=Key("PK").eq(keys.permit_partition(permit_no)),
-                          ConsistentRead=True)
-        permit = next((i for i in items if i.get("SK") == PERMIT_SK), None)
-        if permit is None:
-            return None
-        return PermitFees(permit, [fee_from_item(i) for i in items if is_fee_item(i)])
 
-    def contractor_permits(self, contractor_id: str) -> dict[str, PermitFees]:
-        """Every permit of a contractor with its fees: one Query on GSI1 (begins_with PERMIT#)."""
-        items = query_all(
-            self.table, IndexName="GSI1",
-            KeyConditionExpression=Key("GSI1PK").eq(keys.contractor_partition(contractor_id))
-            & Key("GSI1SK").begins_with("PERMIT#"),
-        )
-        permits: dict[str, PermitFees] = {}
-        for item in items:
-            if item.get("SK") == PERMIT_SK:
-                no = str(item.get("permit_no") or str(item["PK"]).removeprefix("PERMIT#"))
-                permits[no] = PermitFees(item, [])
-        for item in items:
-            if is_fee_item(item) and item.get("permit_no") in permits:
-                permits[item["permit_no"]].fees.append(fee_from_item(item))
-        return permits
+def _same(old: Item, new: Item, *, without: tuple[str, ...] = ()) -> bool:
+    return _plain({k: v for k, v in old.items() if k not in without}) == \
+        _plain({k: v for k, v in new.items() if k not in without})
 
-    # --- the cart ----------------------------------------------------------------------------
 
-    def cart_permits(self, contractor_id: str) -> list[str]:
-        """Permit numbers in the cart, in the order they sort: one consistent Query."""
-        items = query_all(
-            self.table,
-            KeyConditionExpression=Key("PK").eq(keys.contractor_partition(contractor_id))
-            & Key("SK").begins_with(keys.CART_PREFIX),
-            ConsistentRead=True,
-        )
-        return [str(i["permit_no"]) for i in items]
+# --- the repositories ----------------------------------------------------------------------------
 
-    def add_to_cart(self, contractor_id: str, permit_nos: list[str], now: datetime) -> None:
-        with self.table.batch_writer() as writer:
-            for no in permit_nos:
-                writer.put_item(Item={**keys.cart_entry(contractor_id, no), "permit_no": no.upper(),
-                                      "added_at": to_epoch(now)})
 
-    def remove_from_cart(self, contractor_id: str, permit_no: str) -> None:
-        self.table.delete_item(Key=keys.cart_entry(contractor_id, permit_no))
+class PaymentRepository:
+    """Payments of one unit of work: read them, hand changed or new ones back with `save`."""
 
-    # --- checkout ----------------------------------------------------------------------------
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
 
     @staticmethod
-    def checkout_item_count(fee_count: int, cart_count: int) -> int:
-        """Items in the checkout transaction: a hold per fee, the payment, a line per fee, a cart delete each."""
-        return 2 * fee_count + 1 + cart_count
+    def _loaded_key(payment_id: str) -> tuple[str, str]:
+        return "payment", payment_id
 
-    def create_payment(self, payment: PaymentRecord, lines: list[PaymentLine], cart_permit_nos: list[str],
-                       now: datetime) -> None:
-        """Hold every fee, write the payment and its lines, empty the cart: one TransactWriteItems.
-
-        Each fee is held only if it is still DUE, unheld (or its hold has expired) and of the frozen
-        amount, so of two racing checkouts exactly one succeeds; the other gets TransactionRefused.
-        """
-        name, now_epoch = self.table.name, to_epoch(now)
-        entries: list[dict[str, Any]] = []
-        for line in lines:
-            entries.append(transact_update(
-                name, fee_key(line.permit_no, line.fee_id),
-                set_={"held_by": payment.payment_id, "hold_expires_at": to_epoch(payment.expires_at)},
-                condition=Attr("status").eq("DUE") & Attr("contractor_id").eq(payment.contractor_id)
-                & Attr("amount").eq(line.amount)
-                & (Attr("held_by").not_exists() | Attr("hold_expires_at").lte(now_epoch)),
-            ))
-        item = {
-            **keys.payment(payment.payment_id),
-            "GSI1PK": keys.contractor_partition(payment.contractor_id),
-            "GSI1SK": keys.contractor_payment_sort_key(rfc3339(payment.created_at), payment.payment_id),
-            "payment_id": payment.payment_id, "contractor_id": payment.contractor_id, "status": "PENDING",
-            "payment_method": payment.payment_method, "total_fees": payment.total_fees,
-            "convenience_fee": payment.convenience_fee, "convenience_label": payment.convenience_label,
-            "total_due": payment.total_due, "items": payment.items,
-            "created_at": to_epoch(payment.created_at), "expires_at": to_epoch(payment.expires_at),
-        }
-        entries.append(transact_put(name, item, Attr("PK").not_exists()))
-        for line in lines:
-            entries.append(transact_put(name, {
-                **keys.payment_line(payment.payment_id, line.fee_id), "payment_id": payment.payment_id,
-                "fee_id": line.fee_id, "permit_no": line.permit_no, "address": line.address,
-                "description": line.description, "amount": line.amount,
-            }, Attr("PK").not_exists()))
-        for no in cart_permit_nos:
-            entries.append(transact_delete(name, keys.cart_entry(payment.contractor_id, no)))
-        self._transact(entries)
-
-    # --- payments ----------------------------------------------------------------------------
-
-    def get_payment(self, payment_id: str) -> tuple[PaymentRecord, list[PaymentLine], list[dict[str, Any]]] | None:
-        """The payment, its lines and any unapplied approvals: one consistent Query of its partition."""
-        items = query_all(self.table, KeyConditionExpression=Key("PK").eq(keys.payment_partition(payment_id)),
-                          ConsistentRead=True)
-        head = next((i for i in items if i.get("SK") == keys.PAYMENT_SK), None)
-        if head is None:
+    def get(self, payment_id: str) -> Payment | None:
+        """The payment with its lines and unapplied approvals: one consistent Query of its partition."""
+        if not 0 < len(payment_id) <= 64:
             return None
-        lines = [_line_from_item(i) for i in items if str(i.get("SK", "")).startswith(keys.LINE_PREFIX)]
-        unapplied = [i for i in items if str(i.get("SK", "")).startswith(keys.UNAPPLIED_PREFIX)]
-        return _payment_from_item(head), lines, unapplied
+        items = query_all(self.uow.items, keys.payment_partition(payment_id), consistent=True)
+        root = next((i for i in items if _sk(i) == keys.PAYMENT_SK), None)
+        if root is None:
+            return None
+        self.uow.loaded[self._loaded_key(payment_id)] = {_key(i): i for i in items}
+        return payment_from_items(root, [i for i in items if _sk(i).startswith(keys.LINE_PREFIX)],
+                                  [i for i in items if _sk(i).startswith(keys.UNAPPLIED_PREFIX)])
 
-    def list_payments(self, contractor_id: str) -> list[tuple[PaymentRecord, list[dict[str, Any]]]]:
-        """A contractor's payments, newest first, each with its unapplied approvals.
-
-        One Query on GSI1 (begins_with PAYMENT#): an unapplied approval is indexed just after its
-        payment's own sort key, so both come back together.
-        """
-        items = query_all(
-            self.table, IndexName="GSI1", ScanIndexForward=False,
-            KeyConditionExpression=Key("GSI1PK").eq(keys.contractor_partition(contractor_id))
-            & Key("GSI1SK").begins_with(keys.PAYMENT_INDEX_PREFIX),
-        )
-        unapplied: dict[str, list[dict[str, Any]]] = {}
+    def of_contractor(self, contractor_id: str) -> list[Payment]:
+        """A contractor's payments, newest first, each with its unapplied approvals: one Query on GSI1
+        (eventually consistent; lines from each payment's summary). For reading: `save` takes only a
+        payment read with `get`."""
+        items = query_all(self.uow.items, keys.contractor_partition(contractor_id), index="GSI1",
+                          sk_prefix=keys.PAYMENT_INDEX_PREFIX, forward=False)
+        unapplied: dict[str, list[Item]] = {}
         for item in items:
-            if str(item.get("SK", "")).startswith(keys.UNAPPLIED_PREFIX):
-                unapplied.setdefault(item["payment_id"], []).append(item)
-        return [(_payment_from_item(i), unapplied.get(i["payment_id"], [])) for i in items
-                if i.get("SK") == keys.PAYMENT_SK]
+            if _sk(item).startswith(keys.UNAPPLIED_PREFIX):
+                unapplied.setdefault(str(item["payment_id"]), []).append(item)
+        return [payment_from_items(i, None, unapplied.get(str(i["payment_id"]), [])) for i in items
+                if _sk(i) == keys.PAYMENT_SK]
 
-    def pay(self, payment: PaymentRecord, lines: list[PaymentLine], transaction_id: str, now: datetime) -> None:
-        """Approval: the payment PAID and every one of its fees PAID, in one transaction.
+    def save(self, payment: Payment) -> None:
+        """Add the payment's writes to the unit of work (see the module docstring); does not commit."""
+        loaded = self.uow.loaded.get(self._loaded_key(payment.payment_id))
+        if loaded is None:
+            if payment.version:
+                raise ValueError(f"payment {payment.payment_id} was not read with get(): it cannot be saved")
+            self._create(payment)
+            return
+        root_key = _key(keys.payment(payment.payment_id))
+        for line in payment.lines:
+            wanted = line_item(payment.payment_id, line)
+            old = loaded.get(_key(wanted))
+            if old is None or not _same(old, wanted):
+                raise ValueError(f"payment {payment.payment_id}: its lines are the ledger and never change")
+        actions: list[Put] = []
+        old_root = loaded[root_key]
+        # Over the item read, so attributes this code does not know survive (a payment only gains some).
+        root = {**old_root, **payment_item(payment)}
+        if not _same(old_root, root, without=("version",)):
+            version = int(old_root.get("version", 0) or 0)
+            root["version"] = version + 1
+            actions.append(Put(root, at_version(version)))
+        for approval in payment.unapplied:
+            wanted = unapplied_item(payment, approval)
+            old = loaded.get(_key(wanted))
+            if old is None:
+                actions.append(Put(wanted, absent()))
+            elif not _same(old, wanted):
+                raise ValueError(f"payment {payment.payment_id}: an unapplied approval never changes")
+        self._stage(payment, loaded, actions)
 
-        A fee is paid only if still DUE at the frozen amount and held by this payment, unheld, or
-        held by an expired hold (a late approval pays fees nobody else took in the meantime).
-        """
-        name, now_epoch = self.table.name, to_epoch(now)
-        entries = [transact_update(
-            name, keys.payment(payment.payment_id),
-            set_={"status": "PAID", "transaction_id": transaction_id, "paid_at": now_epoch, "ended_at": now_epoch},
-            condition=Attr("status").eq("PENDING"),
-        )]
-        for line in lines:
-            entries.append(transact_update(
-                name, fee_key(line.permit_no, line.fee_id),
-                set_={"status": "PAID", "paid_by": payment.payment_id, "paid_at": now_epoch},
-                remove=("held_by", "hold_expires_at"),
-                condition=Attr("status").eq("DUE") & Attr("amount").eq(line.amount)
-                & (Attr("held_by").eq(payment.payment_id) | Attr("held_by").not_exists()
-                   | Attr("hold_expires_at").lte(now_epoch)),
-            ))
-        self._transact(entries)
+    def _create(self, payment: Payment) -> None:
+        root = payment_item(payment)
+        root["version"] = 1
+        self._stage(payment, {}, [Put(root, absent()), *(Put(line_item(payment.payment_id, line), absent())
+                                                          for line in payment.lines),
+                                  *(Put(unapplied_item(payment, u), absent()) for u in payment.unapplied)])
 
-    def pay_for_refund(self, payment: PaymentRecord, transaction_id: str, now: datetime) -> None:
-        """A late approval whose fees were taken meanwhile: PAID with refund_required, no fee touched."""
-        now_epoch = to_epoch(now)
-        self._transact([transact_update(
-            self.table.name, keys.payment(payment.payment_id),
-            set_={"status": "PAID", "transaction_id": transaction_id, "paid_at": now_epoch, "ended_at": now_epoch,
-                  "refund_required": True},
-            condition=Attr("status").eq("PENDING"),
-        )])
+    def _stage(self, payment: Payment, loaded: dict[ItemKey, Item], actions: list[Put]) -> None:
+        """Queue the writes; the payment (and what a later save compares with) is then as they leave it."""
+        if not actions:
+            return
+        self.uow.add(*actions)
+        written = {**loaded, **{_key(a.item): a.item for a in actions}}
+        payment.version = int(written[_key(keys.payment(payment.payment_id))].get("version", 0) or 0)
+        self.uow.loaded[self._loaded_key(payment.payment_id)] = written
 
-    def end(self, payment: PaymentRecord, lines: list[PaymentLine], status: str, outcome: str,
-            transaction_id: str | None, now: datetime, release: bool) -> None:
-        """Declined, cancelled or expired: the payment ends and (if `release`) its holds are released,
-        each only if still held by this payment — one transaction."""
-        name, now_epoch = self.table.name, to_epoch(now)
-        changes: dict[str, Any] = {"status": status, "ended_at": now_epoch, "portal_outcome": outcome}
-        if transaction_id:
-            changes["transaction_id"] = transaction_id
-        entries = [transact_update(name, keys.payment(payment.payment_id), set_=changes,
-                                   condition=Attr("status").eq("PENDING"))]
-        if release:
-            for line in lines:
-                entries.append(transact_update(
-                    name, fee_key(line.permit_no, line.fee_id), remove=("held_by", "hold_expires_at"),
-                    condition=Attr("status").eq("DUE") & Attr("held_by").eq(payment.payment_id),
-                ))
-        self._transact(entries)
 
-    def record_unapplied(self, payment: PaymentRecord, transaction_id: str, amount: Decimal, now: datetime) -> bool:
-        """Keep an approval that arrived for an ended payment; False if this one was recorded before.
+class CartRepository:
+    """A contractor's cart entries (permit numbers); writes go into the unit of work."""
 
-        Indexed under the contractor right after the payment, so Paid Items shows the refund due.
-        """
-        payment_id = payment.payment_id
-        sort_key = keys.contractor_payment_sort_key(rfc3339(payment.created_at), payment_id)
-        try:
-            self.table.put_item(
-                Item={**keys.payment_unapplied(payment_id, transaction_id), "payment_id": payment_id,
-                      "GSI1PK": keys.contractor_partition(payment.contractor_id),
-                      "GSI1SK": f"{sort_key}#{keys.UNAPPLIED_PREFIX}{transaction_id}",
-                      "transaction_id": transaction_id, "amount": amount, "received_at": to_epoch(now)},
-                ConditionExpression=Attr("PK").not_exists(),
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    def permit_nos(self, contractor_id: str) -> list[str]:
+        """Permit numbers in the cart, in the order they sort: one consistent Query."""
+        items = query_all(self.uow.items, keys.contractor_partition(contractor_id), sk_prefix=keys.CART_PREFIX,
+                          consistent=True)
+        return [str(i["permit_no"]) for i in items]
+
+    def add(self, contractor_id: str, permit_nos: Iterable[str], now: datetime) -> None:
+        self.uow.add(*(Put({**keys.cart_entry(contractor_id, no), "permit_no": no.upper(), "added_at": _epoch(now)})
+                       for no in sorted({n.upper() for n in permit_nos})))
+
+    def remove(self, contractor_id: str, permit_nos: Iterable[str]) -> None:
+        self.uow.add(*(Delete(keys.cart_entry(contractor_id, no)) for no in sorted({n.upper() for n in permit_nos})))

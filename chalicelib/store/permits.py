@@ -1,124 +1,263 @@
-"""Permits and everything in a permit's partition: inspections, reviews, attachments, expiry reminders.
+"""The Permit aggregate's items, and the repository that loads and saves it.
 
-Items (keys spelled in `keys.py`; fee items belong to `store/fees.py` and share the partition):
+Items of a permit's partition (keys spelled in `keys.py`):
 
-- permit      PK=PERMIT#<no> SK=PERMIT            GSI1PK=CONTRACTOR#<id> GSI1SK=PERMIT#<no>
-              GSI2PK=EXPIRY GSI2SK=<expires_date>#<no>, only while unflagged and with an expiry date.
-              Carries what a dashboard row needs (address, type, status, expires_date, expired,
-              inspection_types), so the dashboard is one Query on GSI1; `version` guards rewrites.
-- inspection  PK=PERMIT#<no> SK=INSPECTION#<id>   GSI1PK=CONTRACTOR#<id> GSI1SK=PERMIT#<no>#INSPECTION#<id>
-- slot        PK=PERMIT#<no> SK=INSPECTION_SLOT#<type>#<date>   `inspection_id` of the inspection holding it
-              (no GSI keys). Put with attribute_not_exists in the same transaction as the inspection, so
-              concurrent identical requests book one; deleted in the same transaction as its cancellation
-              or result. A claim left by a holder no longer scheduled (a PASSED result is written with
-              the permit) is taken over, conditioned on that holder. `ttl` clears claims of past days.
+- permit      PK=PERMIT#<no> SK=PERMIT            GSI1PK=CONTRACTOR#<id> GSI1SK=PERMIT#<no> (ARCHIVE#PERMIT#<no>
+              once finished); GSI2PK=EXPIRY GSI2SK=<expires_date>#<no> only while unflagged with an expiry
+              date. Carries what a dashboard row needs; `version` guards the whole aggregate.
+- fee         PK=PERMIT#<no> SK=FEE#<fee_id>      GSI1 under the permit's sort key (dashboard, cart).
+              status DUE|PAID, held_by/hold_expires_at while a checkout holds it, paid_by/paid_at once paid.
+- inspection  PK=PERMIT#<no> SK=INSPECTION#<id>   GSI1 under the permit's sort key.
+- slot        PK=PERMIT#<no> SK=INSPECTION_SLOT#<type>#<date>  `inspection_id` of the holder: one
+              scheduled inspection per permit, type and day, gone with its cancellation or result;
+              `ttl` clears claims a week after their day. No GSI keys.
 - review      PK=PERMIT#<no> SK=REVIEW#<id>       (detail only)
 - attachment  PK=PERMIT#<no> SK=ATTACHMENT#<id>   (detail only; metadata, the file lives elsewhere)
-- reminder    PK=PERMIT#<no> SK=REMINDER#<expires_date>  GSI2PK=REMINDER GSI2SK=<expires_date>#<no>
-              while armed; the job removes the GSI2 keys and sets `sent_at` when it mails, so each
-              expiry date of a permit is reminded at most once. `ttl` clears old entries.
-- counter     PK=SEQ#PERMIT#<prefix><yy> SK=SEQ   `seq` incremented atomically (UpdateItem ADD).
+- archive-due PK=PERMIT#<no> SK=ARCHIVE_DUE       GSI2PK=EXPIRY GSI2SK=<date>#<no>, while a cancelled
+              permit waits to leave the dashboard (the job's one Query of what falls due finds both).
+- reminder    PK=PERMIT#<no> SK=REMINDER#<expires_date>  GSI2PK=REMINDER GSI2SK=<expires_date>#<no> while
+              armed. Not part of the aggregate: the daily job's, written best-effort after a save.
+- counter     PK=SEQ#PERMIT#<prefix><yy> SK=SEQ   `seq` incremented atomically.
 
-Dates are ISO strings (YYYY-MM-DD, county time); instants are epoch seconds.
+Every item but the reminders is derived from the aggregate by `permit_items`; a save writes the items
+that differ from those read, and the root at the next version (`unit_of_work.aggregate_changes`).
+Dates are ISO strings (county dates); instants are epoch seconds.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.conditions import Attr, Key
-from botocore.exceptions import ClientError
-
-from chalicelib.domain.errors import Conflict
-from chalicelib.domain.fee_lines import FeeLine
-from chalicelib.domain.inspections import InspectionStatus, holds_slot, slot_taken
-from chalicelib.domain.permits import can_expire
+from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.fee_lines import FeeLine, FeeStatus
+from chalicelib.domain.inspections import Inspection, InspectionStatus, TimeWindow
+from chalicelib.domain.permits import Attachment, Permit, PermitStatus, Review
 from chalicelib.store import keys
-from chalicelib.store.common import from_epoch, query_all, to_epoch
-from chalicelib.store.expressions import (
-    transact_condition_check,
-    transact_delete,
-    transact_put,
-    transact_update,
-    update_args,
+from chalicelib.store.common import from_epoch, to_epoch
+from chalicelib.store.items import (
+    ConditionFailed,
+    Item,
+    Key,
+    Put,
+    Update,
+    exists,
+    not_exists,
+    query_all,
+    query_pages,
 )
-from chalicelib.store.fees import fee_from_item, fee_item, fee_key, is_fee_item
+from chalicelib.store.unit_of_work import aggregate_changes, item_key
+
+if TYPE_CHECKING:
+    from chalicelib.store.unit_of_work import UnitOfWork
 
 _DAY = 86400
 _SLOT_KEPT_DAYS = 7
 """A claim outlives its day by a week: no request can name a past day, so TTL may then clear it."""
 
-
-@dataclass
-class Permit:
-    permit_no: str
-    contractor_id: str
-    address: str
-    type: str
-    status: str
-    description: str = ""
-    applied_date: date | None = None
-    issued_date: date | None = None
-    expires_date: date | None = None
-    expired: bool = False
-    inspection_types: list[str] = field(default_factory=list)
-    version: int = 0
-    created_at: datetime | None = None
+_OWNED = (keys.PERMIT_SK, keys.FEE_PREFIX, keys.INSPECTION_PREFIX, keys.INSPECTION_SLOT_PREFIX, keys.REVIEW_PREFIX,
+          keys.ATTACHMENT_PREFIX, keys.ARCHIVE_DUE_SK)
+"""Sort keys of the items the aggregate owns (a save may create, rewrite or delete them)."""
 
 
-@dataclass
-class Inspection:
-    inspection_id: str
-    permit_no: str
-    contractor_id: str
-    inspection_type: str
-    date: date
-    time_window: str = "ANY"
-    status: str = "SCHEDULED"
-    notes: str = ""
-    result_notes: str = ""
-    requested_by: str = "contractor"
-    created_at: datetime | None = None
-    resulted_at: datetime | None = None
+_INDEXED_KINDS = frozenset({keys.PERMIT_SK, keys.FEE_PREFIX, keys.INSPECTION_PREFIX})
+"""What a contractor's GSI1 range holds of each permit."""
 
 
-@dataclass
-class Review:
-    review_id: str
-    department: str
-    status: str
-    date: date
-    comments: str = ""
+def _kind(item: Item) -> str:
+    sk = str(item.get("SK", ""))
+    if sk in (keys.PERMIT_SK, keys.ARCHIVE_DUE_SK):
+        return sk
+    return next((p for p in _OWNED if p.endswith("#") and sk.startswith(p)), sk)
 
 
-@dataclass
-class Attachment:
-    attachment_id: str
-    name: str
-    uploaded_at: datetime
+def _owned(item: Item) -> bool:
+    sk = str(item.get("SK", ""))
+    return sk == keys.PERMIT_SK or sk == keys.ARCHIVE_DUE_SK or any(
+        sk.startswith(p) for p in _OWNED if p.endswith("#"))
 
 
-@dataclass
-class PermitFile:
-    """Everything in one permit's partition, read with one Query."""
-
-    permit: Permit
-    fees: list[FeeLine] = field(default_factory=list)
-    inspections: list[Inspection] = field(default_factory=list)
-    reviews: list[Review] = field(default_factory=list)
-    attachments: list[Attachment] = field(default_factory=list)
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
 
 
-@dataclass
-class ContractorPermits:
-    """A contractor's permits, their fees and inspections: one Query on GSI1."""
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
 
-    permits: list[Permit] = field(default_factory=list)
-    fees: dict[str, list[FeeLine]] = field(default_factory=dict)
-    inspections: list[Inspection] = field(default_factory=list)
+
+# --- aggregate → items ---------------------------------------------------------------------------
+
+
+def permit_root_item(permit: Permit) -> Item:
+    no = permit.permit_no
+    item: Item = {
+        **keys.permit(no),
+        "GSI1PK": keys.contractor_partition(permit.contractor_id),
+        "GSI1SK": keys.contractor_permit_prefix(no, permit.archived),
+        "permit_no": no, "contractor_id": permit.contractor_id, "address": permit.address,
+        "type": permit.type, "status": permit.status.value, "description": permit.description,
+        "applied_date": _iso(permit.applied_date), "issued_date": _iso(permit.issued_date),
+        "expires_date": _iso(permit.expires_date), "expired": permit.expired,
+        "inspection_types": list(permit.inspection_types), "version": permit.version,
+        "created_at": to_epoch(permit.created_at), "status_changed_on": _iso(permit.status_changed_on),
+        "archived": permit.archived or None, "GSI2PK": None, "GSI2SK": None,
+    }
+    if permit.in_expiry_index and permit.expires_date:  # the sparse expiry index
+        item["GSI2PK"] = keys.EXPIRY_INDEX
+        item["GSI2SK"] = keys.expiry_sort_key(permit.expires_date.isoformat(), no)
+    return item
+
+
+def fee_item(line: FeeLine, archived: bool = False, created_at: datetime | None = None) -> Item:
+    held = line.held_by is not None and line.hold_expires_at is not None and not line.paid
+    return {
+        **keys.fee(line.permit_no, line.fee_id),
+        "GSI1PK": keys.contractor_partition(line.contractor_id),
+        "GSI1SK": keys.contractor_fee_sort_key(line.permit_no, line.fee_id, archived),
+        "fee_id": line.fee_id, "permit_no": line.permit_no, "contractor_id": line.contractor_id,
+        "description": line.description, "amount": line.amount,
+        # Stored DUE or PAID; PENDING (held) is read from the hold, which ends by itself.
+        "status": (FeeStatus.PAID if line.paid else FeeStatus.DUE).value,
+        "created_at": to_epoch(created_at), "paid_by": line.paid_by, "paid_at": to_epoch(line.paid_at),
+        "held_by": line.held_by if held else None, "hold_expires_at": to_epoch(line.hold_expires_at) if held else None,
+    }
+
+
+def inspection_item(insp: Inspection, archived: bool = False) -> Item:
+    return {
+        **keys.inspection(insp.permit_no, insp.inspection_id),
+        "GSI1PK": keys.contractor_partition(insp.contractor_id),
+        "GSI1SK": keys.contractor_inspection_sort_key(insp.permit_no, insp.inspection_id, archived),
+        "inspection_id": insp.inspection_id, "permit_no": insp.permit_no, "contractor_id": insp.contractor_id,
+        "inspection_type": insp.inspection_type, "date": insp.date.isoformat(), "time_window": insp.time_window,
+        "status": insp.status.value, "notes": insp.notes, "result_notes": insp.result_notes,
+        "requested_by": insp.requested_by, "created_at": to_epoch(insp.created_at),
+        "resulted_at": to_epoch(insp.resulted_at), "cancelled_at": to_epoch(insp.cancelled_at),
+    }
+
+
+def slot_item(insp: Inspection) -> Item:
+    kept_until = datetime.combine(insp.date + timedelta(days=_SLOT_KEPT_DAYS), datetime.min.time(), tzinfo=UTC)
+    return {**keys.inspection_slot(insp.permit_no, insp.inspection_type, insp.date.isoformat()),
+            "inspection_id": insp.inspection_id, "inspection_type": insp.inspection_type,
+            "date": insp.date.isoformat(), "ttl": to_epoch(kept_until)}
+
+
+def permit_items(permit: Permit) -> list[Item]:
+    """Every item the aggregate owns, as it should be stored."""
+    items = [permit_root_item(permit)]
+    items += [fee_item(f, permit.archived) for f in permit.fees]
+    items += [inspection_item(i, permit.archived) for i in permit.inspections]
+    items += [slot_item(i) for i in permit.inspections if i.holds_slot]
+    items += [{**keys.review(permit.permit_no, r.review_id), "review_id": r.review_id, "department": r.department,
+               "status": r.status, "date": r.date.isoformat(), "comments": r.comments} for r in permit.reviews]
+    items += [{**keys.attachment(permit.permit_no, a.attachment_id), "attachment_id": a.attachment_id,
+               "name": a.name, "uploaded_at": to_epoch(a.uploaded_at)} for a in permit.attachments]
+    archive_on = permit.archive_on
+    if archive_on is not None:
+        items.append({**keys.archive_due(permit.permit_no), "GSI2PK": keys.EXPIRY_INDEX,
+                      "GSI2SK": keys.expiry_sort_key(archive_on.isoformat(), permit.permit_no),
+                      "permit_no": permit.permit_no})
+    return items
+
+
+# --- items → aggregate ---------------------------------------------------------------------------
+
+
+def permit_from_item(item: Item) -> Permit:
+    return Permit(
+        permit_no=item["permit_no"], contractor_id=item["contractor_id"], address=item.get("address", ""),
+        type=item.get("type", ""), status=PermitStatus(item["status"]), description=item.get("description", ""),
+        applied_date=_date(item.get("applied_date")), issued_date=_date(item.get("issued_date")),
+        expires_date=_date(item.get("expires_date")), expired=bool(item.get("expired", False)),
+        inspection_types=list(item.get("inspection_types", [])), version=int(item.get("version", 0) or 0),
+        created_at=from_epoch(item.get("created_at")), status_changed_on=_date(item.get("status_changed_on")),
+        archived=bool(item.get("archived", False)),
+    )
+
+
+def fee_from_item(item: Item) -> FeeLine:
+    return FeeLine(
+        fee_id=item["fee_id"], permit_no=item["permit_no"], contractor_id=item["contractor_id"],
+        description=item["description"], amount=item["amount"], paid=item.get("status") == FeeStatus.PAID,
+        paid_by=item.get("paid_by"), held_by=item.get("held_by"),
+        hold_expires_at=from_epoch(item.get("hold_expires_at")), paid_at=from_epoch(item.get("paid_at")),
+    )
+
+
+def inspection_from_item(item: Item) -> Inspection:
+    return Inspection(
+        inspection_id=item["inspection_id"], permit_no=item["permit_no"], contractor_id=item["contractor_id"],
+        inspection_type=item["inspection_type"], date=date.fromisoformat(item["date"]),
+        time_window=item.get("time_window", TimeWindow.ANY.value), status=InspectionStatus(item["status"]),
+        notes=item.get("notes", ""), result_notes=item.get("result_notes", ""),
+        requested_by=item.get("requested_by", "contractor"), created_at=from_epoch(item.get("created_at")),
+        resulted_at=from_epoch(item.get("resulted_at")), cancelled_at=from_epoch(item.get("cancelled_at")),
+    )
+
+
+def _assemble(items: list[Item]) -> list[Permit]:
+    """Permits with their parts, from the items of one partition or one contractor's GSI1 range."""
+    permits: dict[str, Permit] = {}
+    for item in items:
+        if item.get("SK") == keys.PERMIT_SK:
+            permit = permit_from_item(item)
+            permits[permit.permit_no] = permit
+    for item in items:
+        sk = str(item.get("SK", ""))
+        permit = permits.get(keys.permit_no_of(str(item.get("PK", ""))))
+        if permit is None:
+            continue
+        if sk.startswith(keys.FEE_PREFIX):
+            permit.fees.append(fee_from_item(item))
+        elif sk.startswith(keys.INSPECTION_PREFIX):
+            permit.inspections.append(inspection_from_item(item))
+        elif sk.startswith(keys.REVIEW_PREFIX):
+            permit.reviews.append(Review(item["review_id"], item["department"], item["status"],
+                                         date.fromisoformat(item["date"]), item.get("comments", "")))
+        elif sk.startswith(keys.ATTACHMENT_PREFIX):
+            permit.attachments.append(Attachment(item["attachment_id"], item["name"],
+                                                 from_epoch(item["uploaded_at"])))  # type: ignore[arg-type]
+    return list(permits.values())
+
+
+# --- cursors -------------------------------------------------------------------------------------
+
+
+def encode_cursor(state: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, partition: dict[str, str]) -> dict[str, Any]:
+    """The state a cursor carries; 400 for one we did not make or that points at another partition."""
+    bad = InvalidInput("The cursor is not valid: use the next_cursor of the previous page.",
+                       [FieldProblem("cursor", "is not a cursor this list gave out")], slug="bad-cursor")
+    try:
+        if len(cursor) > 2048:
+            raise ValueError
+        state = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise bad from None
+    key = state.get("key") if isinstance(state, dict) else None
+    if not isinstance(key, dict) or not all(isinstance(k, str) and isinstance(v, str) and 0 < len(v) <= 1024
+                                            for k, v in key.items()):
+        raise bad
+    for name, value in partition.items():
+        if key.get(name) != value:  # another contractor's partition: never a way in
+            raise bad
+    return state
+
+
+@dataclass(frozen=True)
+class PermitPage:
+    permits: list[Permit]
+    next_cursor: str | None
 
 
 @dataclass(frozen=True)
@@ -130,416 +269,169 @@ class DueReminder:
     remind_sort_key: str
 
 
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
+# --- the repository ------------------------------------------------------------------------------
 
 
-def _date(value: Any) -> date | None:
-    return date.fromisoformat(value) if value else None
+class PermitRepository:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.items = uow.items
 
+    # reads
 
-def is_conditional_failure(error: ClientError) -> bool:
-    code = error.response.get("Error", {}).get("Code", "")
-    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
-
-
-# --- item <-> model ----------------------------------------------------------------------------
-
-
-def permit_item(permit: Permit) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        **keys.permit(permit.permit_no),
-        "GSI1PK": keys.contractor_partition(permit.contractor_id),
-        "GSI1SK": keys.contractor_permit_prefix(permit.permit_no),
-        "permit_no": permit.permit_no, "contractor_id": permit.contractor_id, "address": permit.address,
-        "type": permit.type, "status": permit.status, "description": permit.description,
-        "applied_date": _iso(permit.applied_date), "issued_date": _iso(permit.issued_date),
-        "expires_date": _iso(permit.expires_date), "expired": permit.expired,
-        "inspection_types": list(permit.inspection_types), "version": permit.version,
-        "created_at": to_epoch(permit.created_at),
-    }
-    if permit.expires_date and not permit.expired and can_expire(permit.status):  # the sparse expiry index
-        item["GSI2PK"] = keys.EXPIRY_INDEX
-        item["GSI2SK"] = keys.expiry_sort_key(permit.expires_date.isoformat(), permit.permit_no)
-    return {k: v for k, v in item.items() if v is not None}
-
-
-def permit_from_item(item: dict[str, Any]) -> Permit:
-    return Permit(
-        permit_no=item["permit_no"], contractor_id=item["contractor_id"], address=item.get("address", ""),
-        type=item.get("type", ""), status=item["status"], description=item.get("description", ""),
-        applied_date=_date(item.get("applied_date")), issued_date=_date(item.get("issued_date")),
-        expires_date=_date(item.get("expires_date")), expired=bool(item.get("expired", False)),
-        inspection_types=list(item.get("inspection_types", [])), version=int(item.get("version", 0)),
-        created_at=from_epoch(item.get("created_at")),
-    )
-
-
-def inspection_item(insp: Inspection) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        **keys.inspection(insp.permit_no, insp.inspection_id),
-        "GSI1PK": keys.contractor_partition(insp.contractor_id),
-        "GSI1SK": keys.contractor_inspection_sort_key(insp.permit_no, insp.inspection_id),
-        "inspection_id": insp.inspection_id, "permit_no": insp.permit_no, "contractor_id": insp.contractor_id,
-        "inspection_type": insp.inspection_type, "date": insp.date.isoformat(), "time_window": insp.time_window,
-        "status": insp.status, "notes": insp.notes, "result_notes": insp.result_notes,
-        "requested_by": insp.requested_by, "created_at": to_epoch(insp.created_at),
-        "resulted_at": to_epoch(insp.resulted_at),
-    }
-    return {k: v for k, v in item.items() if v is not None}
-
-
-def slot_key(insp: Inspection) -> dict[str, str]:
-    return keys.inspection_slot(insp.permit_no, insp.inspection_type, insp.date.isoformat())
-
-
-def slot_item(insp: Inspection) -> dict[str, Any]:
-    kept_until = datetime.combine(insp.date + timedelta(days=_SLOT_KEPT_DAYS), datetime.min.time(), tzinfo=UTC)
-    return {**slot_key(insp), "inspection_id": insp.inspection_id, "inspection_type": insp.inspection_type,
-            "date": insp.date.isoformat(), "ttl": to_epoch(kept_until)}
-
-
-def inspection_from_item(item: dict[str, Any]) -> Inspection:
-    return Inspection(
-        inspection_id=item["inspection_id"], permit_no=item["permit_no"], contractor_id=item["contractor_id"],
-        inspection_type=item["inspection_type"], date=date.fromisoformat(item["date"]),
-        time_window=item.get("time_window", "ANY"), status=item["status"], notes=item.get("notes", ""),
-        result_notes=item.get("result_notes", ""), requested_by=item.get("requested_by", "contractor"),
-        created_at=from_epoch(item.get("created_at")), resulted_at=from_epoch(item.get("resulted_at")),
-    )
-
-
-def _review_from_item(item: dict[str, Any]) -> Review:
-    return Review(item["review_id"], item["department"], item["status"], date.fromisoformat(item["date"]),
-                  item.get("comments", ""))
-
-
-def _attachment_from_item(item: dict[str, Any]) -> Attachment:
-    return Attachment(item["attachment_id"], item["name"], from_epoch(item["uploaded_at"]))
-
-
-def _sk(item: dict[str, Any]) -> str:
-    return str(item.get("SK", ""))
-
-
-class PermitStore:
-    def __init__(self, table: Any) -> None:
-        self.table = table
-        self.client = table.meta.client
-
-    # --- reads -------------------------------------------------------------------------------
-
-    def load(self, permit_no: str, consistent: bool = True) -> PermitFile | None:
-        """The permit with its fees, inspections, reviews and attachments: one Query (paginated)."""
-        items = query_all(self.table, KeyConditionExpression=Key("PK").eq(keys.permit_partition(permit_no)),
-                          ConsistentRead=consistent)
-        permit = next((i for i in items if _sk(i) == keys.PERMIT_SK), None)
-        if permit is None:
+    def get(self, permit_no: str) -> Permit | None:
+        """The permit with its whole file: one consistent Query of its partition."""
+        no = permit_no.strip().upper()
+        if not 0 < len(no) <= 64:  # DynamoDB keys are bounded: longer is no permit, not a 500
             return None
-        file = PermitFile(permit_from_item(permit))
+        items = [i for i in query_all(self.items, keys.permit_partition(no), consistent=True) if _owned(i)]
+        found = _assemble(items)
+        if not found:
+            return None
+        self._remember(found[0], items)
+        return found[0]
+
+    def of_contractor(self, contractor_id: str) -> list[Permit]:
+        """The contractor's permits on the dashboard's range (not the archive), with fees and inspections:
+        one Query on GSI1 (more pages only past 1 MB). Eventually consistent; a save is still version-checked."""
+        items = query_all(self.items, keys.contractor_partition(contractor_id), index="GSI1",
+                          sk_prefix=keys.ACTIVE_PERMITS_RANGE)
+        permits = _assemble(items)
+        by_no: dict[str, list[Item]] = {}
         for item in items:
-            sk = _sk(item)
-            if is_fee_item(item):
-                file.fees.append(fee_from_item(item))
-            elif sk.startswith(keys.INSPECTION_PREFIX):
-                file.inspections.append(inspection_from_item(item))
-            elif sk.startswith(keys.REVIEW_PREFIX):
-                file.reviews.append(_review_from_item(item))
-            elif sk.startswith(keys.ATTACHMENT_PREFIX):
-                file.attachments.append(_attachment_from_item(item))
-        return file
+            by_no.setdefault(keys.permit_no_of(str(item.get("PK", ""))), []).append(item)
+        for permit in permits:
+            self._remember(permit, by_no.get(permit.permit_no, []), _INDEXED_KINDS)
+        return sorted(permits, key=lambda p: p.permit_no)
 
-    def get_permit(self, permit_no: str) -> Permit | None:
-        item = self.table.get_item(Key=keys.permit(permit_no), ConsistentRead=True).get("Item")
-        return permit_from_item(item) if item else None
+    def page_of_contractor(self, contractor_id: str, limit: int, cursor: str | None = None) -> PermitPage:
+        """One page of all a contractor's permits, active first then the archive, in number order.
 
-    def for_contractor(self, contractor_id: str) -> ContractorPermits:
-        """Every permit, fee and inspection of a contractor: one Query on GSI1 (more pages past 1 MB)."""
-        items = query_all(
-            self.table, IndexName="GSI1",
-            KeyConditionExpression=Key("GSI1PK").eq(keys.contractor_partition(contractor_id))
-            & Key("GSI1SK").begins_with(keys.contractor_permit_prefix("")),
-        )
-        result = ContractorPermits()
-        for item in items:
-            sk = _sk(item)
-            if sk == keys.PERMIT_SK:
-                result.permits.append(permit_from_item(item))
-            elif is_fee_item(item):
-                line = fee_from_item(item)
-                result.fees.setdefault(line.permit_no, []).append(line)
-            elif sk.startswith(keys.INSPECTION_PREFIX):
-                result.inspections.append(inspection_from_item(item))
-        return result
+        Reads a few GSI1 pages of about `limit` permits' items: the cost follows the page, not the history."""
+        partition = keys.contractor_partition(contractor_id)
+        ranges = (keys.ACTIVE_PERMITS_RANGE, keys.ARCHIVED_PERMITS_RANGE)
+        state = decode_cursor(cursor, {"GSI1PK": partition}) if cursor else {"range": 0, "key": None}
+        range_no = state.get("range", 0)
+        if range_no not in (0, 1):
+            raise InvalidInput("The cursor is not valid.", [FieldProblem("cursor", "is not valid")], slug="bad-cursor")
+        start: Key | None = state.get("key")
+        collected: list[Item] = []
+        roots = 0
+        while range_no < len(ranges):
+            page = self.items.query(partition, index="GSI1", sk_prefix=ranges[range_no], start=start,
+                                    limit=max(4 * limit, 25))
+            for item in page.items:
+                if item.get("SK") == keys.PERMIT_SK:
+                    if roots == limit:  # the next page starts with this permit
+                        return PermitPage(_page_permits(collected), encode_cursor(
+                            {"range": range_no, "key": _gsi1_key(collected[-1])}))
+                    roots += 1
+                collected.append(item)
+            if page.next_key is None:
+                range_no, start = range_no + 1, None
+            else:
+                start = page.next_key
+        return PermitPage(_page_permits(collected), None)
 
-    def get_inspection(self, permit_no: str, inspection_id: str) -> Inspection | None:
-        item = self.table.get_item(Key=keys.inspection(permit_no, inspection_id), ConsistentRead=True).get("Item")
-        return inspection_from_item(item) if item else None
+    def falling_due(self, today: date) -> Iterator[Permit | str]:
+        """What the daily job has to do before `today`, from one Query of the sparse EXPIRY index:
+        unflagged permits whose expiry date has passed (their roots, without parts: flagging touches the
+        root only, and its save is checked against the version the index showed), and the numbers of
+        cancelled permits whose time on the dashboard is over."""
+        for item in query_pages(self.items, keys.EXPIRY_INDEX, index="GSI2", sk_below=today.isoformat()):
+            if item.get("SK") == keys.ARCHIVE_DUE_SK:
+                yield str(item["permit_no"])
+                continue
+            permit = permit_from_item(item)
+            self._remember(permit, [item], frozenset({keys.PERMIT_SK}))
+            yield permit
 
-    def slot_holder(self, insp: Inspection) -> str | None:
-        """The id of the inspection whose claim is on `insp`'s slot (its type on its day), if any."""
-        item = self.table.get_item(Key=slot_key(insp), ConsistentRead=True).get("Item")
-        return str(item["inspection_id"]) if item else None
+    # writes
 
-    # --- permit numbers ----------------------------------------------------------------------
+    def save(self, permit: Permit) -> None:
+        """Queue the permit's changes on the unit of work (nothing is written until its commit)."""
+        before = self.uow.loaded.get(("permit", permit.permit_no), {})
+        kinds = self.uow.loaded.get(("permit-kinds", permit.permit_no))
+        wanted = [self._overlay(before.get(item_key(i)), i) for i in permit_items(permit)]
+        if kinds is not None:  # read from an index with some parts only: write only those kinds
+            wanted = [i for i in wanted if _kind(i) in kinds]
+        root_key = item_key(keys.permit(permit.permit_no))
+        actions = aggregate_changes(before, wanted, root_key)
+        if not actions:
+            return
+        self.uow.add(*actions)
+        root = actions[0]
+        permit.version = int(root.item["version"] if isinstance(root, Put) else root.set["version"])
+        wanted[0]["version"] = permit.version
+        self.uow.loaded[("permit", permit.permit_no)] = {item_key(i): i for i in wanted}
+
+    @staticmethod
+    def _overlay(old: Item | None, new: Item) -> Item:
+        """The new item over the one read, so attributes this code does not know survive a rewrite."""
+        merged = {**(old or {}), **new}
+        return {k: v for k, v in merged.items() if v is not None}
+
+    def _remember(self, permit: Permit, items: list[Item], kinds: frozenset[str] | None = None) -> None:
+        self.uow.loaded[("permit", permit.permit_no)] = {item_key(i): i for i in items}
+        self.uow.loaded[("permit-kinds", permit.permit_no)] = kinds  # type: ignore[assignment]
 
     def next_sequence(self, prefix: str, yy: int) -> int:
         """The next number of a prefix and year; atomic, so concurrent callers never share one."""
-        response = self.table.update_item(Key=keys.permit_counter(prefix, yy), ReturnValues="UPDATED_NEW",
-                                          **update_args(add={"seq": 1}))
-        return int(response["Attributes"]["seq"])
+        new = self.items.update(Update(keys.permit_counter(prefix, yy), add={"seq": 1}), return_new=True)
+        return int((new or {})["seq"])
 
-    # --- permit writes -----------------------------------------------------------------------
-
-    def create(self, permit: Permit) -> bool:
-        """Put a new permit; False when the number is taken (nothing is overwritten)."""
-        try:
-            self.table.put_item(Item=permit_item(permit), ConditionExpression=Attr("PK").not_exists())
-        except ClientError as error:
-            if is_conditional_failure(error):
-                return False
-            raise
-        return True
-
-    def save(self, permit: Permit, expected_version: int, also: list[dict[str, Any]] | None = None) -> None:
-        """Rewrite the permit (GSI2 keys re-derived) if nobody changed it since `expected_version`.
-
-        `also` are further TransactWriteItems entries that must succeed with it.
-        """
-        permit.version = expected_version + 1
-        entry = transact_put(self.table.name, permit_item(permit), Attr("version").eq(expected_version))
-        try:
-            self.client.transact_write_items(TransactItems=[entry, *(also or [])])
-        except ClientError as error:
-            if is_conditional_failure(error):
-                raise Conflict(f"Permit {permit.permit_no} changed meanwhile; try again.") from error
-            raise
-
-    def reassignment_entries(self, file: PermitFile, contractor_id: str, now: datetime) -> list[dict[str, Any]]:
-        """TransactWriteItems entries moving a permit's fees and inspections under another contractor.
-
-        Written in the same transaction as the permit, so a permit never shows on one dashboard with
-        its fees on another. A fee held by a live checkout is not moved (the condition fails), since
-        that payment belongs to the old contractor.
-        """
-        owner = {"GSI1PK": keys.contractor_partition(contractor_id), "contractor_id": contractor_id}
-        unheld = Attr("held_by").not_exists() | Attr("hold_expires_at").lte(to_epoch(now))
-        entries = [transact_update(self.table.name, fee_key(f.permit_no, f.fee_id), set_=owner, condition=unheld)
-                   for f in file.fees]
-        entries += [transact_update(self.table.name, keys.inspection(i.permit_no, i.inspection_id), set_=owner,
-                                    condition=Attr("PK").exists())
-                    for i in file.inspections]
-        return entries
-
-    def permit_condition(self, permit_no: str, condition: Any) -> dict[str, Any]:
-        """A TransactWriteItems ConditionCheck on the permit item."""
-        return transact_condition_check(self.table.name, keys.permit(permit_no), condition)
-
-    # --- children ----------------------------------------------------------------------------
-
-    def add_fee(self, line: FeeLine, created_at: datetime) -> None:
-        """A fee line, written only while the permit exists under the same contractor.
-
-        It also bumps the permit's `version`, so an issue or inspection request decided on the fees
-        read before this one fails its version check instead of ignoring the new fee.
-        """
-        try:
-            self.client.transact_write_items(TransactItems=[
-                transact_update(self.table.name, keys.permit(line.permit_no), add={"version": 1},
-                                condition=Attr("contractor_id").eq(line.contractor_id)),
-                transact_put(self.table.name, fee_item(line, created_at), Attr("PK").not_exists()),
-            ])
-        except ClientError as error:
-            if is_conditional_failure(error):
-                raise Conflict(f"Permit {line.permit_no} changed meanwhile; nothing was added. Try again.") from error
-            raise
-
-    def add_inspection(self, insp: Inspection, permit_condition: Any) -> None:
-        """Book an inspection and claim its slot in one transaction: of identical requests, one books.
-
-        Conflict naming the holder while another inspection holds the slot; a claim whose holder is
-        no longer scheduled is taken over (once: a second stale holder means it is contended).
-        """
-        stale: str | None = None
-        for _ in range(2):
-            try:
-                self.client.transact_write_items(TransactItems=self._booking(insp, permit_condition, stale))
-                return
-            except ClientError as error:
-                if not is_conditional_failure(error):
-                    raise
-                holder = self.slot_holder(insp)
-                if holder is None or holder == stale:  # the slot was ours to take: the permit refused
-                    raise Conflict(f"Permit {insp.permit_no} changed meanwhile; nothing was added. "
-                                   "Try again.") from error
-                held = self.get_inspection(insp.permit_no, holder)
-                if held is not None and holds_slot(held.status):
-                    raise slot_taken(insp.permit_no, insp.inspection_type, insp.date, holder) from error
-                stale = holder
-        raise Conflict(f"The {insp.inspection_type} inspection on {insp.date.isoformat()} is being requested "
-                       "meanwhile; read the permit again.")
-
-    def _booking(self, insp: Inspection, permit_condition: Any, stale: str | None) -> list[dict[str, Any]]:
-        """The permit check, the slot claim (new, or taken from a `stale` holder) and the inspection."""
-        entries = [self.permit_condition(insp.permit_no, permit_condition)]
-        if stale is None:
-            entries.append(transact_put(self.table.name, slot_item(insp), Attr("PK").not_exists()))
-        else:
-            entries += [
-                transact_put(self.table.name, slot_item(insp), Attr("inspection_id").eq(stale)),
-                # Statuses never return to SCHEDULED, but the transaction should not rely on it.
-                transact_condition_check(self.table.name, keys.inspection(insp.permit_no, stale),
-                                         Attr("PK").not_exists()
-                                         | Attr("status").ne(InspectionStatus.SCHEDULED.value)),
-            ]
-        entries.append(transact_put(self.table.name, inspection_item(insp), Attr("PK").not_exists()))
-        return entries
-
-    def add_review(self, permit_no: str, review: Review) -> None:
-        item = {**keys.review(permit_no, review.review_id), "review_id": review.review_id,
-                "department": review.department, "status": review.status, "date": review.date.isoformat(),
-                "comments": review.comments}
-        self._put_child(permit_no, item, Attr("PK").exists())
-
-    def add_attachment(self, permit_no: str, attachment: Attachment) -> None:
-        item = {**keys.attachment(permit_no, attachment.attachment_id), "attachment_id": attachment.attachment_id,
-                "name": attachment.name, "uploaded_at": to_epoch(attachment.uploaded_at)}
-        self._put_child(permit_no, item, Attr("PK").exists())
-
-    def _put_child(self, permit_no: str, item: dict[str, Any], permit_condition: Any) -> None:
-        try:
-            self.client.transact_write_items(TransactItems=[
-                self.permit_condition(permit_no, permit_condition),
-                transact_put(self.table.name, item, Attr("PK").not_exists()),
-            ])
-        except ClientError as error:
-            if is_conditional_failure(error):
-                raise Conflict(f"Permit {permit_no} changed meanwhile; nothing was added. Try again.") from error
-            raise
-
-    def inspection_update(self, insp: Inspection, expected_status: str, changes: dict[str, Any]) -> dict[str, Any]:
-        """A TransactWriteItems entry changing an inspection still in `expected_status`.
-
-        Its slot stays claimed (the caller's transaction has the permit in it); the next request of
-        that slot takes the claim over, since its holder is then no longer scheduled.
-        """
-        return transact_update(self.table.name, keys.inspection(insp.permit_no, insp.inspection_id),
-                               set_=changes, condition=Attr("status").eq(expected_status))
-
-    def update_inspection(self, insp: Inspection, expected_status: str, changes: dict[str, Any]) -> bool:
-        """Change an inspection still in `expected_status`; False if it is not (nothing changed).
-
-        Leaving SCHEDULED (a cancellation, a result) frees its slot in the same transaction, so the
-        same type may be requested for that day again. Only its own claim is deleted: an inspection
-        booked before slots existed holds none.
-        """
-        releases = (holds_slot(expected_status) and not holds_slot(changes.get("status", expected_status))
-                    and self.slot_holder(insp) == insp.inspection_id)
-        try:
-            if releases:
-                # The claim cannot change hands meanwhile: a takeover needs its holder no longer
-                # scheduled, and this update needs it still scheduled.
-                self.client.transact_write_items(TransactItems=[
-                    self.inspection_update(insp, expected_status, changes),
-                    transact_delete(self.table.name, slot_key(insp), Attr("inspection_id").eq(insp.inspection_id)),
-                ])
-            else:
-                self.table.update_item(Key=keys.inspection(insp.permit_no, insp.inspection_id),
-                                       ConditionExpression=Attr("status").eq(expected_status),
-                                       **update_args(set_=changes))
-        except ClientError as error:
-            if is_conditional_failure(error):
-                return False
-            raise
-        return True
-
-    # --- the expiry job ----------------------------------------------------------------------
-
-    def due_for_expiry(self, today: date) -> Iterator[Permit]:
-        """Unflagged permits whose expiry date is before `today`: a Query on the sparse GSI2, page by page."""
-        kwargs: dict[str, Any] = {
-            "IndexName": "GSI2",
-            "KeyConditionExpression": Key("GSI2PK").eq(keys.EXPIRY_INDEX) & Key("GSI2SK").lt(today.isoformat()),
-        }
-        while True:
-            response = self.table.query(**kwargs)
-            for item in response.get("Items", []):
-                yield permit_from_item(item)
-            if not response.get("LastEvaluatedKey"):
-                return
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-    def flag_expired(self, permit: Permit) -> bool:
-        """Flag one permit expired and take it out of the expiry index; False if already done or changed."""
-        assert permit.expires_date is not None
-        condition = (Attr("expired").ne(True) & Attr("expires_date").eq(permit.expires_date.isoformat())
-                     & Attr("GSI2PK").exists())
-        try:
-            self.table.update_item(Key=keys.permit(permit.permit_no), ConditionExpression=condition,
-                                   **update_args(set_={"expired": True}, remove=("GSI2PK", "GSI2SK"),
-                                                 add={"version": 1}))
-        except ClientError as error:
-            if is_conditional_failure(error):
-                return False
-            raise
-        return True
+    # the expiry reminders (the daily job's; best effort after a save)
 
     def arm_reminder(self, permit: Permit) -> None:
         """Arm the reminder for the permit's current expiry date, unless that one was already sent.
 
-        It is indexed by the expiry date, not by the day to remind: the job decides how many days
-        ahead to look, so a change of EXPIRY_REMINDER_DAYS applies to permits already on the books.
-        """
+        Indexed by the expiry date, not the day to remind: the job decides how many days ahead to look,
+        so a change of EXPIRY_REMINDER_DAYS applies to permits already on the books."""
         assert permit.expires_date is not None
         expires = permit.expires_date.isoformat()
         changes = {
             "GSI2PK": keys.REMINDER_INDEX, "GSI2SK": keys.expiry_sort_key(expires, permit.permit_no),
             "permit_no": permit.permit_no, "contractor_id": permit.contractor_id, "address": permit.address,
-            "expires_date": expires, "ttl": to_epoch(datetime.combine(permit.expires_date, datetime.min.time()))
-            + 60 * _DAY,
+            "expires_date": expires,
+            "ttl": (to_epoch(datetime.combine(permit.expires_date, datetime.min.time(), tzinfo=UTC)) or 0) + 60 * _DAY,
         }
-        try:
-            self.table.update_item(Key=keys.reminder(permit.permit_no, expires),
-                                   ConditionExpression=Attr("sent_at").not_exists(), **update_args(set_=changes))
-        except ClientError as error:
-            if not is_conditional_failure(error):
-                raise
+        with contextlib.suppress(ConditionFailed):
+            self.items.update(Update(keys.reminder(permit.permit_no, expires), set=changes,
+                                     cond=not_exists("sent_at")))
 
     def disarm_reminder(self, permit_no: str, expires_date: date) -> None:
         """Take a not-yet-sent reminder out of the index (its expiry date no longer holds)."""
-        try:
-            self.table.update_item(Key=keys.reminder(permit_no, expires_date.isoformat()),
-                                   ConditionExpression=Attr("GSI2PK").exists(),
-                                   **update_args(remove=("GSI2PK", "GSI2SK")))
-        except ClientError as error:
-            if not is_conditional_failure(error):
-                raise
+        with contextlib.suppress(ConditionFailed):
+            self.items.update(Update(keys.reminder(permit_no, expires_date.isoformat()),
+                                     remove=("GSI2PK", "GSI2SK"), cond=exists("GSI2PK")))
 
     def due_reminders(self, today: date, lead_days: int) -> Iterator[DueReminder]:
         """Armed reminders whose day has come: the permit expires at most `lead_days` after `today`."""
         upper = (today + timedelta(days=lead_days + 1)).isoformat()
-        kwargs: dict[str, Any] = {
-            "IndexName": "GSI2",
-            "KeyConditionExpression": Key("GSI2PK").eq(keys.REMINDER_INDEX) & Key("GSI2SK").lt(upper),
-        }
-        while True:
-            response = self.table.query(**kwargs)
-            for item in response.get("Items", []):
-                yield DueReminder(item["permit_no"], item["contractor_id"], item.get("address", ""),
-                                  date.fromisoformat(item["expires_date"]), item["GSI2SK"])
-            if not response.get("LastEvaluatedKey"):
-                return
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        for item in query_pages(self.items, keys.REMINDER_INDEX, index="GSI2", sk_below=upper):
+            yield DueReminder(item["permit_no"], item["contractor_id"], item.get("address", ""),
+                              date.fromisoformat(item["expires_date"]), item["GSI2SK"])
 
     def claim_reminder(self, reminder: DueReminder, now: datetime) -> bool:
         """Mark a reminder sent (leaving the index); only one caller ever wins it."""
+        from chalicelib.store.items import eq
+
         try:
-            self.table.update_item(
-                Key=keys.reminder(reminder.permit_no, reminder.expires_date.isoformat()),
-                ConditionExpression=Attr("GSI2SK").eq(reminder.remind_sort_key) & Attr("sent_at").not_exists(),
-                **update_args(set_={"sent_at": to_epoch(now)}, remove=("GSI2PK", "GSI2SK")))
-        except ClientError as error:
-            if is_conditional_failure(error):
-                return False
-            raise
+            self.items.update(Update(keys.reminder(reminder.permit_no, reminder.expires_date.isoformat()),
+                                     set={"sent_at": to_epoch(now)}, remove=("GSI2PK", "GSI2SK"),
+                                     cond=eq("GSI2SK", reminder.remind_sort_key) & not_exists("sent_at")))
+        except ConditionFailed:
+            return False
         return True
+
+
+def _gsi1_key(item: Item) -> Key:
+    return {"PK": item["PK"], "SK": item["SK"], "GSI1PK": item["GSI1PK"], "GSI1SK": item["GSI1SK"]}
+
+
+def _page_permits(items: list[Item]) -> list[Permit]:
+    return _assemble(items)
+
+
+__all__ = ["DueReminder", "PermitPage", "PermitRepository", "fee_from_item", "fee_item", "inspection_item",
+           "permit_from_item", "permit_items", "permit_root_item", "slot_item"]

@@ -284,39 +284,39 @@ class TestResetCodesAreOneUseEvenWhenRaced:
     """Two requests that both read the code (or token) before either deletes it: only one may win."""
 
     def test_a_code_is_consumed_once(self, api, contractor, monkeypatch):
-        from chalicelib.store.accounts import AccountStore
+        from chalicelib.store.accounts import AccountRepository
 
         cid = contractor["contractor_id"]
         api.post("/auth/password-reset/start", {"contractor_id": cid})
         code = TestForgottenPassword().code_from_outbox(api)
         seen: dict = {}
-        real_get = AccountStore.get_reset_code
+        real_get = AccountRepository.reset_code
 
         def stale_get(self, contractor_id):  # the second request read before the first deleted it
             seen.setdefault(contractor_id, real_get(self, contractor_id))
             return seen[contractor_id]
 
-        monkeypatch.setattr(AccountStore, "get_reset_code", stale_get)
+        monkeypatch.setattr(AccountRepository, "reset_code", stale_get)
         first = api.post("/auth/password-reset/verify", {"contractor_id": cid, "code": code})
         second = api.post("/auth/password-reset/verify", {"contractor_id": cid, "code": code})
         assert first.status_code == 200
         assert second.status_code == 400
 
     def test_a_reset_token_changes_the_password_once(self, api, contractor, monkeypatch):
-        from chalicelib.store.accounts import AccountStore
+        from chalicelib.store.accounts import AccountRepository
 
         cid = contractor["contractor_id"]
         api.post("/auth/password-reset/start", {"contractor_id": cid})
         token = api.post("/auth/password-reset/verify", {
             "contractor_id": cid, "code": TestForgottenPassword().code_from_outbox(api)}).json_body["reset_token"]
         seen: dict = {}
-        real_get = AccountStore.get_reset_token
+        real_get = AccountRepository.reset_token
 
         def stale_get(self, token_hash):
             seen.setdefault(token_hash, real_get(self, token_hash))
             return seen[token_hash]
 
-        monkeypatch.setattr(AccountStore, "get_reset_token", stale_get)
+        monkeypatch.setattr(AccountRepository, "reset_token", stale_get)
         body = {"reset_token": token, "secret_answer": SECRET_ANSWER}
         first = api.post("/auth/password-reset", {**body, "password": "FirstWin42", "password_confirm": "FirstWin42"})
         second = api.post("/auth/password-reset", {**body, "password": "Second42x", "password_confirm": "Second42x"})

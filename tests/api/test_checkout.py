@@ -52,7 +52,11 @@ def test_a_fee_held_by_one_checkout_is_refused_to_a_second(api: Any, rich: dict[
                                                            clock: Any) -> None:
     # Two tabs read the same cart; the first to check out holds the fees.
     from chalicelib.api import deps
+    from chalicelib.domain.errors import StaleRecord
+    from chalicelib.domain.payments import HOLD
 
+    stale_uow = deps.uow()  # a checkout that reads the fees as due before the first one holds them
+    stale_permit = stale_uow.permits.get("RES16-0688")
     service = deps.checkout()
     first = service.checkout(rich["contractor_id"], "credit_card")
     api.post("/cart/items", {"permit_no": "RES16-0688"}, rich["token"])  # refused: held
@@ -62,16 +66,12 @@ def test_a_fee_held_by_one_checkout_is_refused_to_a_second(api: Any, rich: dict[
     # The cart hides held fees, so the second checkout finds nothing to pay ...
     assert api.post("/checkout", {"payment_method": "echeck"}, rich["token"]).status_code == 409
     # ... and even a checkout that read the fees as due before the hold is refused by the transaction.
-    from chalicelib.store.payments import PaymentLine, PaymentRecord, PaymentStore, TransactionRefused
-
-    store = PaymentStore(table)
-    fees = stored_fees(table, "RES16-0688")
-    stale = PaymentRecord("stale", rich["contractor_id"], "PENDING", "echeck", fees[0].amount, fees[0].amount,
-                          "x", fees[0].amount, clock.now(), clock.now())
-    with pytest.raises(TransactionRefused):
-        store.create_payment(stale, [PaymentLine(fees[0].fee_id, "RES16-0688", "", "x", fees[0].amount)], [],
-                             clock.now())
-    assert {f.held_by for f in stored_fees(table, "RES16-0688")} == {first["payment_id"]}
+    fees = stale_permit.fees
+    stale_permit.hold_fee(fees[0].fee_id, fees[0].amount, "stale", clock.now() + HOLD, clock.now())
+    stale_uow.permits.save(stale_permit)
+    with pytest.raises(StaleRecord):
+        stale_uow.commit()
+    assert {f.held_by for f in stored_fees(table, "RES16-0688")} == {first.payment.payment_id}
 
 
 def test_an_expired_hold_is_due_again_without_any_job(api: Any, rich: dict[str, str], table: Any,

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.fees import PaymentMethod
 from chalicelib.domain.money import MAX_AMOUNT, display_money
-from chalicelib.store.payments import PaymentLine, PaymentRecord, PaymentStore
+from chalicelib.domain.payments import Payment, PaymentLine, hold_fees
 from tests.api.test_payments import fees_of, post_callback, table_snapshot
 from tests.conftest import seed_permit
 from tests.services.permit_helpers import add_fee, make_permit
@@ -41,7 +42,9 @@ def test_checkout_of_two_top_fees_is_refused_and_holds_nothing(api: Any, contrac
     """Two fees of 9,999,999.99 already in a cart (put there before the rule, or grown by a fee staff added
     since): checkout answers 409 naming the limit, and nothing is held, written or removed."""
     seed_permit(table, contractor["contractor_id"], PERMIT, TWO_TOP_FEES)
-    PaymentStore(table).add_to_cart(contractor["contractor_id"], [PERMIT], clock.now())
+    uow = deps_uow()
+    uow.cart.add(contractor["contractor_id"], [PERMIT], clock.now())
+    uow.commit()
     before = table_snapshot(table)
 
     response = api.post("/checkout", {"payment_method": method}, contractor["token"])
@@ -100,23 +103,32 @@ def test_staff_cannot_add_a_fee_above_the_limit(api: Any, contractor: dict[str, 
     assert response.status_code == 400 and response.json_body["errors"][0]["field"] == "amount"
 
 
-def legacy_pending_payment(table: Any, contractor_id: str, clock: Any) -> PaymentRecord:
+def deps_uow() -> Any:
+    from chalicelib.api import deps
+
+    return deps.uow()
+
+
+def legacy_pending_payment(table: Any, contractor_id: str, clock: Any) -> Payment:
     """A PENDING payment of 20,599,999.98 holding two 9,999,999.99 fees, written straight into the table
     (as a checkout before the limit could have left it)."""
     seed_permit(table, contractor_id, PERMIT, TWO_TOP_FEES)
-    store = PaymentStore(table)
+    uow = deps_uow()
     now = clock.now()
-    permit = store.permit_with_fees(PERMIT)
+    permit = uow.permits.get(PERMIT)
     assert permit is not None
     total = Decimal("19999999.98")
-    payment = PaymentRecord(
-        payment_id="legacy0000000000000000000000000a", contractor_id=contractor_id, status="PENDING",
-        payment_method="credit_card", total_fees=total, convenience_fee=Decimal("600000.00"),
+    payment = Payment(  # the constructor, not Payment.open: no checkout rule applied
+        payment_id="legacy0000000000000000000000000a", contractor_id=contractor_id,
+        payment_method=PaymentMethod.CREDIT_CARD, total_fees=total, convenience_fee=Decimal("600000.00"),
         convenience_label="Access Idaho Fee", total_due=Decimal("20599999.98"), created_at=now,
-        expires_at=now + timedelta(minutes=30), items=[],
+        expires_at=now + timedelta(minutes=30),
+        lines=[PaymentLine(f.fee_id, PERMIT, "1968 E DODD RD", f.description, f.amount) for f in permit.fees],
     )
-    lines = [PaymentLine(f.fee_id, PERMIT, "1968 E DODD RD", f.description, f.amount) for f in permit.fees]
-    store.create_payment(payment, lines, [], now)
+    for changed in hold_fees(payment, {PERMIT: permit}, now):
+        uow.permits.save(changed)
+    uow.payments.save(payment)
+    uow.commit()
     assert all(f.held_by == payment.payment_id for f in fees_of(table, PERMIT))
     return payment
 

@@ -182,13 +182,16 @@ def test_a_passed_inspection_moves_expiry_to_its_date_plus_180_days(api, contrac
     assert again.status_code == 409
 
 
-def test_a_failed_inspection_leaves_expiry_alone(api, contractor, staff_token):
+def test_a_failed_inspection_leaves_expiry_alone(api, contractor, staff_token, clock):
     permit = active_permit(api, staff_token, contractor["contractor_id"])
     booked = api.post(f"/permits/{permit['permit_no']}/inspections",
                       {"inspection_type": "FOOTING", "date": "2026-11-25"}, contractor["token"]).json_body
-    response = api.post(f"/staff/inspections/{booked['inspection_id']}/result", {"result": "FAILED"}, staff_token)
+    clock.advance(days=1)  # a result is recorded from the inspection's day on
+    response = api.post(f"/staff/inspections/{booked['inspection_id']}/result", {"result": "FAILED"},
+                        fresh_staff_token(api))
     assert response.status_code == 200
-    assert api.get(f"/permits/{permit['permit_no']}", contractor["token"]).json_body["expires_date"] == "2027-05-23"
+    token = fresh_token(api, contractor["contractor_id"])
+    assert api.get(f"/permits/{permit['permit_no']}", token).json_body["expires_date"] == "2027-05-23"
 
 
 def test_results_must_be_known_and_inspections_must_exist(api, contractor, staff_token):
@@ -248,16 +251,17 @@ def test_a_permit_with_fees_held_by_a_pending_payment_is_not_reassigned(api, con
 def test_adding_a_fee_bumps_the_permit_version_so_stale_decisions_fail(api, contractor, staff_token):
     from chalicelib.api import deps
     from chalicelib.domain.errors import Conflict
-    from chalicelib.store.permits import PermitStore
+    from chalicelib.domain.permits import PermitStatus
 
     no = make_permit(api, staff_token, contractor["contractor_id"], status="READY TO ISSUE")["permit_no"]
-    store = PermitStore(deps.table())
-    stale = store.get_permit(no)  # what an issue decided on before the fee arrived
+    uow = deps.uow()
+    stale = uow.permits.get(no)  # what an issue decided on before the fee arrived
     add_fee(api, staff_token, no, "PLANNING", "35.00")
-    assert store.get_permit(no).version == stale.version + 1
-    stale.status = "ACTIVE"
+    assert deps.uow().permits.get(no).version == stale.version + 1
+    stale.status = PermitStatus.ACTIVE
+    uow.permits.save(stale)
     with pytest.raises(Conflict):
-        store.save(stale, stale.version)
+        uow.commit()
     assert api.get(f"/permits/{no}", contractor["token"]).json_body["status"] == "READY TO ISSUE"
 
 

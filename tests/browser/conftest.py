@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,26 +233,19 @@ def wait_for_site(web: str, timeout: float = 30) -> None:
     raise TimeoutError(f"the site at {web} did not answer")
 
 
-@pytest.fixture(scope="session")
-def portal(tmp_path_factory: pytest.TempPathFactory):
-    """The whole portal on free loopback ports, started once for the session."""
-    if os.environ.get("PORTAL_WEB_URL") and os.environ.get("PORTAL_API_URL"):
-        api = os.environ["PORTAL_API_URL"].rstrip("/")
-        web = os.environ["PORTAL_WEB_URL"].rstrip("/")
-        wait_for_health(api, None, 10)
-        yield Portal(web=web, api=api, pin=os.environ.get("PORTAL_CONTRACTOR_PIN", "123456"))
-        return
-
-    script = ROOT / "scripts" / "run_local.py"
+@contextlib.contextmanager
+def launch_portal(root: Path, log_path: Path, pin: str) -> Iterator[Portal]:
+    """Start `root`'s scripts/run_local.py (its own .chalice/config.json, web/ and a fresh emulator)
+    on free loopback ports; stop its whole process group on the way out."""
+    script = root / "scripts" / "run_local.py"
     if not script.exists():
         pytest.fail("scripts/run_local.py is missing: the browser journeys need `make run`'s launcher")
     python = ROOT / ".venv" / "bin" / "python"
     if not python.exists():
         python = Path(sys.executable)
-    if not (ROOT / "web" / "vendor" / "uswds" / "css" / "uswds.min.css").exists():
+    if not (root / "web" / "vendor" / "uswds" / "css" / "uswds.min.css").exists():
         pytest.fail("web/vendor/uswds is missing: run `make web-assets`")
     api_port, web_port, db_port = free_port(), free_port(), free_port()
-    pin = os.environ.get("DEMO_CONTRACTOR_PIN", "246810")
     env = {
         **os.environ,
         "API_PORT": str(api_port),
@@ -261,11 +255,10 @@ def portal(tmp_path_factory: pytest.TempPathFactory):
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)  # always a fresh emulator with fresh demo data
-    log_path = tmp_path_factory.mktemp("portal") / "run_local.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [str(python), str(script)],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -294,6 +287,22 @@ def portal(tmp_path_factory: pytest.TempPathFactory):
         # Children that outlived the leader (same group).
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory: pytest.TempPathFactory):
+    """The whole portal on free loopback ports, started once for the session."""
+    if os.environ.get("PORTAL_WEB_URL") and os.environ.get("PORTAL_API_URL"):
+        api = os.environ["PORTAL_API_URL"].rstrip("/")
+        web = os.environ["PORTAL_WEB_URL"].rstrip("/")
+        wait_for_health(api, None, 10)
+        yield Portal(web=web, api=api, pin=os.environ.get("PORTAL_CONTRACTOR_PIN", "123456"))
+        return
+
+    pin = os.environ.get("DEMO_CONTRACTOR_PIN", "246810")
+    log_path = tmp_path_factory.mktemp("portal") / "run_local.log"
+    with launch_portal(ROOT, log_path, pin) as running:
+        yield running
 
 
 @pytest.fixture

@@ -48,7 +48,9 @@ class TestTheGuidesCheckoutSummary:
         assert (quote.convenience_fee, quote.total_due) == (D("30.72"), D("1054.70"))
 
     def test_quote_json_is_the_api_summary_shape(self, schedule: FeeSchedule) -> None:
-        body = schedule.quote(PaymentMethod.CREDIT_CARD, D("1023.98")).to_json()
+        from chalicelib.api.payment_views import quote_json
+
+        body = quote_json(schedule.quote(PaymentMethod.CREDIT_CARD, D("1023.98")))
         assert body == {
             "total_fees": "1023.98",
             "payment_method": "credit_card",

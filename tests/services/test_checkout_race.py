@@ -13,30 +13,40 @@ from chalicelib.domain.fees import FeeSchedule
 from chalicelib.payments.provider import SandboxProvider
 from chalicelib.services.checkout import CheckoutService
 from chalicelib.store.fees import fee_from_item
-from chalicelib.store.payments import PaymentStore
+from chalicelib.store.items import Action, DynamoItems, Item, Key, Page
+from chalicelib.store.unit_of_work import UnitOfWork
 from tests.conftest import seed_permit
 
 RACERS = 12
 MOTO = threading.Lock()
 
 
-class BarrierStore(PaymentStore):
+class BarrierItems(DynamoItems):
     """Every racer reads the cart and the fees as due before any of them writes."""
 
     def __init__(self, table: Any, barrier: threading.Barrier) -> None:
         super().__init__(table)
         self.barrier = barrier
+        self.waited = False
 
-    def create_payment(self, *args: Any, **kwargs: Any) -> None:
-        self.barrier.wait(timeout=30)
-        super().create_payment(*args, **kwargs)
+    # moto's in-memory table is not safe for concurrent requests (DynamoDB serialises conflicting
+    # transactions itself), so moto's side is serialised here; the race between reading the fees as
+    # due and holding them is real: every racer has read them before any writes.
 
-    def _transact(self, entries: list[dict[str, Any]]) -> None:
-        # moto's in-memory table is not safe for concurrent writes (DynamoDB serialises conflicting
-        # transactions itself), so moto's side is serialised here; the race between reading the
-        # fees as due and holding them is real: every racer has read them before any writes.
+    def get(self, key: Key, consistent: bool = True) -> Item | None:
         with MOTO:
-            super()._transact(entries)
+            return super().get(key, consistent)
+
+    def query(self, pk: str, **kwargs: Any) -> Page:
+        with MOTO:
+            return super().query(pk, **kwargs)
+
+    def write(self, actions: list[Action]) -> None:
+        if not self.waited:
+            self.waited = True
+            self.barrier.wait(timeout=30)
+        with MOTO:
+            super().write(actions)
 
 
 @pytest.mark.parametrize("round_", range(3))
@@ -44,15 +54,16 @@ def test_many_threads_racing_to_check_out_the_same_permit_have_exactly_one_winne
         table: Any, clock: Any, round_: int) -> None:
     seed_permit(table, "C1", "RES16-0688")
     seed_permit(table, "C1", "RES16-0686", [("BUILDING PERMIT FEE", "65.00")])
-    store = PaymentStore(table)
-    store.add_to_cart("C1", ["RES16-0688", "RES16-0686"], clock.now())
+    uow = UnitOfWork(DynamoItems(table))
+    uow.cart.add("C1", ["RES16-0688", "RES16-0686"], clock.now())
+    uow.commit()
     barrier = threading.Barrier(RACERS)
-    service = CheckoutService(BarrierStore(table, barrier), clock, FeeSchedule.default(),
-                              SandboxProvider("http://127.0.0.1:8080"), "http://127.0.0.1:8080")
 
     def attempt(_: int) -> str:
+        service = CheckoutService(UnitOfWork(BarrierItems(table, barrier)), clock, FeeSchedule.default(),
+                                  SandboxProvider("http://127.0.0.1:8080"), "http://127.0.0.1:8080")
         try:
-            return service.checkout("C1", "credit_card")["payment_id"]
+            return service.checkout("C1", "credit_card").payment.payment_id
         except Conflict:
             return "409"
 

@@ -43,8 +43,8 @@ def test_an_inspection_is_booked_once_even_when_its_confirmation_bounces(api, co
 
 def test_staff_scheduling_and_results_stand_when_the_notice_bounces(api, contractor, staff_token, ses_refuses):
     active_permit(api, staff_token, contractor["contractor_id"], permit_no="RES16-0304")
-    booked = api.post("/staff/permits/RES16-0304/inspections", {"inspection_type": "FOOTING", "date": "2026-11-25"},
-                      staff_token)
+    booked = api.post("/staff/permits/RES16-0304/inspections", {"inspection_type": "FOOTING", "date": "2026-11-24"},
+                      staff_token)  # today: a result is recorded from the inspection's day on
     assert booked.status_code == 201, booked.body
     result = api.post(f"/staff/inspections/{booked.json_body['inspection_id']}/result", {"result": "FAILED"},
                       staff_token)

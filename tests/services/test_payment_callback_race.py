@@ -13,9 +13,9 @@ from chalicelib.payments.provider import SandboxProvider, build_callback_body
 from chalicelib.payments.signature import sign
 from chalicelib.services.checkout import CheckoutService
 from chalicelib.services.payments import PaymentService
-from chalicelib.store.accounts import AccountStore
 from chalicelib.store.fees import fee_from_item
-from chalicelib.store.payments import PaymentStore
+from chalicelib.store.items import DynamoItems
+from chalicelib.store.unit_of_work import UnitOfWork
 from tests.conftest import seed_permit
 
 SECRET = "sandbox-secret"
@@ -32,19 +32,22 @@ class Mailbox:
 @pytest.mark.parametrize("mix", ["approvals", "approve_vs_decline"])
 def test_concurrent_callbacks_apply_exactly_once(table: Any, clock: Any, atomic_requests: None, mix: str) -> None:
     seed_permit(table, "C1", "RES16-0688")
-    store = PaymentStore(table)
-    store.add_to_cart("C1", ["RES16-0688"], clock.now())
-    checkout = CheckoutService(store, clock, FeeSchedule.default(), SandboxProvider("http://127.0.0.1:8080"),
+    uow = UnitOfWork(DynamoItems(table))
+    uow.cart.add("C1", ["RES16-0688"], clock.now())
+    uow.commit()
+    checkout = CheckoutService(uow, clock, FeeSchedule.default(), SandboxProvider("http://127.0.0.1:8080"),
                                "http://127.0.0.1:8080")
-    payment = checkout.checkout("C1", "credit_card")
+    held = checkout.checkout("C1", "credit_card").payment
+    payment = {"payment_id": held.payment_id, "total_due": str(held.total_due)}
     mailbox = Mailbox()
-    service = PaymentService(store, AccountStore(table), clock, mailbox, SECRET, "staff@example.gov")
     outcomes = ["approved"] * 8 if mix == "approvals" else ["approved", "declined"] * 4
 
     def deliver(outcome: str) -> str:
+        # One unit of work per delivery, as each callback is its own request.
+        service = PaymentService(UnitOfWork(DynamoItems(table)), clock, mailbox, SECRET, "staff@example.gov")
         tx = "TX-1" if outcome == "approved" else None
         raw = build_callback_body(payment["payment_id"], outcome, tx, Decimal(payment["total_due"]))
-        return service.handle_callback(raw, sign(SECRET, raw, int(clock.now().timestamp())))["status"]
+        return service.handle_callback(raw, sign(SECRET, raw, int(clock.now().timestamp()))).status
 
     with ThreadPoolExecutor(len(outcomes)) as pool:
         statuses = list(pool.map(deliver, outcomes))

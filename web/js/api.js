@@ -1,7 +1,8 @@
 // The one client of the portal API (see API.md). Base URL from config.js, which
 // `make run` writes; the bearer token from the session. Errors are RFC 9457 problem
-// details, raised as ApiError so pages can put each message beside its field.
-import { clearSession, token } from "./session.js";
+// details, raised as ApiError so pages can put each message beside its field. Pages branch
+// on the problem's type (problemIs(error, "wrong-secret-answer")), never on its English text.
+import { clearSession, token, updateSession } from "./session.js";
 
 let base = "";
 try {
@@ -17,11 +18,29 @@ export class ApiError extends Error {
     super(problem.detail || problem.title || `Request failed (${status})`);
     this.name = "ApiError";
     this.status = status;
+    this.type = typeof problem.type === "string" ? problem.type : "about:blank";
     this.title = problem.title || "";
     this.detail = problem.detail || "";
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
     this.retryAfter = problem.retryAfter || null;
   }
+}
+
+/**
+ * The slug of a problem type: "https://permits.example.gov/problems/fees-due" -> "fees-due";
+ * "" for about:blank (a plain HTTP error) or no type at all.
+ */
+export function problemSlug(error) {
+  const type = String(error?.type || "");
+  if (!type || type === "about:blank") return "";
+  const path = type.split(/[?#]/)[0].replace(/\/+$/, "");
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** True when the error (an ApiError or a problem object) has one of these problem types. */
+export function problemIs(error, ...slugs) {
+  const slug = problemSlug(error);
+  return Boolean(slug) && slugs.includes(slug);
 }
 
 /** Send the user back to log in, with a reason the login page shows. */
@@ -70,12 +89,15 @@ export async function request(method, path, body, { auth = true, on401 = "login"
   const problem = data && typeof data === "object" ? data : {};
   const retry = response.headers.get("Retry-After");
   if (retry) problem.retryAfter = retry;
+  // 401 on a call that sent a token: the session is over (session-ended, or no token: about:blank).
   if (response.status === 401 && auth && on401 === "login") {
     toLogin("expired");
     // Never resolves: the page is being replaced.
     return new Promise(() => {});
   }
-  if (response.status === 403 && auth && /setup/i.test(problem.detail || "")) {
+  if (auth && problemIs(problem, "setup-required") && !/\/setup\.html$/.test(location.pathname)) {
+    // A PIN session: nothing but first-login set-up works until it is done.
+    updateSession({ mustCompleteSetup: true });
     location.assign("setup.html");
     return new Promise(() => {});
   }

@@ -40,15 +40,11 @@ export function timestamp(value) {
   return `${day} ${time}`;
 }
 
-/** Words for payment methods and time windows. */
-export const PAYMENT_METHODS = {
-  credit_card: "Credit Card",
-  echeck: "Electronic Check",
-  egov_express: "eGov - Express Checkout",
-};
-
+/** Words for time windows. Payment method names come from GET /meta/rules (rules.js). */
 export const TIME_WINDOWS = { AM: "AM", PM: "PM", ANY: "ANY" };
 
-export function paymentMethod(value) {
-  return PAYMENT_METHODS[value] || value || "";
+/** A payment method's name from the API's payment_methods ([{method, name, label}]); the code if unknown. */
+export function paymentMethod(value, methods = []) {
+  const found = (methods || []).find((m) => m.method === value);
+  return found?.name || found?.label || value || "";
 }

@@ -1,6 +1,6 @@
 // A payment as a receipt-like summary (sandbox portal, return page, receipt), what its status means
 // for the contractor (including money received that must be refunded), and "Try again".
-import { ApiError, get, post } from "./api.js";
+import { get, post, problemIs } from "./api.js";
 import { h, clear, showMessage } from "./dom.js";
 import { busy } from "./forms.js";
 import { money, paymentMethod, timestamp } from "./format.js";
@@ -82,12 +82,13 @@ function refundAmount(payment) {
   return payment.refund_required ? money(payment.total_due) : "";
 }
 
-export function paymentDetails(payment, labelledBy) {
+/** The payment's facts, items and totals; `rules` (GET /meta/rules) names the payment type. */
+export function paymentDetails(payment, labelledBy, rules = null) {
   const totals = h(
     "dl",
     { class: "portal-totals portal-totals--wide" },
     h("div", {}, h("dt", {}, "Total Fees:"), h("dd", {}, money(payment.total_fees))),
-    h("div", {}, h("dt", {}, `${payment.convenience_fee?.label || "Access Idaho Fee"}:`), h("dd", {}, money(payment.convenience_fee?.amount))),
+    h("div", {}, h("dt", {}, `${payment.convenience_fee?.label || rules?.convenience_fee_label || "Convenience fee"}:`), h("dd", {}, money(payment.convenience_fee?.amount))),
     h("div", { class: "portal-totals__due" }, h("dt", {}, "Total Due:"), h("dd", { id: "payment-total-due" }, money(payment.total_due))),
   );
   const refund = refundDue(payment);
@@ -99,7 +100,7 @@ export function paymentDetails(payment, labelledBy) {
     refund
       ? h("div", { class: "portal-summary__row portal-refund" }, h("dt", {}, "Refund"), h("dd", { id: "payment-refund" }, `${refundAmount(payment)} received and not applied to any fee: Community Development will refund it.`))
       : null,
-    h("div", { class: "portal-summary__row" }, h("dt", {}, "Payment type"), h("dd", {}, paymentMethod(payment.payment_method))),
+    h("div", { class: "portal-summary__row" }, h("dt", {}, "Payment type"), h("dd", {}, paymentMethod(payment.payment_method, rules?.payment_methods))),
     h("div", { class: "portal-summary__row" }, h("dt", {}, "Started"), h("dd", {}, timestamp(payment.created_at))),
     payment.paid_at ? h("div", { class: "portal-summary__row" }, h("dt", {}, paidButRefunded(payment) ? "Received" : "Paid"), h("dd", {}, timestamp(payment.paid_at))) : null,
     payment.transaction_id ? h("div", { class: "portal-summary__row" }, h("dt", {}, "Transaction"), h("dd", {}, payment.transaction_id)) : null,
@@ -127,8 +128,8 @@ export function tryAgainButton(payment, messageArea) {
           try {
             await post("/cart/items", { permit_no: permitNo });
           } catch (error) {
-            // 409: nothing due on it any more (or already in the cart): nothing to add.
-            if (!(error instanceof ApiError && error.status === 409)) throw error;
+            // Nothing due on it any more, or held by a payment still open: nothing to add.
+            if (!problemIs(error, "no-fees-due", "fees-held", "conflict")) throw error;
           }
         }
         const cart = await get("/cart");

@@ -1,5 +1,5 @@
 // Links and buttons shared by the dashboard, search and pay-all pages.
-import { ApiError, get, post } from "./api.js";
+import { get, post, problemIs } from "./api.js";
 import { h, showMessage } from "./dom.js";
 import { busy } from "./forms.js";
 import { isPositive, money } from "./format.js";
@@ -13,7 +13,7 @@ export async function addToCartAndCheckout(permitNo, messageArea) {
   try {
     await post("/cart/items", { permit_no: permitNo });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 409) {
+    if (problemIs(error, "no-fees-due", "fees-held", "conflict")) {
       // Already in the cart is fine; anything else (held by a pending payment) is shown.
       const cart = await get("/cart").catch(() => null);
       if (cart?.items?.some((item) => item.permit_no === permitNo)) {

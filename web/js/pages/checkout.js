@@ -1,4 +1,5 @@
-import { get, post } from "../api.js";
+import { get, post, problemIs } from "../api.js";
+import { rulesOrNull } from "../rules.js";
 import { h, $, clear, showMessage } from "../dom.js";
 import { busy, clearErrors, fieldError, showErrors } from "../forms.js";
 import { money } from "../format.js";
@@ -9,7 +10,7 @@ initPage({ page: "checkout", title: "Checkout Summary" });
 const form = $("#checkout-form");
 const message = $("#page-message");
 let latest = 0;
-let feeLabel = "Access Idaho Fee";
+let feeLabel = "Convenience fee";
 
 function renderItems(items, totalFees) {
   const box = clear($("#summary-items"));
@@ -54,7 +55,7 @@ async function chooseMethod(method) {
   } catch (error) {
     if (ticket !== latest) return;
     showFee(null, "", "");
-    if (error.status === 409) renderEmpty();
+    if (problemIs(error, "cart-empty")) renderEmpty();
     else showErrors(form, error, { fallback: "The summary could not be calculated." });
   }
 }
@@ -83,9 +84,10 @@ form.addEventListener("submit", (event) => {
 async function load() {
   let methods;
   try {
-    const [offered, cart] = await Promise.all([get("/checkout/payment-methods", { auth: false }), get("/cart")]);
+    const [offered, cart, rules] = await Promise.all([get("/checkout/payment-methods", { auth: false }), get("/cart"), rulesOrNull()]);
     methods = offered.items || [];
-    feeLabel = offered.convenience_fee_label || feeLabel;
+    feeLabel = offered.convenience_fee_label || rules?.convenience_fee_label || "Convenience fee";
+    $("#convenience-label").textContent = `${feeLabel}:`;
     if (!cart.items?.length) return renderEmpty();
     renderItems(cart.items, cart.total_fees);
   } catch (error) {

@@ -1,8 +1,9 @@
-import { get, post } from "../api.js";
+import { get, post, problemIs } from "../api.js";
 import { h, $, clear } from "../dom.js";
 import { busy, requireFields, showErrors, values } from "../forms.js";
 import { initPage } from "../layout.js";
 import { attachRules } from "../password-rules.js";
+import { fillFigures, rulesOrNull } from "../rules.js";
 import { clearSession } from "../session.js";
 
 initPage({ page: "forgot-password", auth: false, chrome: "public", title: "Forgot password" });
@@ -13,6 +14,12 @@ const select = $("#contractor_id");
 let contractorId = "";
 let resetToken = "";
 attachRules($("#password-rules"), $("#password"), $("#password_confirm"));
+fillFigures();
+
+async function lockedText() {
+  const minutes = Number((await rulesOrNull())?.lockout_minutes);
+  return minutes ? `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` : "Too many failed attempts. Try again later.";
+}
 
 function show(form) {
   for (const f of [startForm, verifyForm, resetForm]) f.hidden = f !== form;
@@ -55,7 +62,8 @@ verifyForm.addEventListener("submit", (event) => {
       $("#security-question").textContent = result.security_question || "";
       show(resetForm);
     } catch (error) {
-      if (error.status === 400 && !error.errors.length) showErrors(verifyForm, { errors: [{ field: "code", message: "The code is wrong or has expired. Check the e-mail, or start again to get a new code." }] });
+      if (problemIs(error, "wrong-reset-code")) showErrors(verifyForm, { errors: [{ field: "code", message: "The code is wrong or has expired. Check the e-mail, or start again to get a new code." }] });
+      else if (problemIs(error, "too-many-attempts")) showErrors(verifyForm, { detail: await lockedText() });
       else showErrors(verifyForm, error);
     }
   }, "CHECKING…");
@@ -76,9 +84,16 @@ resetForm.addEventListener("submit", (event) => {
       clearSession();
       location.assign("index.html?reason=reset");
     } catch (error) {
-      if (error.status === 401 && !error.errors.length) showErrors(resetForm, { errors: [{ field: "secret_answer", message: "The secret answer is not correct." }] });
-      else if (error.status === 429) showErrors(resetForm, { detail: "Too many failed attempts. Try again later." });
-      else showErrors(resetForm, error);
+      if (problemIs(error, "wrong-secret-answer")) {
+        showErrors(resetForm, { errors: [{ field: "secret_answer", message: "The secret answer is not correct." }] });
+      } else if (problemIs(error, "too-many-attempts")) {
+        showErrors(resetForm, { detail: await lockedText() });
+      } else if (problemIs(error, "reset-link-expired")) {
+        show(startForm);
+        showErrors(startForm, { detail: "The code has expired or was already used. E-mail yourself a new code." });
+      } else {
+        showErrors(resetForm, error);
+      }
     }
   }, "SAVING…");
 });

@@ -3,10 +3,12 @@ import { h, $, clear, showMessage, table } from "../dom.js";
 import { date } from "../format.js";
 import { cancelButton } from "../inspections.js";
 import { initPage } from "../layout.js";
+import { fillFigures } from "../rules.js";
 import { permitLink } from "../permit-links.js";
 
 initPage({ page: "inspections", title: "Scheduled Inspections" });
 const message = $("#page-message");
+fillFigures();
 
 async function load() {
   const box = clear($("#inspections"));

@@ -1,4 +1,5 @@
-import { get, post } from "../api.js";
+import { get, post, problemIs } from "../api.js";
+import { rulesOrNull } from "../rules.js";
 import { h, $, clear, params, showMessage } from "../dom.js";
 import { busy, fieldError, clearErrors, requireFields, showErrors, values } from "../forms.js";
 import { initPage } from "../layout.js";
@@ -48,6 +49,14 @@ function nextPage() {
   return /^[a-z][a-z-]*\.html(\?[\w=&%.-]*)?$/.test(next) && next !== "index.html" ? next : "dashboard.html";
 }
 
+/** How long a locked account waits: Retry-After when the browser may read it, else the county's lock-out. */
+async function lockedText(error) {
+  const seconds = Number(error.retryAfter) || Number((await rulesOrNull())?.lockout_minutes) * 60;
+  if (!seconds) return "Too many failed attempts. Try again later.";
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+}
+
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   const labels = { contractor_id: "Your business name", password: "Password or PIN" };
@@ -61,13 +70,12 @@ form.addEventListener("submit", (event) => {
       location.assign(login.must_complete_setup ? "setup.html" : nextPage());
     } catch (error) {
       clearErrors(form);
-      if (error.status === 401) {
+      if (problemIs(error, "wrong-credentials")) {
         showErrors(form, { detail: "The business name or password is not correct." });
         fieldError(form, "password", "The business name or password is not correct.");
         $("#password").focus();
-      } else if (error.status === 429) {
-        const minutes = Math.max(1, Math.ceil(Number(error.retryAfter || 900) / 60));
-        showErrors(form, { detail: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` });
+      } else if (problemIs(error, "too-many-attempts")) {
+        showErrors(form, { detail: await lockedText(error) });
       } else {
         showErrors(form, error);
       }

@@ -1,4 +1,5 @@
 import { get } from "../api.js";
+import { rulesOrNull } from "../rules.js";
 import { h, $, clear, showMessage, table } from "../dom.js";
 import { money, paymentMethod, timestamp } from "../format.js";
 import { initPage } from "../layout.js";
@@ -9,7 +10,7 @@ initPage({ page: "paid-items", title: "Paid Items" });
 async function load() {
   const box = clear($("#payments"));
   try {
-    const list = await get("/payments");
+    const [list, rules] = await Promise.all([get("/payments"), rulesOrNull()]);
     const items = list.items || [];
     $("#paid-count").textContent = `${list.total ?? items.length} total record(s)`;
     if (!items.length) {
@@ -22,7 +23,7 @@ async function load() {
         rows: items.map((p) => [
           timestamp(p.paid_at || p.created_at),
           (p.items || []).map((i) => i.permit_no).join(", "),
-          paymentMethod(p.payment_method),
+          paymentMethod(p.payment_method, rules?.payment_methods),
           h("span", { class: "portal-money" }, money(p.total_due)),
           statusText(p),
           h("a", { class: "usa-link", href: `receipt.html?payment_id=${encodeURIComponent(p.payment_id)}`, "aria-label": `Receipt for the payment of ${money(p.total_due)} on ${timestamp(p.paid_at || p.created_at)}` }, p.status === "PAID" && !paidButRefunded(p) ? "Receipt" : "Details"),

@@ -1,4 +1,5 @@
 import { get, seg } from "../api.js";
+import { rulesOrNull } from "../rules.js";
 import { $, clear, params, showMessage } from "../dom.js";
 import { initPage } from "../layout.js";
 import { offerTryAgain, paidButRefunded, paymentDetails, paymentOutcome, showOutcome } from "../payment-view.js";
@@ -11,6 +12,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function load() {
   const box = clear($("#payment"));
   try {
+    const rules = rulesOrNull();
     let payment = await get(`/payments/${seg(paymentId)}`);
     // The provider's callback may land a moment after the redirect.
     for (let i = 0; i < 10 && payment.status === "PENDING"; i += 1) {
@@ -21,7 +23,7 @@ async function load() {
     $("#result-heading").textContent = heading;
     document.title = `${heading} | Contractor Permit Portal`;
     showOutcome(message, payment, { withHeading: false });
-    box.append(paymentDetails(payment, "result-heading"));
+    box.append(paymentDetails(payment, "result-heading", await rules));
     offerTryAgain($("#try-again"), payment, $("#retry-message"));
     if (payment.status === "PAID") {
       const link = $("#receipt-link");

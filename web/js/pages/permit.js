@@ -1,15 +1,41 @@
-import { get, post, seg } from "../api.js";
+import { get, post, problemIs, seg } from "../api.js";
 import { h, $, clear, params, showMessage, table } from "../dom.js";
 import { busy, requireFields, showErrors, values } from "../forms.js";
 import { date, isPositive, money, timestamp } from "../format.js";
 import { cancelButton } from "../inspections.js";
 import { initPage } from "../layout.js";
 import { addToCartAndCheckout } from "../permit-links.js";
+import { fillFigures } from "../rules.js";
 
 initPage({ page: "permit", title: "Permit" });
 const permitNo = params().get("permit_no") || "";
 const message = $("#page-message");
 const form = $("#inspection-form");
+const dateInput = $("#inspection_date");
+let requestDates = null; // the dates the county's calendar offers a request made now (GET /meta/rules)
+
+/** The request form offers only the calendar's dates: min/max on the picker, the list checked on send. */
+async function applyCalendar() {
+  const rules = await fillFigures();
+  const calendar = rules?.inspections;
+  if (!calendar?.request_dates) return;
+  requestDates = new Set(calendar.request_dates);
+  if (calendar.earliest_date) dateInput.min = calendar.earliest_date;
+  if (calendar.latest_date) dateInput.max = calendar.latest_date;
+  if (calendar.earliest_date && calendar.latest_date) {
+    $("#inspection_date-range").textContent = ` Dates open now: ${date(calendar.earliest_date)} to ${date(calendar.latest_date)}.`;
+  }
+}
+
+/** Why the calendar does not offer this date, or null when it does (or the calendar is not known). */
+function dateProblem(value) {
+  if (!requestDates || requestDates.has(value)) return null;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return "Enter the date as month, day and year.";
+  if (dateInput.min && value < dateInput.min) return `The earliest date you can request now is ${date(dateInput.min)}.`;
+  if (dateInput.max && value > dateInput.max) return `The latest date you can request now is ${date(dateInput.max)}.`;
+  return `${date(value)} is not a business day: choose a weekday that is not a county holiday.`;
+}
+applyCalendar();
 
 function summaryList(rows) {
   const dl = h("dl", { class: "portal-summary" });
@@ -111,7 +137,7 @@ async function load() {
     renderPermit(await get(`/permits/${seg(permitNo)}`));
   } catch (error) {
     clear($("#permit-summary"));
-    const text = error.status === 404 ? `Permit ${permitNo} was not found among your permits.` : error.detail || error.message;
+    const text = problemIs(error, "not-found") ? `Permit ${permitNo} was not found among your permits.` : error.detail || error.message;
     showMessage(message, "error", "The permit could not be loaded", text);
   }
 }
@@ -122,6 +148,11 @@ form.addEventListener("submit", (event) => {
   if (!requireFields(form, ["inspection_type", "date"], labels)) return;
   const body = values(form);
   if (!body.notes) delete body.notes;
+  const problem = dateProblem(body.date);
+  if (problem) {
+    showErrors(form, { errors: [{ field: "date", message: problem }] });
+    return;
+  }
   busy($("#request-button"), async () => {
     try {
       const inspection = await post(`/permits/${seg(permitNo)}/inspections`, body);

@@ -1,4 +1,5 @@
 import { get, seg } from "../api.js";
+import { rulesOrNull } from "../rules.js";
 import { $, clear, params, showMessage } from "../dom.js";
 import { initPage } from "../layout.js";
 import { offerTryAgain, paidButRefunded, paymentDetails, refundDue, showOutcome } from "../payment-view.js";
@@ -16,12 +17,12 @@ function heading(payment) {
 async function load() {
   const box = clear($("#payment"));
   try {
-    const payment = await get(`/payments/${seg(paymentId)}`);
+    const [payment, rules] = await Promise.all([get(`/payments/${seg(paymentId)}`), rulesOrNull()]);
     $("#receipt-heading").textContent = heading(payment);
     document.title = `${heading(payment)} | Contractor Permit Portal`;
     // A plain paid receipt needs no banner; anything else says what it means and what happens next.
     if (payment.status !== "PAID" || refundDue(payment)) showOutcome($("#page-message"), payment);
-    box.append(paymentDetails(payment, "receipt-heading"));
+    box.append(paymentDetails(payment, "receipt-heading", rules));
     offerTryAgain($("#try-again"), payment, $("#retry-message"));
   } catch (error) {
     showMessage($("#page-message"), "error", "The receipt could not be loaded", error.detail || error.message);

@@ -1,4 +1,5 @@
 import { get, post, seg } from "../api.js";
+import { rulesOrNull } from "../rules.js";
 import { h, $, $$, clear, params, showMessage } from "../dom.js";
 import { busy } from "../forms.js";
 import { money } from "../format.js";
@@ -13,9 +14,9 @@ const buttons = $$("#outcome-buttons button");
 async function load() {
   const box = clear($("#payment"));
   try {
-    const payment = await get(`/payments/${seg(paymentId)}`);
+    const [payment, rules] = await Promise.all([get(`/payments/${seg(paymentId)}`), rulesOrNull()]);
     box.append(h("p", { class: "portal-amount" }, "Amount to pay: ", h("strong", { id: "amount" }, money(payment.total_due))));
-    box.append(paymentDetails(payment, "pay-heading"));
+    box.append(paymentDetails(payment, "pay-heading", rules));
     if (payment.status === "PENDING") $("#outcome-buttons").hidden = false;
     else showMessage(message, "info", null, `This payment is already ${payment.status}.`);
   } catch (error) {

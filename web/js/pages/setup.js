@@ -1,8 +1,9 @@
-import { post } from "../api.js";
+import { post, problemIs } from "../api.js";
 import { $ } from "../dom.js";
 import { busy, fieldError, requireFields, showErrors, values } from "../forms.js";
 import { initPage } from "../layout.js";
 import { attachRules } from "../password-rules.js";
+import { sameSecretAnswer } from "../rules.js";
 import { saveSession } from "../session.js";
 
 initPage({ page: "setup", chrome: "public", title: "Set up your login" });
@@ -21,7 +22,9 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   if (!requireFields(form, Object.keys(LABELS), LABELS)) return;
   const body = values(form);
-  if (body.secret_answer.trim().toLowerCase() !== body.secret_answer_confirm.trim().toLowerCase()) {
+  // Compared as the server compares them; where only the server can tell (Unicode case folding),
+  // the server's answer is shown beside the field instead.
+  if (sameSecretAnswer(body.secret_answer, body.secret_answer_confirm) === false) {
     showErrors(form, { errors: [{ field: "secret_answer_confirm", message: "The secret answers do not match." }] });
     return;
   }
@@ -36,7 +39,7 @@ form.addEventListener("submit", (event) => {
       location.assign("dashboard.html");
     } catch (error) {
       showErrors(form, error);
-      if (error.status === 400 && !error.errors.length) fieldError(form, "password", error.detail || "Check the password rules.");
+      if (problemIs(error, "password-rules") && !error.errors.length) fieldError(form, "password", error.detail || "Check the password rules.");
     }
   }, "SAVING…");
 });

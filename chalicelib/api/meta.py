@@ -1,0 +1,88 @@
+"""`GET /meta/rules`: every rule and figure a client needs, from the settings that enforce them.
+
+The web site reads these instead of restating them, so a county that changes PASSWORD_MIN_LENGTH or
+INSPECTION_REQUEST_CUTOFF in its stage configuration changes the screens too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalice import Blueprint
+
+from chalicelib.api import deps
+from chalicelib.api.http import ok, route
+
+if TYPE_CHECKING:
+    from chalicelib.domain.passwords import PasswordPolicy
+
+bp = Blueprint(__name__)
+
+#: Documents an application may carry (Apply / New Permit): the browser uploads straight to S3.
+UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+UPLOAD_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+def password_checklist(policy: PasswordPolicy) -> list[dict[str, str]]:
+    """The guide's rule texts, each named by what a screen checks as the user types.
+
+    `PasswordPolicy.rules()` lists them in this order: the lengths, the letter-and-number rule
+    (when both are required), the common-password rule, then the case-sensitivity note.
+    `not_common` is only judged by the API; `case_sensitive` is a note, not a check.
+    """
+    ids = ["min_length", "max_length"]
+    if policy.require_letter and policy.require_digit:
+        ids.append("letter_and_number")
+    if policy.reject_common:
+        ids.append("not_common")
+    ids.append("case_sensitive")
+    texts = policy.rules()
+    if len(texts) != len(ids):  # the policy's list changed shape: name nothing rather than mislabel
+        return [{"rule": "other", "text": text} for text in texts]
+    return [{"rule": rule, "text": text} for rule, text in zip(ids, texts, strict=True)]
+
+
+def rules() -> dict[str, Any]:
+    from chalicelib.domain.fees import PaymentMethod, base_name
+    from chalicelib.domain.inspections import TimeWindow
+    from chalicelib.services.accounts import AuthConfig
+    from chalicelib.services.checkout import HOLD
+    from chalicelib.services.permits import PermitConfig
+
+    s = deps.settings()
+    policy = AuthConfig.from_settings(s).password_policy
+    calendar = PermitConfig.from_settings(s).calendar
+    schedule = deps.fee_schedule(s)
+    now = deps.clock().now()
+    earliest, latest = calendar.earliest_request_date(now), calendar.latest_request_date(now)
+    requires = [name for name, on in (("letter", policy.require_letter), ("number", policy.require_digit)) if on]
+    return {
+        "password": {"min_length": policy.min_length, "max_length": policy.max_length, "requires": requires,
+                     "rejects_common": policy.reject_common, "case_sensitive": True, "rules": policy.rules(),
+                     "checklist": password_checklist(policy)},
+        "inspections": {
+            "request_cutoff": calendar.request_cutoff.strftime("%H:%M"),
+            "cancel_cutoff": calendar.cancel_cutoff.strftime("%H:%M"),
+            "max_days_ahead": calendar.horizon_days,
+            "time_windows": [w.value for w in TimeWindow],
+            # The dates a request made now may ask for: business days from the earliest to the latest.
+            "earliest_date": earliest.isoformat(), "latest_date": latest.isoformat(),
+            "request_dates": calendar.request_dates(now),
+        },
+        "payment_methods": [{"method": m.value, "name": base_name(PaymentMethod(m)), "label": schedule.method_label(m)}
+                            for m in schedule.methods],
+        "convenience_fee_label": schedule.label,
+        "hold_minutes": int(HOLD.total_seconds() // 60),
+        "reset_code_minutes": s.reset_code_minutes,
+        "session_idle_minutes": s.session_idle_minutes,
+        "lockout_minutes": s.lockout_minutes,
+        "max_failed_attempts": s.max_failed_attempts,
+        "upload": {"max_bytes": UPLOAD_MAX_BYTES, "content_types": list(UPLOAD_CONTENT_TYPES)},
+        "time_zone": s.time_zone.key,
+    }
+
+
+@route(bp, "/meta/rules", methods=["GET"])
+def meta_rules() -> object:
+    # Figures change only with a deployment, but the request dates change daily: a short cache.
+    return ok(rules(), headers={"Cache-Control": "public, max-age=300"})
