@@ -45,8 +45,8 @@ def password_checklist(policy: PasswordPolicy) -> list[dict[str, str]]:
 def rules() -> dict[str, Any]:
     from chalicelib.domain.fees import PaymentMethod, base_name
     from chalicelib.domain.inspections import TimeWindow
+    from chalicelib.domain.payments import HOLD
     from chalicelib.services.accounts import AuthConfig
-    from chalicelib.services.checkout import HOLD
     from chalicelib.services.permits import PermitConfig
 
     s = deps.settings()

@@ -14,11 +14,11 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-def page_params(query: dict[str, str] | None) -> tuple[int, str | None]:
+def page_params(query: dict[str, str] | None, default: int = DEFAULT_LIMIT) -> tuple[int, str | None]:
     """(limit, cursor) from the query string; 400 naming the parameter when malformed."""
     query = query or {}
     raw = query.get("limit")
-    limit = DEFAULT_LIMIT
+    limit = default
     if raw is not None:
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
             raise InvalidInput(f"limit must be a whole number from 1 to {MAX_LIMIT}.",
@@ -41,12 +41,12 @@ def _bad_cursor() -> InvalidInput:
 
 
 def page_of[T](items: Sequence[T], limit: int, cursor: str | None,
-               position: Callable[[T], str]) -> tuple[list[T], str | None]:
+               position: Callable[[T], str], *, descending: bool = False) -> tuple[list[T], str | None]:
     """A page of a list already read whole (its cost is the read's, not the page's): items after the
-    cursor's position, in order. The cursor names the last item's position, so it stays right when
-    items come and go between pages."""
+    cursor's position, in the list's order (`descending`: newest first). The cursor names the last
+    item's position, so it stays right when items come and go between pages."""
     after = _decode(cursor) if cursor else None
-    rest = [i for i in items if after is None or position(i) > after]
+    rest = [i for i in items if after is None or (position(i) < after if descending else position(i) > after)]
     page = rest[:limit]
     more = len(rest) > limit
     return page, (_encode(position(page[-1])) if more and page else None)

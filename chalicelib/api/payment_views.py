@@ -89,11 +89,6 @@ def payment_json(payment: Payment, now: datetime) -> dict[str, Any]:
     }
 
 
-def payments_json(payments: list[Payment], now: datetime) -> dict[str, Any]:
-    """`GET /payments`: the list, newest first."""
-    return {"total": len(payments), "items": [payment_json(p, now) for p in payments]}
-
-
 def callback_json(payment_id: str, status: str, refund_required: bool) -> dict[str, Any]:
     """What the portal's callback is answered."""
     return {"payment_id": payment_id, "status": status, "refund_required": refund_required}

@@ -6,7 +6,9 @@ from chalice import Blueprint
 
 from chalicelib.api import deps, guard
 from chalicelib.api.http import ok, route
-from chalicelib.api.payment_views import callback_json, payment_json, payments_json
+from chalicelib.api.paging import page_of, page_params, paging_asked
+from chalicelib.api.payment_views import callback_json, payment_json
+from chalicelib.api.permit_views import listing
 from chalicelib.payments.signature import SIGNATURE_HEADER
 
 bp = Blueprint(__name__)
@@ -15,8 +17,13 @@ bp = Blueprint(__name__)
 @route(bp, "/payments", methods=["GET"])
 def list_payments() -> object:
     principal = guard.contractor(bp.current_request)
-    payments = deps.payments().list(principal.principal_id)
-    return ok(payments_json(payments, deps.clock().now()))
+    query = bp.current_request.query_params
+    limit, cursor = page_params(query)
+    payments = deps.payments().list(principal.principal_id)  # newest first
+    page, next_cursor = page_of(payments, limit, cursor, lambda p: f"{p.created_at.isoformat()}#{p.payment_id}",
+                                descending=True)
+    now = deps.clock().now()
+    return ok(listing([payment_json(p, now) for p in page], next_cursor, paged=paging_asked(query)))
 
 
 @route(bp, "/payments/{payment_id}", methods=["GET"])

@@ -8,6 +8,8 @@ from chalice import Blueprint
 
 from chalicelib.api import deps
 from chalicelib.api.http import ok, route
+from chalicelib.api.paging import MAX_LIMIT, page_of, page_params, paging_asked
+from chalicelib.api.permit_views import listing
 
 if TYPE_CHECKING:
     from chalicelib.domain.accounts import Company
@@ -27,5 +29,8 @@ def health() -> object:
 
 @route(bp, "/contractors", methods=["GET"])
 def contractors() -> object:
-    items = [directory_entry(company) for company in deps.accounts().directory()]
-    return ok({"total": len(items), "items": items})
+    query = bp.current_request.query_params
+    limit, cursor = page_params(query, default=MAX_LIMIT)
+    companies = deps.accounts().directory()  # by name: one Query of the directory
+    page, next_cursor = page_of(companies, limit, cursor, lambda c: f"{c.company_name.upper()}#{c.contractor_id}")
+    return ok(listing([directory_entry(c) for c in page], next_cursor, paged=paging_asked(query)))

@@ -110,4 +110,4 @@ def _parse_header(header: str | None) -> tuple[int, list[str]]:
 
 
 def _refused(detail: str, message: str) -> InvalidInput:
-    return InvalidInput(detail, [FieldProblem(SIGNATURE_HEADER, message)])
+    return InvalidInput(detail, [FieldProblem(SIGNATURE_HEADER, message)], slug="bad-signature")

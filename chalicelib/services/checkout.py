@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from chalicelib.clock import Clock
 from chalicelib.domain.errors import StaleRecord, TooManyChanges
 from chalicelib.domain.fees import FeeSchedule, PaymentMethod, Quote
-from chalicelib.domain.payments import HOLD, Cart, Payment, hold_fees
+from chalicelib.domain.payments import Cart, Payment, hold_fees
 from chalicelib.payments.provider import PaymentProvider
 from chalicelib.services.cart import read_cart
 from chalicelib.store.unit_of_work import UnitOfWork
 
-__all__ = ["HOLD", "Checkout", "CheckoutService"]
+__all__ = ["Checkout", "CheckoutService"]
 
 log = logging.getLogger(__name__)
 

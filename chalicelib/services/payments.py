@@ -151,8 +151,9 @@ class PaymentService:
             return result, lambda: self._mail_paid(payment, permits, now)
         release = payment.end(PaymentStatus(body.outcome.value.upper()), now, portal_outcome=body.outcome.value,
                               transaction_id=body.transaction_id)
-        if release:
-            for permit in release_fees(payment, self._permits(payment)):
+        if release:  # only the payment's own fees matter here: one batched read, not a Query a permit
+            fees = {no: [line.fee_id for line in payment.lines if line.permit_no == no] for no in payment.permit_nos}
+            for permit in release_fees(payment, self.uow.permits.with_fees(fees)):
                 self.uow.permits.save(permit)
         self.uow.payments.save(payment)
         self.uow.commit()

@@ -5,8 +5,8 @@ Items of a permit's partition (keys spelled in `keys.py`):
 - permit      PK=PERMIT#<no> SK=PERMIT            GSI1PK=CONTRACTOR#<id> GSI1SK=PERMIT#<no> (ARCHIVE#PERMIT#<no>
               once finished); GSI2PK=EXPIRY GSI2SK=<expires_date>#<no> only while unflagged with an expiry
               date. Carries what a dashboard row needs; `version` guards the whole aggregate.
-- fee         PK=PERMIT#<no> SK=FEE#<fee_id>      GSI1 under the permit's sort key (dashboard, cart).
-              status DUE|PAID, held_by/hold_expires_at while a checkout holds it, paid_by/paid_at once paid.
+- fee         PK=PERMIT#<no> SK=FEE#<fee_id>      GSI1 under the permit's sort key (dashboard, cart);
+              mapped in `store/fees.py`.
 - inspection  PK=PERMIT#<no> SK=INSPECTION#<id>   GSI1 under the permit's sort key.
 - slot        PK=PERMIT#<no> SK=INSPECTION_SLOT#<type>#<date>  `inspection_id` of the holder: one
               scheduled inspection per permit, type and day, gone with its cancellation or result;
@@ -36,11 +36,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
-from chalicelib.domain.fee_lines import FeeLine, FeeStatus
 from chalicelib.domain.inspections import Inspection, InspectionStatus, TimeWindow
 from chalicelib.domain.permits import Attachment, Permit, PermitStatus, Review
 from chalicelib.store import keys
 from chalicelib.store.common import from_epoch, to_epoch
+from chalicelib.store.fees import fee_attributes, fee_from_item
 from chalicelib.store.items import (
     ConditionFailed,
     Item,
@@ -114,21 +114,6 @@ def permit_root_item(permit: Permit) -> Item:
     return item
 
 
-def fee_item(line: FeeLine, archived: bool = False, created_at: datetime | None = None) -> Item:
-    held = line.held_by is not None and line.hold_expires_at is not None and not line.paid
-    return {
-        **keys.fee(line.permit_no, line.fee_id),
-        "GSI1PK": keys.contractor_partition(line.contractor_id),
-        "GSI1SK": keys.contractor_fee_sort_key(line.permit_no, line.fee_id, archived),
-        "fee_id": line.fee_id, "permit_no": line.permit_no, "contractor_id": line.contractor_id,
-        "description": line.description, "amount": line.amount,
-        # Stored DUE or PAID; PENDING (held) is read from the hold, which ends by itself.
-        "status": (FeeStatus.PAID if line.paid else FeeStatus.DUE).value,
-        "created_at": to_epoch(created_at), "paid_by": line.paid_by, "paid_at": to_epoch(line.paid_at),
-        "held_by": line.held_by if held else None, "hold_expires_at": to_epoch(line.hold_expires_at) if held else None,
-    }
-
-
 def inspection_item(insp: Inspection, archived: bool = False) -> Item:
     return {
         **keys.inspection(insp.permit_no, insp.inspection_id),
@@ -152,7 +137,9 @@ def slot_item(insp: Inspection) -> Item:
 def permit_items(permit: Permit) -> list[Item]:
     """Every item the aggregate owns, as it should be stored."""
     items = [permit_root_item(permit)]
-    items += [fee_item(f, permit.archived) for f in permit.fees]
+    # created_at is the fee item's own (left as read): the aggregate does not carry it.
+    items += [{k: v for k, v in fee_attributes(f, archived=permit.archived).items() if k != "created_at"}
+              for f in permit.fees]
     items += [inspection_item(i, permit.archived) for i in permit.inspections]
     items += [slot_item(i) for i in permit.inspections if i.holds_slot]
     items += [{**keys.review(permit.permit_no, r.review_id), "review_id": r.review_id, "department": r.department,
@@ -179,15 +166,6 @@ def permit_from_item(item: Item) -> Permit:
         inspection_types=list(item.get("inspection_types", [])), version=int(item.get("version", 0) or 0),
         created_at=from_epoch(item.get("created_at")), status_changed_on=_date(item.get("status_changed_on")),
         archived=bool(item.get("archived", False)),
-    )
-
-
-def fee_from_item(item: Item) -> FeeLine:
-    return FeeLine(
-        fee_id=item["fee_id"], permit_no=item["permit_no"], contractor_id=item["contractor_id"],
-        description=item["description"], amount=item["amount"], paid=item.get("status") == FeeStatus.PAID,
-        paid_by=item.get("paid_by"), held_by=item.get("held_by"),
-        hold_expires_at=from_epoch(item.get("hold_expires_at")), paid_at=from_epoch(item.get("paid_at")),
     )
 
 
@@ -290,6 +268,21 @@ class PermitRepository:
             return None
         self._remember(found[0], items)
         return found[0]
+
+    def with_fees(self, fees: dict[str, list[str]]) -> dict[str, Permit]:
+        """Permits with only the named fees (permit number → fee ids): one consistent BatchGetItem.
+
+        For changing those fees alone (a payment releasing its holds): the permit's other parts are
+        not read, so its totals are not known; the save writes the root and those fees only."""
+        wanted = [keys.permit(no) for no in fees] + [keys.fee(no, fee_id) for no, ids in fees.items() for fee_id in ids]
+        items = self.items.get_many(wanted, consistent=True) if wanted else []
+        permits = {p.permit_no: p for p in _assemble(items)}
+        by_no: dict[str, list[Item]] = {}
+        for item in items:
+            by_no.setdefault(keys.permit_no_of(str(item.get("PK", ""))), []).append(item)
+        for permit in permits.values():
+            self._remember(permit, by_no.get(permit.permit_no, []), frozenset({keys.PERMIT_SK, keys.FEE_PREFIX}))
+        return permits
 
     def of_contractor(self, contractor_id: str) -> list[Permit]:
         """The contractor's permits on the dashboard's range (not the archive), with fees and inspections:
@@ -433,5 +426,5 @@ def _page_permits(items: list[Item]) -> list[Permit]:
     return _assemble(items)
 
 
-__all__ = ["DueReminder", "PermitPage", "PermitRepository", "fee_from_item", "fee_item", "inspection_item",
-           "permit_from_item", "permit_items", "permit_root_item", "slot_item"]
+__all__ = ["DueReminder", "PermitPage", "PermitRepository", "inspection_item", "permit_from_item", "permit_items",
+           "permit_root_item", "slot_item"]

@@ -30,10 +30,17 @@ if (signedIn) {
 
 async function loadContractors() {
   try {
-    const list = await get("/contractors", { auth: false });
+    // The directory comes a page at a time (200 businesses); the drop-down lists them all.
+    const items = [];
+    let cursor = null;
+    do {
+      const page = await get(cursor ? `/contractors?cursor=${encodeURIComponent(cursor)}` : "/contractors", { auth: false });
+      items.push(...(page.items || []));
+      cursor = page.next_cursor || null;
+    } while (cursor);
     clear(select);
     select.append(h("option", { value: "" }, "- Select your business -"));
-    for (const item of list.items || []) {
+    for (const item of items) {
       select.append(h("option", { value: item.contractor_id }, item.company_name));
     }
   } catch (error) {
