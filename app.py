@@ -28,15 +28,15 @@ logs.configure(app.log)  # one JSON line per event, from every module (chaliceli
 app.api.cors = middleware.SiteCORSConfig()
 middleware.register(app)
 
-for blueprint in (public, meta, auth, profile, permits, inspections, cart, checkout, payments, sandbox, sandbox_payments,
-                  staff_accounts, staff_permits, jobs):
+for blueprint in (public, meta, auth, profile, permits, inspections, cart, checkout, payments, sandbox,
+                  sandbox_payments, staff_accounts, staff_permits, jobs):
     app.register_blueprint(blueprint.bp)
 
 
 @app.schedule(Cron(30, 8, "*", "*", "?", "*"), name="flag_expired_permits")
 def flag_expired_permits(event: object) -> None:
     """Daily at 08:30 UTC, just after midnight in the county (00:30 PST / 01:30 PDT)."""
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     with logs.bound(request_id=logs.request_id(getattr(event, "context", None)), job="flag_expired_permits"):
-        deps.expiry_job().run()
+        bootstrap.expiry_job().run()

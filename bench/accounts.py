@@ -9,15 +9,15 @@ PASSWORD = "Build2Last"
 
 
 def run() -> list[Row]:
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.services.accounts import NewContractor
     from localdev.seed import seed_demo
 
     rows = []
     with portal() as (client, table, clock):
-        report = seed_demo(table, clock)
+        report = seed_demo(clock)
         rich = report.contractor_ids["RICH CONTRACTOR"]
-        accounts = deps.accounts()
+        accounts = bootstrap.accounts()
         pin = accounts.issue_pin(rich, "123456")
         token = call(client, "POST", "/auth/login", {"contractor_id": rich, "password": pin})["token"]
         call(client, "POST", "/auth/setup", {

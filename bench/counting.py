@@ -93,7 +93,7 @@ def portal() -> Iterator[Any]:
     from moto import mock_aws
 
     from app import app
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.clock import FixedClock, SystemClock
     from chalicelib.store import dynamo
     from localdev.table import create_table
@@ -102,10 +102,10 @@ def portal() -> Iterator[Any]:
         dynamo.reset_cache()
         create_table(boto3.client("dynamodb", region_name="us-west-2"), os.environ["TABLE_NAME"])
         clock = FixedClock(datetime(2026, 11, 24, 17, 0, tzinfo=UTC))
-        deps.use_clock(clock)
+        bootstrap.use_clock(clock)
         try:
             with Client(app, stage_name="local") as client:
-                yield client, deps.table(), clock
+                yield client, bootstrap.table(), clock
         finally:
-            deps.use_clock(SystemClock())
+            bootstrap.use_clock(SystemClock())
             dynamo.reset_cache()

@@ -28,14 +28,14 @@ def _seed_permit(table: Any, contractor_id: str, permit_no: str, fees: Any) -> N
 
 
 def run() -> list[Row]:
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.payments.provider import build_callback_body
     from chalicelib.payments.signature import sign
     from chalicelib.services.accounts import NewContractor
 
     rows = []
     with portal() as (client, table, clock):
-        accounts = deps.accounts()
+        accounts = bootstrap.accounts()
         contractor_id, pin = accounts.register_contractor(NewContractor("RICH CONTRACTOR", "AEC0119", "r@example.com"))
         token = call(client, "POST", "/auth/login", {"contractor_id": contractor_id, "password": pin})["token"]
         token = call(client, "POST", "/auth/setup", {
@@ -59,7 +59,7 @@ def run() -> list[Row]:
         rows.append(Row("payments", "POST /checkout (6 fees)", tally, goal="session GetItem + 2 reads + 1 transaction"))
 
         raw = build_callback_body(payment["payment_id"], "approved", "TX-BENCH", Decimal(payment["total_due"]))
-        header = sign(deps.settings().payment_webhook_secret, raw, int(clock.now().timestamp()))
+        header = sign(bootstrap.settings().payment_webhook_secret, raw, int(clock.now().timestamp()))
         with counting(table) as tally:
             call(client, "POST", "/payments/callback", raw=raw, headers={"X-Payment-Signature": header})
         rows.append(Row("payments", "POST /payments/callback (approved, 6 fees)", tally,
@@ -77,7 +77,7 @@ def run() -> list[Row]:
         rows.append(Row("payments", "POST /checkout (9 permits)", tally,
                         goal="session GetItem + 2 reads + 1 transaction"))
         raw = build_callback_body(payment["payment_id"], "declined", None, Decimal(payment["total_due"]))
-        header = sign(deps.settings().payment_webhook_secret, raw, int(clock.now().timestamp()))
+        header = sign(bootstrap.settings().payment_webhook_secret, raw, int(clock.now().timestamp()))
         with counting(table) as tally:
             call(client, "POST", "/payments/callback", raw=raw, headers={"X-Payment-Signature": header})
         rows.append(Row("payments", "POST /payments/callback (declined)", tally, goal="1 read + 1 transaction"))

@@ -19,10 +19,10 @@ TODAY = date(2026, 11, 24)  # the portal() clock's county date
 
 
 def _contractor(client: Any, name: str, license_no: str) -> tuple[str, str]:
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.services.accounts import NewContractor
 
-    accounts = deps.accounts()
+    accounts = bootstrap.accounts()
     contractor_id, _ = accounts.register_contractor(NewContractor(name, license_no, f"{license_no}@example.com"))
     pin = accounts.issue_pin(contractor_id, "123456")
     token = call(client, "POST", "/auth/login", {"contractor_id": contractor_id, "password": pin})["token"]
@@ -73,7 +73,7 @@ def _write(table: Any, items: list[dict[str, Any]]) -> None:
 
 
 def run() -> list[Row]:
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     rows: list[Row] = []
     created = datetime(2026, 6, 1, tzinfo=UTC)
@@ -109,7 +109,7 @@ def run() -> list[Row]:
             if not due:
                 items.append(_reminder_item(contractor_id, no, expires))  # armed, not yet due
         _write(table, items)
-        job = deps.expiry_job()
+        job = bootstrap.expiry_job()
         with counting(table) as tally:
             result = job.run()
         assert result.flagged == 10, result

@@ -13,15 +13,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from chalicelib.clock import Clock
-from chalicelib.config import get_settings
-from chalicelib.notifier import OutboxNotifier
-from chalicelib.services.expiry import ExpiryJob
-from chalicelib.services.permits import PermitConfig
+from chalicelib import bootstrap
 from chalicelib.services.staff_permits import StaffPermitService
-from chalicelib.store.items import DynamoItems
-from chalicelib.store.outbox import OutboxStore
-from chalicelib.store.unit_of_work import UnitOfWork
 
 RICH = "RICH CONTRACTOR"
 LAKE_CITY = "LAKE CITY PLUMBING"
@@ -61,17 +54,10 @@ RICH_EXPIRED = (
 )
 
 
-def _service(table: Any, clock: Clock) -> tuple[StaffPermitService, ExpiryJob]:
-    settings = get_settings()
-    notifier, config = OutboxNotifier(OutboxStore(table), clock), PermitConfig.from_settings(settings)
-    return (StaffPermitService(UnitOfWork(DynamoItems(table)), clock, notifier, config),
-            ExpiryJob(UnitOfWork(DynamoItems(table)), clock, notifier, config))
-
-
-def seed(table: Any, contractor_ids: dict[str, str], clock: Clock) -> None:
-    """Seed the guide's permits for RICH CONTRACTOR and a few for LAKE CITY PLUMBING."""
-    staff, job = _service(table, clock)
-    today = staff.config.calendar.local_today(clock.now())
+def seed(contractor_ids: dict[str, str]) -> None:
+    """Seed the guide's permits for RICH CONTRACTOR and a few for LAKE CITY PLUMBING (bootstrap's clock)."""
+    staff = bootstrap.staff_permits()
+    today = staff.config.calendar.local_today(bootstrap.clock().now())
     rich = contractor_ids[RICH]
 
     for no, address, kind, status, issued_ago, fees in RICH_ACTIVE:
@@ -111,7 +97,7 @@ def seed(table: Any, contractor_ids: dict[str, str], clock: Clock) -> None:
         staff.create({"contractor_id": lake, "address": "77 E HAYDEN AVE", "type": "RESIDENTIAL",
                       "status": "FINALED", "issued_date": (today - timedelta(days=90)).isoformat()})
 
-    job.run()  # flags the three expired permits, as the daily job would have
+    bootstrap.expiry_job().run()  # flags the three expired permits, as the daily job would have
 
 
 def _business_day_after(staff: StaffPermitService, today: date) -> date:

@@ -9,18 +9,13 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Any
 
+from chalicelib import bootstrap
 from chalicelib.clock import Clock
-from chalicelib.config import get_settings
 from chalicelib.domain.accounts import StaffUser
 from chalicelib.domain.credentials import hash_secret
-from chalicelib.notifier import OutboxNotifier
-from chalicelib.services.accounts import AccountService, AuthConfig, NewContractor
+from chalicelib.services.accounts import NewContractor
 from chalicelib.store import keys
-from chalicelib.store.items import DynamoItems
-from chalicelib.store.outbox import OutboxStore
-from chalicelib.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +43,16 @@ class SeedReport:
     contractor_ids: dict[str, str] = field(default_factory=dict)
 
 
-def seed_demo(table: Any, clock: Clock) -> SeedReport:
-    """Seed an empty table; leave a table that already has the demo staff user alone."""
-    uow = UnitOfWork(DynamoItems(table))
+def seed_demo(clock: Clock) -> SeedReport:
+    """Seed the settings' table when empty; leave a table that already has the demo staff user alone.
+
+    Through `bootstrap`, the services a request uses: demo accounts obey the same rules."""
+    bootstrap.use_clock(clock)
+    uow = bootstrap.uow()
     if uow.items.get(keys.staff("admin")):
         return SeedReport(seeded=False)
-    settings = get_settings()
-    accounts = AccountService(uow, clock, OutboxNotifier(OutboxStore(table), clock),
-                              AuthConfig.from_settings(settings))
+    settings = bootstrap.settings()
+    accounts = bootstrap.accounts()
     staff_password = os.environ.get("DEMO_STAFF_PASSWORD", "DemoAdmin1")
     uow.accounts.put_staff(StaffUser("admin", "Permit Desk", settings.staff_email,
                               hash_secret(staff_password, settings.bcrypt_cost)))
@@ -70,5 +67,5 @@ def seed_demo(table: Any, clock: Clock) -> SeedReport:
         from localdev import demo_permits
     except ImportError:  # the permits feature is not there yet
         return report
-    demo_permits.seed(table, report.contractor_ids, clock)
+    demo_permits.seed(report.contractor_ids)
     return report

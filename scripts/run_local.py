@@ -125,7 +125,6 @@ def main() -> None:
     import boto3
 
     from chalicelib.clock import SystemClock
-    from chalicelib.store import dynamo
     from localdev.seed import seed_demo
     from localdev.table import create_table
 
@@ -133,8 +132,7 @@ def main() -> None:
                           region_name=env["AWS_REGION"])
     if create_table(client, env["TABLE_NAME"]):
         log(f"created table {env['TABLE_NAME']} from infra/table.json")
-    report = seed_demo(dynamo.table(env["TABLE_NAME"], env["AWS_ENDPOINT_URL_DYNAMODB"], env["AWS_REGION"]),
-                       SystemClock())
+    report = seed_demo(SystemClock())
 
     (ROOT / "web").mkdir(exist_ok=True)
     (ROOT / "web" / "config.js").write_text(f'export const API_BASE_URL = "{api_url}";\n')

@@ -101,7 +101,7 @@ def aws(_dynamodb_handles: dict[str, Any]) -> Iterator[Any]:
     """A fresh in-process DynamoDB holding the portal's (empty) table."""
     from moto import mock_aws
 
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.store import dynamo
     from localdev.table import create_table
     from tests import aws_rules
@@ -109,7 +109,7 @@ def aws(_dynamodb_handles: dict[str, Any]) -> Iterator[Any]:
     client = _dynamodb_handles["test"]
     with mock_aws():  # resets every moto backend on entry and on exit
         create_table(client, os.environ["TABLE_NAME"])
-        app_client = deps.table().meta.client
+        app_client = bootstrap.table().meta.client
         aws_rules.install(app_client)  # what real DynamoDB refuses fails the test, not only prod
         kept = _Pristine(client), _Pristine(app_client)
         yield client
@@ -125,20 +125,20 @@ def aws(_dynamodb_handles: dict[str, Any]) -> Iterator[Any]:
 @pytest.fixture
 def clock() -> Iterator[Any]:
     """The clock every service in the app reads; starts at a fixed weekday morning."""
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.clock import FixedClock, SystemClock
 
     fixed = FixedClock(datetime(2026, 11, 24, 17, 0, tzinfo=UTC))  # Tue 09:00 in Idaho's Pacific zone
-    deps.use_clock(fixed)
+    bootstrap.use_clock(fixed)
     yield fixed
-    deps.use_clock(SystemClock())
+    bootstrap.use_clock(SystemClock())
 
 
 @pytest.fixture
 def table(aws: Any) -> Any:
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
-    return deps.table()
+    return bootstrap.table()
 
 
 @pytest.fixture
@@ -185,11 +185,11 @@ def api(client: Any) -> Api:
 
 @pytest.fixture
 def staff_token(api: Api) -> str:
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.domain.accounts import StaffUser
     from chalicelib.domain.credentials import hash_secret
 
-    deps.uow().accounts.put_staff(
+    bootstrap.uow().accounts.put_staff(
         StaffUser("admin", "Permit Desk", "desk@example.gov", hash_secret(STAFF_PASSWORD, 4)))
     response = api.post("/auth/staff-login", {"username": "admin", "password": STAFF_PASSWORD})
     assert response.status_code == 200, response.body

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
-from chalicelib.api import deps, guard
+from chalicelib import bootstrap
+from chalicelib.api import guard
 from chalicelib.api.http import no_content, ok, parse_body, route
 from chalicelib.api.schemas import (
     LoginRequest,
@@ -38,20 +39,20 @@ def _signed_in(result: SignedIn) -> object:
 @route(bp, "/auth/login", methods=["POST"])
 def login() -> object:
     body = parse_body(bp.current_request, LoginRequest)
-    return _signed_in(deps.accounts().login(body.contractor_id, body.password, _source()))
+    return _signed_in(bootstrap.accounts().login(body.contractor_id, body.password, _source()))
 
 
 @route(bp, "/auth/staff-login", methods=["POST"])
 def staff_login() -> object:
     body = parse_body(bp.current_request, StaffLoginRequest)
-    return _signed_in(deps.accounts().staff_login(body.username, body.password, _source()))
+    return _signed_in(bootstrap.accounts().staff_login(body.username, body.password, _source()))
 
 
 @route(bp, "/auth/setup", methods=["POST"])
 def setup() -> object:
     principal = guard.signed_in(bp.current_request, allow_setup=True)
     body = parse_body(bp.current_request, SetupRequest)
-    return _signed_in(deps.accounts().complete_setup(
+    return _signed_in(bootstrap.accounts().complete_setup(
         principal, body.security_question, body.secret_answer, body.secret_answer_confirm,
         body.password, body.password_confirm))
 
@@ -59,27 +60,27 @@ def setup() -> object:
 @route(bp, "/auth/logout", methods=["POST"])
 def logout() -> object:
     principal = guard.signed_in(bp.current_request, allow_setup=True)
-    deps.accounts().logout(principal)
+    bootstrap.accounts().logout(principal)
     return no_content()
 
 
 @route(bp, "/auth/password-reset/start", methods=["POST"])
 def reset_start() -> object:
     body = parse_body(bp.current_request, ResetStartRequest)
-    deps.accounts().start_reset(body.contractor_id)
+    bootstrap.accounts().start_reset(body.contractor_id)
     return ok({"status": "If the business has an e-mail address on file, a code was sent to it."}, 202)
 
 
 @route(bp, "/auth/password-reset/verify", methods=["POST"])
 def reset_verify() -> object:
     body = parse_body(bp.current_request, ResetVerifyRequest)
-    token, question = deps.accounts().verify_reset(body.contractor_id, body.code, _source())
+    token, question = bootstrap.accounts().verify_reset(body.contractor_id, body.code, _source())
     return ok({"reset_token": token, "security_question": question})
 
 
 @route(bp, "/auth/password-reset", methods=["POST"])
 def reset() -> object:
     body = parse_body(bp.current_request, ResetRequest)
-    deps.accounts().reset_password(body.reset_token, body.secret_answer, body.password, body.password_confirm,
+    bootstrap.accounts().reset_password(body.reset_token, body.secret_answer, body.password, body.password_confirm,
                                     _source())
     return no_content()

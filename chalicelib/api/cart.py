@@ -5,7 +5,8 @@ from __future__ import annotations
 from chalice import Blueprint
 from pydantic import Field
 
-from chalicelib.api import deps, guard
+from chalicelib import bootstrap
+from chalicelib.api import guard
 from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.payment_views import cart_json
 from chalicelib.api.schemas import Strict
@@ -20,20 +21,20 @@ class CartAdd(Strict):
 @route(bp, "/cart", methods=["GET"])
 def get_cart() -> object:
     principal = guard.contractor(bp.current_request)
-    return ok(cart_json(deps.cart().cart(principal.principal_id)))
+    return ok(cart_json(bootstrap.cart().cart(principal.principal_id)))
 
 
 @route(bp, "/cart/items", methods=["POST"])
 def add_item() -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, CartAdd)
-    return ok(cart_json(deps.cart().add(principal.principal_id, body.permit_no)))
+    return ok(cart_json(bootstrap.cart().add(principal.principal_id, body.permit_no)))
 
 
 @route(bp, "/cart/items/{permit_no}", methods=["DELETE"])
 def remove_item(permit_no: str) -> object:
     principal = guard.contractor(bp.current_request)
-    return ok(cart_json(deps.cart().remove(principal.principal_id, permit_no)))
+    return ok(cart_json(bootstrap.cart().remove(principal.principal_id, permit_no)))
 
 
 class NoFields(Strict):
@@ -44,4 +45,4 @@ class NoFields(Strict):
 def pay_all() -> object:
     principal = guard.contractor(bp.current_request)
     parse_body(bp.current_request, NoFields)
-    return ok(cart_json(deps.cart().pay_all(principal.principal_id)))
+    return ok(cart_json(bootstrap.cart().pay_all(principal.principal_id)))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from chalice import Blueprint
 from pydantic import Field
 
-from chalicelib.api import deps, guard
+from chalicelib import bootstrap
+from chalicelib.api import guard
 from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.payment_views import checkout_json, summary_json
 from chalicelib.api.schemas import Strict
@@ -22,7 +23,7 @@ class CheckoutRequest(Strict):
 @route(bp, "/checkout/payment-methods", methods=["GET"])
 def payment_methods() -> object:
     """The payment types on offer with their radio labels, from the configured fee schedule."""
-    schedule = deps.fee_schedule()
+    schedule = bootstrap.fee_schedule()
     items = [{"payment_method": m.value, "label": schedule.method_label(m)} for m in schedule.methods]
     return ok({"total": len(items), "items": items, "convenience_fee_label": schedule.label})
 
@@ -31,7 +32,7 @@ def payment_methods() -> object:
 def summary() -> object:
     principal = guard.contractor(bp.current_request)
     method = (bp.current_request.query_params or {}).get("payment_method", DEFAULT_METHOD)
-    cart, quote = deps.cart().summary(principal.principal_id, method)
+    cart, quote = bootstrap.cart().summary(principal.principal_id, method)
     return ok(summary_json(cart, quote))
 
 
@@ -39,5 +40,5 @@ def summary() -> object:
 def checkout() -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, CheckoutRequest)
-    done = deps.checkout().checkout(principal.principal_id, body.payment_method)
+    done = bootstrap.checkout().checkout(principal.principal_id, body.payment_method)
     return ok(checkout_json(done.payment, done.cart, done.quote, done.redirect_url), status=201)

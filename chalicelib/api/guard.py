@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from chalice.app import Request
 
-from chalicelib.api import deps
+from chalicelib import bootstrap
 from chalicelib.api.http import bearer_token
 from chalicelib.domain.accounts import Principal, Role
 from chalicelib.domain.errors import Forbidden
 
 
 def signed_in(request: Request, allow_setup: bool = False) -> Principal:
-    principal = deps.accounts().authenticate(bearer_token(request))
+    principal = bootstrap.accounts().authenticate(bearer_token(request))
     if principal.setup_only and not allow_setup:
         raise Forbidden("Finish first-login set-up (security question and new password) first.", slug="setup-required")
     return principal

@@ -19,7 +19,7 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.api import deps
+from chalicelib import bootstrap
 from chalicelib.domain.errors import (
     FieldProblem,
     InvalidInput,
@@ -38,7 +38,7 @@ PROBLEM_JSON = "application/problem+json"
 
 def problem_type(slug: str | None) -> str:
     """`<site>/problems/<slug>` for the portal's own problems; `about:blank` for plain HTTP errors."""
-    return f"{deps.settings().site_base_url.rstrip('/')}/problems/{slug}" if slug else "about:blank"
+    return f"{bootstrap.settings().site_base_url.rstrip('/')}/problems/{slug}" if slug else "about:blank"
 
 
 def problem(status: int, detail: str, errors: list[FieldProblem] | None = None,
@@ -140,7 +140,7 @@ def read_json(request: Request) -> Any:
 
 def county_today() -> date:
     """Today on the county's clock: the reference the request models' date range is measured from."""
-    return deps.clock().now().astimezone(deps.settings().time_zone).date()
+    return bootstrap.clock().now().astimezone(bootstrap.settings().time_zone).date()
 
 
 def parse_body[M: BaseModel](request: Request, model: type[M]) -> M:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api import deps, guard, permit_views
+from chalicelib import bootstrap
+from chalicelib.api import guard, permit_views
 from chalicelib.api.http import no_content, ok, route
 from chalicelib.api.paging import page_of, page_params, paging_asked
 
@@ -15,7 +16,7 @@ bp = Blueprint(__name__)
 def scheduled_inspections() -> object:
     principal = guard.contractor(bp.current_request)
     limit, cursor = page_params(bp.current_request.query_params)
-    upcoming = deps.permits().scheduled(principal.principal_id)
+    upcoming = bootstrap.permits().scheduled(principal.principal_id)
     page, next_cursor = page_of(upcoming, limit, cursor,
                                 lambda i: f"{i.date.isoformat()}#{i.permit_no}#{i.inspection_id}")
     return ok(permit_views.listing([permit_views.inspection_view(i) for i in page], next_cursor,
@@ -25,5 +26,5 @@ def scheduled_inspections() -> object:
 @route(bp, "/inspections/{inspection_id}", methods=["DELETE"])
 def cancel_inspection(inspection_id: str) -> object:
     principal = guard.contractor(bp.current_request)
-    deps.permits().cancel_inspection(principal.principal_id, inspection_id)
+    bootstrap.permits().cancel_inspection(principal.principal_id, inspection_id)
     return no_content()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api import deps, guard
+from chalicelib import bootstrap
+from chalicelib.api import guard
 from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.schemas import ApiDate, Strict
 
@@ -19,5 +20,5 @@ class FlagExpiredBody(Strict):
 def flag_expired() -> object:
     guard.staff(bp.current_request)
     body = parse_body(bp.current_request, FlagExpiredBody)
-    result = deps.expiry_job().run(body.as_of)
+    result = bootstrap.expiry_job().run(body.as_of)
     return ok({"flagged": result.flagged, "reminded": result.reminded})

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
-from chalicelib.api import deps
+from chalicelib import bootstrap
 from chalicelib.api.http import ok, route
 
 if TYPE_CHECKING:
@@ -49,11 +49,11 @@ def rules() -> dict[str, Any]:
     from chalicelib.services.accounts import AuthConfig
     from chalicelib.services.permits import PermitConfig
 
-    s = deps.settings()
+    s = bootstrap.settings()
     policy = AuthConfig.from_settings(s).password_policy
     calendar = PermitConfig.from_settings(s).calendar
-    schedule = deps.fee_schedule(s)
-    now = deps.clock().now()
+    schedule = bootstrap.fee_schedule(s)
+    now = bootstrap.clock().now()
     earliest, latest = calendar.earliest_request_date(now), calendar.latest_request_date(now)
     requires = [name for name, on in (("letter", policy.require_letter), ("number", policy.require_digit)) if on]
     return {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api import deps, guard
+from chalicelib import bootstrap
+from chalicelib.api import guard
 from chalicelib.api.http import ok, route
 from chalicelib.api.paging import page_of, page_params, paging_asked
 from chalicelib.api.payment_views import callback_json, payment_json
@@ -19,18 +20,18 @@ def list_payments() -> object:
     principal = guard.contractor(bp.current_request)
     query = bp.current_request.query_params
     limit, cursor = page_params(query)
-    payments = deps.payments().list(principal.principal_id)  # newest first
+    payments = bootstrap.payments().list(principal.principal_id)  # newest first
     page, next_cursor = page_of(payments, limit, cursor, lambda p: f"{p.created_at.isoformat()}#{p.payment_id}",
                                 descending=True)
-    now = deps.clock().now()
+    now = bootstrap.clock().now()
     return ok(listing([payment_json(p, now) for p in page], next_cursor, paged=paging_asked(query)))
 
 
 @route(bp, "/payments/{payment_id}", methods=["GET"])
 def get_payment(payment_id: str) -> object:
     principal = guard.contractor(bp.current_request)
-    receipt = deps.payments().receipt(principal.principal_id, payment_id)
-    return ok(payment_json(receipt, deps.clock().now()))
+    receipt = bootstrap.payments().receipt(principal.principal_id, payment_id)
+    return ok(payment_json(receipt, bootstrap.clock().now()))
 
 
 @route(bp, "/payments/callback", methods=["POST"])
@@ -38,5 +39,5 @@ def callback() -> object:
     """The portal's outcome: the signature is checked on the raw bytes, before any parsing."""
     request = bp.current_request
     raw = request.raw_body or b""
-    done = deps.payments().handle_callback(raw, request.headers.get(SIGNATURE_HEADER.lower()))
+    done = bootstrap.payments().handle_callback(raw, request.headers.get(SIGNATURE_HEADER.lower()))
     return ok(callback_json(done.payment_id, done.status.value, done.refund_required))

@@ -7,7 +7,8 @@ from datetime import date
 from chalice import Blueprint
 from pydantic import Field
 
-from chalicelib.api import deps, guard, permit_views
+from chalicelib import bootstrap
+from chalicelib.api import guard, permit_views
 from chalicelib.api.http import county_today, ok, parse_body, route
 from chalicelib.api.paging import page_params, paging_asked
 from chalicelib.api.schemas import Strict
@@ -38,8 +39,8 @@ def to_date(value: str, field: str = "date") -> date:
 @route(bp, "/dashboard", methods=["GET"])
 def dashboard() -> object:
     principal = guard.contractor(bp.current_request)
-    permits = deps.permits().dashboard(principal.principal_id)
-    return ok(permit_views.dashboard(principal.principal_id, principal.display_name, permits, deps.clock().now(),
+    permits = bootstrap.permits().dashboard(principal.principal_id)
+    return ok(permit_views.dashboard(principal.principal_id, principal.display_name, permits, bootstrap.clock().now(),
                                      county_today()))
 
 
@@ -51,8 +52,8 @@ def search_permits() -> object:
     if len(q) > 200:
         raise InvalidInput("The search text is too long.", [FieldProblem("q", "must be at most 200 characters")])
     limit, cursor = page_params(query)
-    found = deps.permits().search(principal.principal_id, q, status, limit, cursor)
-    now, today = deps.clock().now(), county_today()
+    found = bootstrap.permits().search(principal.principal_id, q, status, limit, cursor)
+    now, today = bootstrap.clock().now(), county_today()
     return ok(permit_views.listing([permit_views.search_row(p, now, today) for p in found.permits],
                                    found.next_cursor, paged=paging_asked(query)))
 
@@ -60,8 +61,8 @@ def search_permits() -> object:
 @route(bp, "/permits/{permit_no}", methods=["GET"])
 def permit_detail(permit_no: str) -> object:
     principal = guard.contractor(bp.current_request)
-    permit = deps.permits().detail(principal.principal_id, permit_no)
-    return ok(permit_views.permit_detail(permit, deps.clock().now(), county_today()))
+    permit = bootstrap.permits().detail(principal.principal_id, permit_no)
+    return ok(permit_views.permit_detail(permit, bootstrap.clock().now(), county_today()))
 
 
 @route(bp, "/permits/{permit_no}/inspections", methods=["POST"])
@@ -69,5 +70,5 @@ def request_inspection(permit_no: str) -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, InspectionRequestBody)
     request = InspectionRequest(body.inspection_type, to_date(body.date), body.time_window, body.notes)
-    booked = deps.permits().request_inspection(principal.principal_id, permit_no, request)
+    booked = bootstrap.permits().request_inspection(principal.principal_id, permit_no, request)
     return ok(permit_views.inspection_view(booked), 201)

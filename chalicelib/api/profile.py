@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
-from chalicelib.api import deps, guard
+from chalicelib import bootstrap
+from chalicelib.api import guard
 from chalicelib.api.http import no_content, ok, parse_body, route
 from chalicelib.api.schemas import PasswordChange, ProfileUpdate, SecurityQuestionChange
 
@@ -28,7 +29,7 @@ def profile_view(account: tuple[Company, User]) -> dict[str, Any]:
 @route(bp, "/profile", methods=["GET"])
 def get_profile() -> object:
     principal = guard.contractor(bp.current_request)
-    return ok(profile_view(deps.profiles().get(principal.principal_id)))
+    return ok(profile_view(bootstrap.profiles().get(principal.principal_id)))
 
 
 @route(bp, "/profile", methods=["PUT"])
@@ -36,14 +37,14 @@ def put_profile() -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, ProfileUpdate)
     fields = body.model_dump(exclude={"current_password"})
-    return ok(profile_view(deps.profiles().update(principal, fields, body.current_password)))
+    return ok(profile_view(bootstrap.profiles().update(principal, fields, body.current_password)))
 
 
 @route(bp, "/profile/password", methods=["PUT"])
 def put_password() -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, PasswordChange)
-    deps.accounts().change_password(principal, body.current_password, body.password, body.password_confirm)
+    bootstrap.accounts().change_password(principal, body.current_password, body.password, body.password_confirm)
     return no_content()
 
 
@@ -51,7 +52,7 @@ def put_password() -> object:
 def put_security_question() -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, SecurityQuestionChange)
-    deps.accounts().change_security_question(
+    bootstrap.accounts().change_security_question(
         principal, body.current_password, body.current_secret_answer, body.security_question,
         body.secret_answer, body.secret_answer_confirm)
     return no_content()

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
-from chalicelib.api import deps
+from chalicelib import bootstrap
 from chalicelib.api.http import ok, route
 from chalicelib.api.paging import MAX_LIMIT, page_of, page_params, paging_asked
 from chalicelib.api.permit_views import listing
@@ -31,6 +31,6 @@ def health() -> object:
 def contractors() -> object:
     query = bp.current_request.query_params
     limit, cursor = page_params(query, default=MAX_LIMIT)
-    companies = deps.accounts().directory()  # by name: one Query of the directory
+    companies = bootstrap.accounts().directory()  # by name: one Query of the directory
     page, next_cursor = page_of(companies, limit, cursor, lambda c: f"{c.company_name.upper()}#{c.contractor_id}")
     return ok(listing([directory_entry(c) for c in page], next_cursor, paged=paging_asked(query)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api import deps
+from chalicelib import bootstrap
 from chalicelib.api.http import ok, route
 from chalicelib.domain.errors import NotFound
 
@@ -13,9 +13,9 @@ bp = Blueprint(__name__)
 
 @route(bp, "/sandbox/outbox", methods=["GET"])
 def outbox() -> object:
-    if not deps.settings().sandbox_mode:
+    if not bootstrap.settings().sandbox_mode:
         raise NotFound("There is no sandbox outbox in this mode.")
     params = bp.current_request.query_params or {}
     to = (params.get("to") or "").strip()[:254] or None
-    items = deps.outbox().list(to)
+    items = bootstrap.outbox().list(to)
     return ok({"total": len(items), "items": items})

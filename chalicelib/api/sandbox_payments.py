@@ -6,7 +6,8 @@ from typing import Literal
 
 from chalice import Blueprint
 
-from chalicelib.api import deps, guard
+from chalicelib import bootstrap
+from chalicelib.api import guard
 from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.payment_views import payment_json
 from chalicelib.api.schemas import Strict
@@ -21,9 +22,9 @@ class SandboxOutcome(Strict):
 
 @route(bp, "/sandbox/payments/{payment_id}", methods=["POST"])
 def sandbox_payment(payment_id: str) -> object:
-    if deps.settings().payment_provider.strip().lower() != "sandbox":
+    if bootstrap.settings().payment_provider.strip().lower() != "sandbox":
         raise NotFound("There is no sandbox payment portal in this mode.")
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, SandboxOutcome)
-    receipt = deps.payments().sandbox_outcome(principal.principal_id, payment_id, body.outcome)
-    return ok(payment_json(receipt, deps.clock().now()))
+    receipt = bootstrap.payments().sandbox_outcome(principal.principal_id, payment_id, body.outcome)
+    return ok(payment_json(receipt, bootstrap.clock().now()))

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
-from chalicelib.api import deps, guard
+from chalicelib import bootstrap
+from chalicelib.api import guard
 from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.schemas import NewContractorRequest
 from chalicelib.domain.contact import normalise_email, normalise_phone, normalise_state, normalise_zip
@@ -42,11 +43,11 @@ def _clean(body: NewContractorRequest) -> NewContractor:
 def register_contractor() -> object:
     guard.staff(bp.current_request)
     new = _clean(parse_body(bp.current_request, NewContractorRequest))
-    contractor_id, pin = deps.accounts().register_contractor(new)
+    contractor_id, pin = bootstrap.accounts().register_contractor(new)
     return ok({"contractor_id": contractor_id, "pin": pin}, 201)
 
 
 @route(bp, "/staff/contractors/{contractor_id}/pin", methods=["POST"])
 def new_pin(contractor_id: str) -> object:
     guard.staff(bp.current_request)
-    return ok({"pin": deps.accounts().issue_pin(contractor_id)})
+    return ok({"pin": bootstrap.accounts().issue_pin(contractor_id)})

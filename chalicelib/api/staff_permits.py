@@ -5,7 +5,8 @@ from __future__ import annotations
 from chalice import Blueprint
 from pydantic import Field
 
-from chalicelib.api import deps, guard, permit_views
+from chalicelib import bootstrap
+from chalicelib.api import guard, permit_views
 from chalicelib.api.http import county_today, ok, parse_body, route
 from chalicelib.api.schemas import ApiDate, Strict
 
@@ -13,7 +14,7 @@ bp = Blueprint(__name__)
 
 
 def _detail(permit: object) -> object:
-    return ok(permit_views.permit_detail(permit, deps.clock().now(), county_today()))  # type: ignore[arg-type]
+    return ok(permit_views.permit_detail(permit, bootstrap.clock().now(), county_today()))  # type: ignore[arg-type]
 
 
 class PermitFields(Strict):
@@ -78,42 +79,43 @@ def create_permit() -> object:
     guard.staff(bp.current_request)
     body = parse_body(bp.current_request, NewPermitBody)
     fields = body.model_dump(exclude={"permit_no", "prefix"})
-    permit = deps.staff_permits().create(fields, body.permit_no, body.prefix)
-    return ok(permit_views.permit_detail(permit, deps.clock().now(), county_today()), 201)
+    permit = bootstrap.staff_permits().create(fields, body.permit_no, body.prefix)
+    return ok(permit_views.permit_detail(permit, bootstrap.clock().now(), county_today()), 201)
 
 
 @route(bp, "/staff/permits/{permit_no}", methods=["GET"])
 def get_permit(permit_no: str) -> object:
     guard.staff(bp.current_request)
-    return _detail(deps.staff_permits().detail(permit_no))
+    return _detail(bootstrap.staff_permits().detail(permit_no))
 
 
 @route(bp, "/staff/permits/{permit_no}", methods=["PATCH"])
 def patch_permit(permit_no: str) -> object:
     guard.staff(bp.current_request)
     body = parse_body(bp.current_request, PermitPatchBody)
-    return _detail(deps.staff_permits().update(permit_no, body.model_dump(exclude_unset=True)))
+    return _detail(bootstrap.staff_permits().update(permit_no, body.model_dump(exclude_unset=True)))
 
 
 @route(bp, "/staff/permits/{permit_no}/fees", methods=["POST"])
 def add_fee(permit_no: str) -> object:
     guard.staff(bp.current_request)
     body = parse_body(bp.current_request, FeeBody)
-    fee = deps.staff_permits().add_fee(permit_no, body.description, body.amount)
-    return ok(permit_views.fee_view(fee, deps.clock().now()), 201)
+    fee = bootstrap.staff_permits().add_fee(permit_no, body.description, body.amount)
+    return ok(permit_views.fee_view(fee, bootstrap.clock().now()), 201)
 
 
 @route(bp, "/staff/permits/{permit_no}/issue", methods=["POST"])
 def issue_permit(permit_no: str) -> object:
     guard.staff(bp.current_request)
-    return _detail(deps.staff_permits().issue(permit_no))
+    return _detail(bootstrap.staff_permits().issue(permit_no))
 
 
 @route(bp, "/staff/permits/{permit_no}/inspections", methods=["POST"])
 def schedule_inspection(permit_no: str) -> object:
     guard.staff(bp.current_request)
     body = parse_body(bp.current_request, StaffInspectionBody)
-    booked = deps.staff_permits().schedule(permit_no, body.inspection_type, body.date, body.time_window, body.notes)
+    booked = bootstrap.staff_permits().schedule(permit_no, body.inspection_type, body.date, body.time_window,
+                                                body.notes)
     return ok(permit_views.inspection_view(booked), 201)
 
 
@@ -121,7 +123,7 @@ def schedule_inspection(permit_no: str) -> object:
 def record_result(inspection_id: str) -> object:
     guard.staff(bp.current_request)
     body = parse_body(bp.current_request, ResultBody)
-    return ok(permit_views.inspection_view(deps.staff_permits().record_result(inspection_id, body.result,
+    return ok(permit_views.inspection_view(bootstrap.staff_permits().record_result(inspection_id, body.result,
                                                                                body.notes)))
 
 
@@ -129,7 +131,7 @@ def record_result(inspection_id: str) -> object:
 def add_review(permit_no: str) -> object:
     guard.staff(bp.current_request)
     body = parse_body(bp.current_request, ReviewBody)
-    review = deps.staff_permits().add_review(permit_no, body.department, body.status, body.date, body.comments)
+    review = bootstrap.staff_permits().add_review(permit_no, body.department, body.status, body.date, body.comments)
     return ok(permit_views.review_view(review), 201)
 
 
@@ -137,4 +139,4 @@ def add_review(permit_no: str) -> object:
 def add_attachment(permit_no: str) -> object:
     guard.staff(bp.current_request)
     body = parse_body(bp.current_request, AttachmentBody)
-    return ok(permit_views.attachment_view(deps.staff_permits().add_attachment(permit_no, body.name)), 201)
+    return ok(permit_views.attachment_view(bootstrap.staff_permits().add_attachment(permit_no, body.name)), 201)

@@ -51,13 +51,13 @@ def test_held_fees_are_not_due_and_leave_the_cart(api: Any, rich: dict[str, str]
 def test_a_fee_held_by_one_checkout_is_refused_to_a_second(api: Any, rich: dict[str, str], table: Any,
                                                            clock: Any) -> None:
     # Two tabs read the same cart; the first to check out holds the fees.
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.domain.errors import StaleRecord
     from chalicelib.domain.payments import HOLD
 
-    stale_uow = deps.uow()  # a checkout that reads the fees as due before the first one holds them
+    stale_uow = bootstrap.uow()  # a checkout that reads the fees as due before the first one holds them
     stale_permit = stale_uow.permits.get("RES16-0688")
-    service = deps.checkout()
+    service = bootstrap.checkout()
     first = service.checkout(rich["contractor_id"], "credit_card")
     api.post("/cart/items", {"permit_no": "RES16-0688"}, rich["token"])  # refused: held
     # Force a stale second checkout: put the permit back in the cart behind the service's back.

@@ -59,14 +59,14 @@ def test_finaled_and_closed_permits_leave_the_dashboard_but_cancelled_stays(api,
 def test_held_fees_do_not_count_as_due(api, contractor, staff_token):
     from datetime import timedelta
 
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.store import keys
 
     permit = make_permit(api, staff_token, contractor["contractor_id"])
     fee = add_fee(api, staff_token, permit["permit_no"], "PLANNING", "35.00")
     add_fee(api, staff_token, permit["permit_no"], "BUILDING PERMIT FEE", "100.00")
-    hold_until = int((deps.clock().now() + timedelta(minutes=30)).timestamp())
-    deps.table().update_item(Key={"PK": keys.permit_partition(permit["permit_no"]), "SK": f"FEE#{fee['fee_id']}"},
+    hold_until = int((bootstrap.clock().now() + timedelta(minutes=30)).timestamp())
+    bootstrap.table().update_item(Key={"PK": keys.permit_partition(permit["permit_no"]), "SK": f"FEE#{fee['fee_id']}"},
                              UpdateExpression="SET held_by = :p, hold_expires_at = :t",
                              ExpressionAttributeValues={":p": "pay-1", ":t": hold_until})
     (row,) = api.get("/dashboard", contractor["token"]).json_body["active_permits"]["items"]
@@ -98,12 +98,12 @@ def test_a_contractor_sees_only_their_own_permits(api, contractor, staff_token):
 
 def test_dashboard_costs_the_session_read_and_one_query(api, contractor, staff_token):
     from bench.counting import counting
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     for n in range(1, 6):
         permit = active_permit(api, staff_token, contractor["contractor_id"], permit_no=f"RES16-{n:04d}")
         add_fee(api, staff_token, permit["permit_no"], "REINSPECTION FEE", "10.00")
     api.get("/dashboard", contractor["token"])  # the session's last-seen time is now fresh
-    with counting(deps.table()) as tally:
+    with counting(bootstrap.table()) as tally:
         assert api.get("/dashboard", contractor["token"]).status_code == 200
     assert dict(tally.operations) == {"GetItem": 1, "Query": 1}

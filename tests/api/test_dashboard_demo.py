@@ -6,10 +6,9 @@ from tests.conftest import CONTRACTOR_PASSWORD
 
 
 def _demo_token(api, clock) -> tuple[str, dict]:
-    from chalicelib.api import deps
     from localdev.seed import seed_demo
 
-    report = seed_demo(deps.table(), clock)
+    report = seed_demo(clock)
     rich = report.contractor_ids["RICH CONTRACTOR"]
     token = api.post("/auth/login", {"contractor_id": rich, "password": report.pins["RICH CONTRACTOR"]}).json_body[
         "token"]

@@ -65,12 +65,12 @@ def test_problem_for_401_and_403_carry_a_detail(api, contractor, staff_token):
 
 
 def test_unhandled_errors_become_a_500_problem_without_internals(api, monkeypatch):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     def broken():
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(deps, "accounts", broken)
+    monkeypatch.setattr(bootstrap, "accounts", broken)
     response = api.get("/contractors")
     body = assert_problem(response, 500)
     assert "secret internals" not in response.body.decode()
@@ -89,10 +89,10 @@ def test_cors_allows_the_site_origin_from_the_settings(api, monkeypatch):
 def test_outbox_is_404_outside_sandbox_mode(api, monkeypatch):
     from dataclasses import replace
 
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.config import get_settings
 
-    monkeypatch.setattr(deps, "settings", lambda: replace(get_settings(), notifier="ses"))
+    monkeypatch.setattr(bootstrap, "settings", lambda: replace(get_settings(), notifier="ses"))
     assert_problem(api.get("/sandbox/outbox"), 404)
 
 

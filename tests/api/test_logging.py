@@ -160,13 +160,13 @@ def test_a_generated_request_id_without_a_lambda_context() -> None:
 # --- no secret in any line --------------------------------------------------------------------------
 
 def test_sign_in_reset_and_pin_issue_log_no_secret(api: Any, capsys: Any) -> None:
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.domain.accounts import StaffUser
     from chalicelib.domain.credentials import hash_secret
     from chalicelib.store.accounts import AccountStore
 
     secrets: list[str] = [STAFF_PASSWORD, CONTRACTOR_PASSWORD, SECRET_ANSWER, "Wrong1pass", "NewPass42", "Pinto"]
-    AccountStore(deps.table()).put_staff(
+    AccountStore(bootstrap.table()).put_staff(
         StaffUser("admin", "Permit Desk", "desk@example.gov", hash_secret(STAFF_PASSWORD, 4)))
     assert api.post("/auth/staff-login", {"username": "admin", "password": "Wrong1pass"}).status_code == 401
     staff_token = api.post("/auth/staff-login", {"username": "admin", "password": STAFF_PASSWORD}).json_body["token"]

@@ -104,9 +104,9 @@ def test_staff_cannot_add_a_fee_above_the_limit(api: Any, contractor: dict[str, 
 
 
 def deps_uow() -> Any:
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
-    return deps.uow()
+    return bootstrap.uow()
 
 
 def legacy_pending_payment(table: Any, contractor_id: str, clock: Any) -> Payment:

@@ -237,11 +237,12 @@ def test_the_sandbox_route_is_404_with_a_real_provider(api: Any, rich: dict[str,
                                                       monkeypatch: Any) -> None:
     import dataclasses
 
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.config import get_settings
 
     # The stage's environment wins inside the test client, so swap the settings the routes read.
-    monkeypatch.setattr(deps, "settings", lambda: dataclasses.replace(get_settings(), payment_provider="accessidaho"))
+    monkeypatch.setattr(bootstrap, "settings",
+                        lambda: dataclasses.replace(get_settings(), payment_provider="accessidaho"))
     response = api.post(f"/sandbox/payments/{pending['payment_id']}", {"outcome": "approved"}, rich["token"])
     assert response.status_code == 404
 
@@ -262,11 +263,11 @@ def test_a_real_portal_with_the_public_sandbox_secret_takes_no_callbacks(api: An
                                                                          clock: Any, monkeypatch: Any) -> None:
     import dataclasses
 
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.config import get_settings
 
     before = table_snapshot(table)
-    monkeypatch.setattr(deps, "settings", lambda: dataclasses.replace(
+    monkeypatch.setattr(bootstrap, "settings", lambda: dataclasses.replace(
         get_settings(), payment_provider="tests.payments.test_provider:ExamplePortal"))
     response = post_callback(api, clock, pending["payment_id"], "approved", "1054.70")  # signed with the public one
     assert response.status_code == 503

@@ -50,12 +50,12 @@ def test_another_contractors_permit_is_not_found(api, contractor, staff_token):
 
 def test_permit_detail_is_one_query_after_the_session(api, contractor, staff_token):
     from bench.counting import counting
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     permit = active_permit(api, staff_token, contractor["contractor_id"])
     add_fee(api, staff_token, permit["permit_no"], "REINSPECTION FEE", "10.00")
     api.get("/dashboard", contractor["token"])
-    with counting(deps.table()) as tally:
+    with counting(bootstrap.table()) as tally:
         api.get(f"/permits/{permit['permit_no']}", contractor["token"])
     assert dict(tally.operations) == {"GetItem": 1, "Query": 1}
 

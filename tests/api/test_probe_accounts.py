@@ -79,10 +79,10 @@ def race(wrong_guess: Any, right_guess: Any, checks: SlowChecks, wrong: int = 9)
 
 @pytest.mark.usefixtures("atomic_requests")
 def test_nine_wrong_passwords_and_the_right_one_sent_together_do_not_get_in(contractor, monkeypatch):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     checks = SlowChecks(monkeypatch, "verify_secret")
-    service, cid = deps.accounts(), contractor["contractor_id"]
+    service, cid = bootstrap.accounts(), contractor["contractor_id"]
     wrongs, right = race(lambda: service.login(cid, "Wrong9999"), lambda: service.login(cid, CONTRACTOR_PASSWORD),
                          checks)
     assert right == "429"
@@ -94,11 +94,11 @@ def test_nine_wrong_passwords_and_the_right_one_sent_together_do_not_get_in(cont
 
 @pytest.mark.usefixtures("atomic_requests")
 def test_forty_pin_guesses_sent_together_get_no_more_than_five_checks(api, staff_token, monkeypatch):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     cid, pin = register(api, staff_token)
     checks = SlowChecks(monkeypatch, "verify_secret")
-    service = deps.accounts()
+    service = bootstrap.accounts()
     wrongs, right = race(lambda: service.login(cid, "00000000"), lambda: service.login(cid, pin), checks, wrong=39)
     assert right == "429"
     assert checks.calls <= LIMIT
@@ -107,14 +107,14 @@ def test_forty_pin_guesses_sent_together_get_no_more_than_five_checks(api, staff
 
 @pytest.mark.usefixtures("atomic_requests")
 def test_wrong_secret_answers_sent_together_cannot_take_over_the_account(api, contractor, monkeypatch):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     cid = contractor["contractor_id"]
     api.post("/auth/password-reset/start", {"contractor_id": cid})
     reset_token = api.post("/auth/password-reset/verify",
                            {"contractor_id": cid, "code": reset_codes_sent(api)[0]}).json_body["reset_token"]
     checks = SlowChecks(monkeypatch, "verify_secret")
-    service = deps.accounts()
+    service = bootstrap.accounts()
 
     def answer(text: str) -> Any:
         return lambda: service.reset_password(reset_token, text, "Taken0ver9", "Taken0ver9")
@@ -129,14 +129,14 @@ def test_wrong_secret_answers_sent_together_cannot_take_over_the_account(api, co
 
 @pytest.mark.usefixtures("atomic_requests")
 def test_ten_wrong_reset_codes_sent_together_are_compared_at_most_five_times(api, contractor, monkeypatch):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     cid = contractor["contractor_id"]
     api.post("/auth/password-reset/start", {"contractor_id": cid})
     code = reset_codes_sent(api)[0]
     wrong = "000000" if code != "000000" else "111111"
     checks = SlowChecks(monkeypatch, "same_digest")
-    service = deps.accounts()
+    service = bootstrap.accounts()
     wrongs, right = race(lambda: service.verify_reset(cid, wrong), lambda: service.verify_reset(cid, code),
                          checks, wrong=10)
     assert checks.calls <= LIMIT
@@ -211,7 +211,7 @@ def test_a_locked_out_owner_gets_in_through_the_emailed_reset(api, contractor):
 
 
 def test_a_source_that_fails_across_many_accounts_is_refused(api, contractor, monkeypatch):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     monkeypatch.setenv("SOURCE_MAX_FAILED_ATTEMPTS", "3")
     for victim in ("c-one", "c-two", "c-three"):  # one failure each: no account reaches its own limit
@@ -219,7 +219,7 @@ def test_a_source_that_fails_across_many_accounts_is_refused(api, contractor, mo
     refused = login(api, contractor["contractor_id"], CONTRACTOR_PASSWORD)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     # The same account from another address is not held up by that source.
-    signed_in = deps.accounts().login(contractor["contractor_id"], CONTRACTOR_PASSWORD, source="198.51.100.7")
+    signed_in = bootstrap.accounts().login(contractor["contractor_id"], CONTRACTOR_PASSWORD, source="198.51.100.7")
     assert signed_in.token
 
 

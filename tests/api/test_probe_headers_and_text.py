@@ -46,12 +46,12 @@ def test_every_response_including_problems_is_nosniff(api, method, path, body, s
 
 
 def test_an_unexpected_500_is_nosniff_too(api, monkeypatch):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     def broken() -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(deps, "outbox", broken)
+    monkeypatch.setattr(bootstrap, "outbox", broken)
     response = api.get("/sandbox/outbox?to=a@b.example")
     body = assert_problem(response, 500)
     assert "boom" not in body["detail"]

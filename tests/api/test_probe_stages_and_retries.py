@@ -62,17 +62,17 @@ def test_only_the_local_stage_accepts_the_public_secret():
 
 
 def test_a_forged_callback_to_dev_is_refused_and_checkout_is_503(api, contractor, table, clock, monkeypatch):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.payments.provider import build_callback_body
     from chalicelib.payments.signature import sign
 
     seed_permit(table, contractor["contractor_id"], "RES16-0688")
     assert api.post("/cart/items", {"permit_no": "RES16-0688"}, contractor["token"]).status_code == 200
-    local = deps.settings()
+    local = bootstrap.settings()
     dev = stage_settings("dev")
     # dev's payment settings, on this test's table and outbox
     as_dev = replace(local, stage=dev.stage, payment_provider=dev.payment_provider)
-    monkeypatch.setattr(deps, "settings", lambda: as_dev)
+    monkeypatch.setattr(bootstrap, "settings", lambda: as_dev)
     checkout = api.post("/checkout", {"payment_method": "credit_card"}, contractor["token"])
     assert_problem(checkout, 503)
     raw = build_callback_body("any-payment", "approved", "TX-FORGED", Decimal("1054.70"))
@@ -83,9 +83,9 @@ def test_a_forged_callback_to_dev_is_refused_and_checkout_is_503(api, contractor
 
 
 def test_the_dynamodb_client_retries_a_little_and_times_out_fast(aws):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
-    config = deps.table().meta.client.meta.config
+    config = bootstrap.table().meta.client.meta.config
     assert config.retries["mode"] == "standard"
     assert 1 < config.retries["total_max_attempts"] <= 3
     assert config.connect_timeout <= 2 and config.read_timeout <= 5

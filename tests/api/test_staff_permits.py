@@ -249,15 +249,15 @@ def test_a_permit_with_fees_held_by_a_pending_payment_is_not_reassigned(api, con
 
 
 def test_adding_a_fee_bumps_the_permit_version_so_stale_decisions_fail(api, contractor, staff_token):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.domain.errors import Conflict
     from chalicelib.domain.permits import PermitStatus
 
     no = make_permit(api, staff_token, contractor["contractor_id"], status="READY TO ISSUE")["permit_no"]
-    uow = deps.uow()
+    uow = bootstrap.uow()
     stale = uow.permits.get(no)  # what an issue decided on before the fee arrived
     add_fee(api, staff_token, no, "PLANNING", "35.00")
-    assert deps.uow().permits.get(no).version == stale.version + 1
+    assert bootstrap.uow().permits.get(no).version == stale.version + 1
     stale.status = PermitStatus.ACTIVE
     uow.permits.save(stale)
     with pytest.raises(Conflict):

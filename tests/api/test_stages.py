@@ -29,13 +29,13 @@ def test_deployed_stages_have_least_privilege_policies_with_no_scan():
 
 
 def test_without_a_payment_portal_checkout_is_503_and_the_sandbox_route_404(api, contractor, table, monkeypatch):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
     from chalicelib.config import get_settings
     from tests.conftest import seed_permit
 
     seed_permit(table, contractor["contractor_id"], "RES16-0688")
     assert api.post("/cart/items", {"permit_no": "RES16-0688"}, contractor["token"]).status_code == 200
-    monkeypatch.setattr(deps, "settings", lambda: replace(get_settings(), payment_provider="none"))
+    monkeypatch.setattr(bootstrap, "settings", lambda: replace(get_settings(), payment_provider="none"))
     response = api.post("/checkout", {"payment_method": "credit_card"}, contractor["token"])
     assert response.status_code == 503
     assert response.headers["Content-Type"] == "application/problem+json"

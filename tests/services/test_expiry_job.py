@@ -17,9 +17,9 @@ MAIL = "contractor@online.com"
 
 
 def run_job(as_of: date | None = None):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
-    return deps.expiry_job().run(as_of)
+    return bootstrap.expiry_job().run(as_of)
 
 
 def test_a_permit_is_flagged_the_day_after_its_expiry_date_and_keeps_its_status(api, contractor, staff_token,

@@ -39,11 +39,11 @@ class BarrierUnitOfWork(UnitOfWork):
 def test_ten_identical_concurrent_requests_book_one_inspection_and_send_one_mail(
         api: Any, contractor: dict[str, str], staff_token: str, table: Any, clock: Any, atomic_requests: None,
         round_: int) -> None:
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
     active_permit(api, staff_token, contractor["contractor_id"], permit_no=NO)
     barrier = threading.Barrier(RACERS)
-    config, notifier = PermitConfig.from_settings(deps.settings()), deps.notifier()
+    config, notifier = PermitConfig.from_settings(bootstrap.settings()), bootstrap.notifier()
     wanted = InspectionRequest("FOOTING", date(2026, 11, 25), "AM")
 
     def attempt(_: int) -> dict[str, Any] | Conflict:

@@ -7,15 +7,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 
 def test_concurrent_creation_never_hands_out_a_number_twice(api, contractor, staff_token, atomic_requests):
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
-    service = deps.staff_permits()
+    service = bootstrap.staff_permits()
     fields = {"contractor_id": contractor["contractor_id"], "address": "1 MAIN ST", "type": "RESIDENTIAL",
               "status": "SUBMITTED"}
     service.create(fields, permit_no="RES26-0005")  # typed in by hand: the counter must step over it
 
     def create(_: int) -> str:
-        return deps.staff_permits().create(dict(fields)).permit_no
+        return bootstrap.staff_permits().create(dict(fields)).permit_no
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         numbers = list(pool.map(create, range(40)))

@@ -29,9 +29,9 @@ def new_uow(request: Any) -> Iterator[Callable[[], UnitOfWork]]:
         items: Any = MemoryItems()
     else:
         request.getfixturevalue("aws")
-        from chalicelib.api import deps
+        from chalicelib import bootstrap
 
-        items = DynamoItems(deps.table())
+        items = DynamoItems(bootstrap.table())
     yield lambda: UnitOfWork(items)
 
 

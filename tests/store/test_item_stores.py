@@ -37,9 +37,9 @@ def store(request: Any) -> Any:
     if request.param == "memory":
         return MemoryItems()
     request.getfixturevalue("aws")
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
-    return DynamoItems(deps.table())
+    return DynamoItems(bootstrap.table())
 
 
 def item(pk: str, sk: str, **attrs: Any) -> dict[str, Any]:

@@ -78,9 +78,9 @@ class _FrozenReplica:
 
 @pytest.fixture
 def app_client(aws: Any) -> Any:
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
-    return deps.table().meta.client
+    return bootstrap.table().meta.client
 
 
 @pytest.fixture
@@ -93,9 +93,9 @@ def key_size_limits(app_client: Any) -> Iterator[None]:
 @pytest.fixture
 def stale_replicas(aws: Any, app_client: Any) -> Iterator[None]:
     """From here on, eventually consistent GetItems see the table as it is now."""
-    from chalicelib.api import deps
+    from chalicelib import bootstrap
 
-    replica = _FrozenReplica(aws, deps.table().name)
+    replica = _FrozenReplica(aws, bootstrap.table().name)
     app_client.meta.events.register("before-call.dynamodb.GetItem", replica, unique_id="stale")
     yield
     app_client.meta.events.unregister("before-call.dynamodb.GetItem", unique_id="stale")

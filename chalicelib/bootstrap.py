@@ -1,8 +1,10 @@
-"""Wiring: the store, clock, notifier and services a request uses, built from the settings.
+"""The one wiring of the portal: settings → table → unit of work, clock, notifier, provider → services.
 
-The only place that knows how the pieces fit; tests swap the clock with `use_clock`.
-Services and stores are imported inside the factories, not at the top: importing them pulls in
-boto3 (~100-200 ms), and `app.py` is imported on every cold start before any request needs it.
+The API (`chalicelib/api/*`), the daily job (`app.py`), `make run`'s seeding (`localdev/`), the benchmark
+(`bench/`) and the tests all build their services here, so they run exactly what a request runs; tests
+travel in time with `use_clock`. Each call builds a new service with a new unit of work (one per request).
+Services and stores are imported inside the factories, not at the top: importing them pulls in boto3
+(~100-200 ms), and `app.py` is imported on every cold start before any request needs it.
 """
 
 from __future__ import annotations
@@ -146,11 +148,9 @@ def payments() -> PaymentService:
 
 def _permit_parts() -> tuple[Any, Any, Any, Any]:
     from chalicelib.services.permits import PermitConfig
-    from chalicelib.store.items import DynamoItems
-    from chalicelib.store.unit_of_work import UnitOfWork
 
     s = settings()
-    return UnitOfWork(DynamoItems(table(s))), clock(), notifier(s), PermitConfig.from_settings(s)
+    return uow(s), clock(), notifier(s), PermitConfig.from_settings(s)
 
 
 def permits() -> PermitService:
