@@ -187,9 +187,6 @@ class User:
         return problems
 
 
-Contractor = Company
-"""Transitional name for modules not yet moved to `Company` (the permit and expiry services); remove with them."""
-
 
 # --- staff, sessions, throttles, reset codes ---------------------------------------------------
 

@@ -10,13 +10,16 @@ cart that is not on the dashboard's range (archived) is read on its own.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from chalicelib.clock import Clock
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.fees import FeeSchedule, Quote
 from chalicelib.domain.payments import Cart, check_payable, fees_to_add
 from chalicelib.domain.permits import Permit
-from chalicelib.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from chalicelib.store.unit_of_work import UnitOfWork
 
 
 def contractor_permits(uow: UnitOfWork, contractor_id: str, numbers: Iterable[str] = ()) -> dict[str, Permit]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib.clock import Clock
 from chalicelib.domain.errors import StaleRecord, TooManyChanges
@@ -21,7 +22,9 @@ from chalicelib.domain.fees import FeeSchedule, PaymentMethod, Quote
 from chalicelib.domain.payments import Cart, Payment, hold_fees
 from chalicelib.payments.provider import PaymentProvider
 from chalicelib.services.cart import read_cart
-from chalicelib.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from chalicelib.store.unit_of_work import UnitOfWork
 
 __all__ = ["Checkout", "CheckoutService"]
 

@@ -33,6 +33,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.clock import Clock, epoch_seconds, rfc3339
 from chalicelib.domain.errors import Conflict, NotFound, StaleRecord, Unavailable
@@ -49,7 +50,9 @@ from chalicelib.notifier import Notifier
 from chalicelib.payments.provider import CallbackBody, CallbackOutcome, build_callback_body, parse_callback_body
 from chalicelib.payments.signature import sign, verify
 from chalicelib.services.mail import send_quietly
-from chalicelib.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from chalicelib.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
-from boto3.dynamodb.conditions import Attr
+from typing import Any
 
-from chalicelib.store.expressions import chunked, transact_update, update_args
+import pytest
+
+from chalicelib.store.expressions import update_args
+from chalicelib.store.items import DynamoItems, Update, chunked, eq, not_exists
+
+
+class _Table:
+    name = "t"
+
+    class meta:
+        client: Any = None
 
 
 def test_set_remove_add_with_placeholders_for_every_name():
@@ -30,8 +39,8 @@ def test_refuses_empty_nested_and_duplicate_updates():
 
 
 def test_transaction_entries_merge_condition_placeholders_without_collisions():
-    entry = transact_update("t", {"PK": "x", "SK": "y"}, set_={"status": "PAID"},
-                            condition=Attr("status").eq("DUE") & Attr("held_by").not_exists())["Update"]
+    entry = DynamoItems(_Table())._entry(Update({"PK": "x", "SK": "y"}, set={"status": "PAID"},
+                                                cond=eq("status", "DUE") & not_exists("held_by")))["Update"]
     expr = entry["UpdateExpression"] + " " + entry["ConditionExpression"]
     for placeholder in list(entry["ExpressionAttributeNames"]) + list(entry["ExpressionAttributeValues"]):
         assert placeholder in expr  # every placeholder sent is used (real DynamoDB insists)
@@ -40,8 +49,7 @@ def test_transaction_entries_merge_condition_placeholders_without_collisions():
 
 def test_transaction_update_is_accepted_by_dynamodb(table):
     table.put_item(Item={"PK": "P", "SK": "S", "status": "DUE"})
-    entry = transact_update(table.name, {"PK": "P", "SK": "S"}, set_={"status": "PAID"},
-                            condition=Attr("status").eq("DUE"))
+    entry = DynamoItems(table)._entry(Update({"PK": "P", "SK": "S"}, set={"status": "PAID"}, cond=eq("status", "DUE")))
     table.meta.client.transact_write_items(TransactItems=[entry])
     assert table.get_item(Key={"PK": "P", "SK": "S"})["Item"]["status"] == "PAID"
 
