@@ -221,6 +221,8 @@ MAX_SEQUENCE = 9999
 class PermitNumbersExhausted(Conflict):
     """All 9,999 numbers of one prefix and year are used; a fifth digit would break the format."""
 
+    slug = "permit-numbers-exhausted"
+
 
 class PermitNo(NamedTuple):
     """A parsed permit number such as RES17-0150: prefix RES, year 17, sequence 150."""
