@@ -66,6 +66,9 @@ _OWNED = (keys.PERMIT_SK, keys.FEE_PREFIX, keys.INSPECTION_PREFIX, keys.INSPECTI
 """Sort keys of the items the aggregate owns (a save may create, rewrite or delete them)."""
 
 
+_ITEMS_PER_PERMIT = 4
+"""What a page of a contractor's permits expects to read per permit on GSI1 (a guess: only the cost changes)."""
+
 _INDEXED_KINDS = frozenset({keys.PERMIT_SK, keys.FEE_PREFIX, keys.INSPECTION_PREFIX})
 """What a contractor's GSI1 range holds of each permit."""
 
@@ -311,8 +314,10 @@ class PermitRepository:
         collected: list[Item] = []
         roots = 0
         while range_no < len(ranges):
+            # About four items a permit (root, fees, an inspection), and a few more to see where the
+            # last one ends: usually one Query a page, then small ones to finish a permit.
             page = self.items.query(partition, index="GSI1", sk_prefix=ranges[range_no], start=start,
-                                    limit=max(4 * limit, 25))
+                                    limit=_ITEMS_PER_PERMIT * (limit - roots) + _ITEMS_PER_PERMIT + 1)
             for item in page.items:
                 if item.get("SK") == keys.PERMIT_SK:
                     if roots == limit:  # the next page starts with this permit
