@@ -56,6 +56,7 @@ def table(s: Settings | None = None) -> Any:
 
 def notifier(s: Settings | None = None) -> Notifier:
     from chalicelib.notifier import OutboxNotifier, SesNotifier
+    from chalicelib.store.items import DynamoItems
     from chalicelib.store.outbox import OutboxStore
 
     s = s or settings()
@@ -63,7 +64,7 @@ def notifier(s: Settings | None = None) -> Notifier:
         import boto3
 
         return SesNotifier(boto3.client("ses", region_name=s.region), s.mail_from)
-    return OutboxNotifier(OutboxStore(table(s)), clock())
+    return OutboxNotifier(OutboxStore(DynamoItems(table(s))), clock())
 
 
 def uow(s: Settings | None = None) -> UnitOfWork:
@@ -90,9 +91,10 @@ def profiles() -> ProfileService:
 
 
 def outbox() -> OutboxStore:
+    from chalicelib.store.items import DynamoItems
     from chalicelib.store.outbox import OutboxStore
 
-    return OutboxStore(table())
+    return OutboxStore(DynamoItems(table()))
 
 
 # --- cart, checkout and payments -------------------------------------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.clock import Clock
-from chalicelib.store.outbox import OutboxStore
+
+if TYPE_CHECKING:
+    from chalicelib.store.outbox import OutboxStore
 
 log = logging.getLogger(__name__)
 
