@@ -44,25 +44,24 @@ _HANDLER_MARK = "_portal_json_handler"
 
 # --- redaction ----------------------------------------------------------------------------------
 
+# Pattern strings, not compiled patterns: `re` compiles each on first use (in a request) and caches it,
+# so `import app` does not pay for them.
 _SECRET_WORD = (r"password|passwd|pwd|passcode|pin|token|secret|answer|code|otp|authorization|auth"
                 r"|credentials?|signature|cookie|session|api_?key")
-_SECRET_KEY = re.compile(rf"(^|[^a-z])({_SECRET_WORD})s?([^a-z]|$)", re.IGNORECASE)
+_SECRET_KEY = rf"(?i)(^|[^a-z])({_SECRET_WORD})s?([^a-z]|$)"
 _SAFE_KEYS = frozenset({"status_code", "error_code", "http_code"})
-_BEARER = re.compile(r"\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
-_KEY_VALUE = re.compile(
-    rf"(?P<key>\b[A-Za-z_]*(?:{_SECRET_WORD})[A-Za-z_]*)(?P<sep>['\"]?\s*[=:]\s*)"
-    r"(?:(?P<quote>['\"])[^'\"]*(?P=quote)?|[^\s'\",;&}\]]+)",
-    re.IGNORECASE,
-)
-_LONG_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])")
+_BEARER = r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"
+_KEY_VALUE = (rf"(?i)(?P<key>\b[A-Za-z_]*(?:{_SECRET_WORD})[A-Za-z_]*)(?P<sep>['\"]?\s*[=:]\s*)"
+              r"(?:(?P<quote>['\"])[^'\"]*(?P=quote)?|[^\s'\",;&}\]]+)")
+_LONG_TOKEN = r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])"
+_CAMEL = r"(?<=[a-z0-9])(?=[A-Z])"
 
 
 def is_secret_key(key: str) -> bool:
     """True for a field name that names a secret: reset_code, newPassword, Authorization, pin..."""
     if key.lower() in _SAFE_KEYS:
         return False
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)  # camelCase words count as words
-    return bool(_SECRET_KEY.search(spaced))
+    return re.search(_SECRET_KEY, re.sub(_CAMEL, "_", key)) is not None  # camelCase words count as words
 
 
 def redact_text(text: str) -> str:
@@ -74,8 +73,8 @@ def redact_text(text: str) -> str:
         quote = match.group("quote") or ""
         return f"{match.group('key')}{match.group('sep')}{quote}{MASK}{quote}"
 
-    text = _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
-    return _LONG_TOKEN.sub(MASK, _KEY_VALUE.sub(pair, text))
+    text = re.sub(_BEARER, lambda m: f"{m.group(1)} {MASK}", text)
+    return re.sub(_LONG_TOKEN, MASK, re.sub(_KEY_VALUE, pair, text))
 
 
 def redact_value(key: str, value: Any, depth: int = 0) -> Any:

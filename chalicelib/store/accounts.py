@@ -448,20 +448,3 @@ class AccountRepository:
     def use_reset_token(self, token_hash: str) -> None:
         """Staged: the token is used up by the change being committed (which fails if it already was)."""
         self.uow.add(Delete(keys.reset_token(token_hash), present()))
-
-
-class AccountStore:
-    """Transitional, for code not yet moved to `uow.accounts`: the read the permit and payment services
-    make over a table (`get_contractor`, now a `Company`) and the staff seeding of tests. Remove with them."""
-
-    def __init__(self, table: Any) -> None:
-        from chalicelib.store.items import DynamoItems
-        from chalicelib.store.unit_of_work import UnitOfWork
-
-        self._accounts = UnitOfWork(DynamoItems(table)).accounts
-
-    def get_contractor(self, contractor_id: str) -> Company | None:
-        return self._accounts.company(contractor_id)
-
-    def put_staff(self, user: StaffUser) -> None:
-        self._accounts.put_staff(user)

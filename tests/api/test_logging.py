@@ -163,10 +163,9 @@ def test_sign_in_reset_and_pin_issue_log_no_secret(api: Any, capsys: Any) -> Non
     from chalicelib import bootstrap
     from chalicelib.domain.accounts import StaffUser
     from chalicelib.domain.credentials import hash_secret
-    from chalicelib.store.accounts import AccountStore
 
     secrets: list[str] = [STAFF_PASSWORD, CONTRACTOR_PASSWORD, SECRET_ANSWER, "Wrong1pass", "NewPass42", "Pinto"]
-    AccountStore(bootstrap.table()).put_staff(
+    bootstrap.uow().accounts.put_staff(
         StaffUser("admin", "Permit Desk", "desk@example.gov", hash_secret(STAFF_PASSWORD, 4)))
     assert api.post("/auth/staff-login", {"username": "admin", "password": "Wrong1pass"}).status_code == 401
     staff_token = api.post("/auth/staff-login", {"username": "admin", "password": STAFF_PASSWORD}).json_body["token"]
