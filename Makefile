@@ -23,11 +23,22 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: install $(if $(wildcard mk/web.mk),web-assets)
 	$(PY) scripts/run_local.py
 
+# The tests that need no browser run in parallel (pytest-xdist), one worker per core, each test handed
+# to whichever worker is free; PYTEST_WORKERS=0 runs them in this one process, in order (e.g. for --pdb).
+# The browser journeys then run on their own, in one process: they share one started portal and build
+# on each other's state in file order (tests/browser/conftest.py refuses to be split over workers).
+# Both halves always run; `make test` fails if either failed.
+PYTEST_WORKERS ?= auto
+XDIST = -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--dist worksteal)
+
 test: install $(if $(wildcard mk/web.mk),web-assets browser)
-	$(PY) -m pytest
+	status=0; \
+	$(PY) -m pytest -m "not browser" $(XDIST) || status=$$?; \
+	$(PY) -m pytest -m browser || status=$$?; \
+	exit $$status
 
 test-fast: install
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser" $(XDIST)
 
 lint: install
 	$(PY) -m ruff check .

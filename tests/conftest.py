@@ -27,71 +27,79 @@ SECRET_ANSWER = "Corvette"
 
 # --- DynamoDB: boto3 handles made once per process, a fresh moto account and table for every test ----
 #
-# What a test costs is mostly boto3, not DynamoDB: a new boto3 Session loads and parses botocore's
-# service model (~0.1-0.2 s) and the old fixture paid that twice per test (its own client, and the
-# app's handle after `dynamo.reset_cache()`). Now both handles are made once per process (once per
-# xdist worker) and kept; each test still gets everything it had before:
-# - `mock_aws()` per test resets every moto backend (an empty account: no table, no items, nothing
-#   from another service), then the table is created from infra/ as before (~13 ms in all);
+# Most of what the old fixture cost was boto3, not DynamoDB: every new boto3 Session loads and parses
+# botocore's service model (~0.1-0.2 s), and each test paid that twice (the test's own client, and the
+# app's handle after `dynamo.reset_cache()`). Both handles are now made once per process (once per
+# pytest-xdist worker) and kept; each test still starts from exactly what it had before:
+# - `mock_aws()` per test resets every moto backend on the way in and out (an empty account: no
+#   table, no items, nothing in any other service), then the table is created from infra/ (~13 ms);
 # - the request checks of tests/aws_rules.py stay installed on the app's client;
-# - after each test, `_Pristine` checks that the test left both clients as it found them (no event
-#   hook left registered, no attribute left patched, no retry quota spent); if not, the handle is
-#   dropped and the next test builds a new one, as every test used to.
+# - after each test `_Pristine.intact()` checks that the test left both clients as they were made
+#   (no event hook still registered, no attribute still patched, no retry quota spent); if not, that
+#   handle is dropped and the next test gets a new one, as every test used to.
 
 
 class _Pristine:
-    """What a test could leave behind on a long-lived botocore client, recorded so it can be checked."""
+    """A long-lived botocore client as it was when made, so a test's leftovers on it can be found."""
+
+    LAZY = frozenset({"_exceptions"})  # what botocore itself fills in on first use (`client.exceptions`)
 
     def __init__(self, client: Any) -> None:
         self.client = client
-        self.attributes = dict(vars(client))
+        self.attributes = self._attributes()
         self.state = self._state()
 
+    def _attributes(self) -> dict[str, Any]:
+        return {name: value for name, value in vars(self.client).items() if name not in self.LAZY}
+
     def _state(self) -> Any:
-        """Every registered event handler (by event and identity), the unique ids, and what is left
-        of the standard-mode retry quota (a retry spends it; the next test must not inherit that)."""
+        """Every registered event handler (by event name and identity), the unique ids, and what is
+        left of the standard-mode retry quota (retries spend it, and a later test must not inherit that)."""
         emitter = self.client.meta.events
-        emitter = getattr(emitter, "_emitter", emitter)  # EventAliaser -> HierarchicalEmitter
+        emitter = getattr(emitter, "_emitter", emitter)  # botocore's EventAliaser wraps the real emitter
         handlers: list[tuple[str, tuple[int, ...]]] = []
         quotas: list[Any] = []
-
-        def walk(node: dict[str, Any], path: str) -> None:
-            for handler in (h for section in node["values"] or () for h in section):
-                owner = getattr(handler, "__self__", None)
-                if hasattr(owner, "_quota"):  # botocore.retries.standard.RetryQuotaChecker
-                    quotas.append((owner._quota.available_capacity, owner._last_amount_acquired))
-            if node["values"] is not None:
-                handlers.append((path, tuple(id(h) for section in node["values"] for h in section)))
-            for chunk, child in node["children"].items():
-                walk(child, f"{path}.{chunk}")
-
-        walk(emitter._handlers._root, "")
-        return handlers, sorted(emitter._unique_id_handlers), quotas
+        nodes = [("", emitter._handlers._root)]
+        while nodes:
+            path, node = nodes.pop()
+            found = [h for section in node["values"] or () for h in section]
+            if found:  # (unregistering leaves an empty node behind: the same as none)
+                handlers.append((path, tuple(map(id, found))))
+                quotas += [(h.__self__._quota.available_capacity, h.__self__._last_amount_acquired)
+                           for h in found if hasattr(getattr(h, "__self__", None), "_quota")]
+            nodes += [(f"{path}.{chunk}", child) for chunk, child in node["children"].items()]
+        return sorted(handlers), sorted(emitter._unique_id_handlers), sorted(quotas)
 
     def intact(self) -> bool:
-        """Whether the client is as recorded. monkeypatch's undo leaves the original bound method as
-        an instance attribute; that is the same thing, so it is removed and not counted."""
-        attributes = vars(self.client)
-        for name in set(attributes) - set(self.attributes):
+        """Whether the client is as recorded. monkeypatch's undo leaves the original bound method
+        behind as an instance attribute: that is the same method, so it is removed, not counted."""
+        for name in set(vars(self.client)) - set(self.attributes) - self.LAZY:
             original = getattr(type(self.client), name, None)
-            if callable(original) and attributes[name] == original.__get__(self.client):
-                del attributes[name]
+            if callable(original) and vars(self.client)[name] == original.__get__(self.client):
+                delattr(self.client, name)
+        attributes = self._attributes()
         same = attributes.keys() == self.attributes.keys() and all(
-            attributes[k] is v for k, v in self.attributes.items())
+            attributes[name] is value for name, value in self.attributes.items())
         return same and self._state() == self.state
+
+
+def _test_client() -> Any:
+    import boto3
+
+    return boto3.session.Session().client("dynamodb", region_name="us-west-2")
 
 
 @pytest.fixture(scope="session")
 def _dynamodb_handles() -> Iterator[dict[str, Any]]:
-    """This process's low-level client for tests (what `aws` yields); the app's own handle is
-    chalicelib.store.dynamo's cache, which is kept between tests unless a test dirtied it."""
-    import boto3
-    import moto  # noqa: F401  # before any client exists: moto hooks every botocore client made after it
+    """This process's kept handles: "test" is the low-level client `aws` yields; "app" records the
+    app's own client (chalicelib.store.dynamo's cache, kept between tests unless a test dirtied it)."""
+    import moto  # noqa: F401  # first: moto hooks every botocore client made after it is imported
 
     from chalicelib.store import dynamo
 
     dynamo.reset_cache()  # nothing made before moto was imported is kept
-    handles = {"test": boto3.session.Session().client("dynamodb", region_name="us-west-2")}
+    client = _test_client()
+    handles: dict[str, Any] = {"test": _Pristine(client), "app": None}
     yield handles
     dynamo.reset_cache()
 
@@ -106,20 +114,23 @@ def aws(_dynamodb_handles: dict[str, Any]) -> Iterator[Any]:
     from localdev.table import create_table
     from tests import aws_rules
 
-    client = _dynamodb_handles["test"]
-    with mock_aws():  # resets every moto backend on entry and on exit
+    handles = _dynamodb_handles
+    client = handles["test"].client
+    with mock_aws():  # every moto backend starts empty, and is emptied again on the way out
         create_table(client, os.environ["TABLE_NAME"])
-        app_client = bootstrap.table().meta.client
+        app_client = bootstrap.table().meta.client  # made here on first use, or after a test dirtied it
+        if handles["app"] is not None and handles["app"].client is not app_client:
+            dynamo.reset_cache()  # a test emptied the cache itself: what it made since is not kept
+            app_client = bootstrap.table().meta.client
         aws_rules.install(app_client)  # what real DynamoDB refuses fails the test, not only prod
-        kept = _Pristine(client), _Pristine(app_client)
+        if handles["app"] is None or handles["app"].client is not app_client:
+            handles["app"] = _Pristine(app_client)
         yield client
-    test_side, app_side = kept
-    if not test_side.intact():
-        import boto3
-
-        _dynamodb_handles["test"] = boto3.session.Session().client("dynamodb", region_name="us-west-2")
-    if not app_side.intact():
+    if not handles["test"].intact():
+        handles["test"] = _Pristine(_test_client())
+    if not handles["app"].intact():
         dynamo.reset_cache()
+        handles["app"] = None
 
 
 @pytest.fixture

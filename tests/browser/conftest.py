@@ -292,6 +292,13 @@ def launch_portal(root: Path, log_path: Path, pin: str) -> Iterator[Portal]:
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory: pytest.TempPathFactory):
     """The whole portal on free loopback ports, started once for the session."""
+    if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+        # Split over pytest-xdist workers, each would start a portal of its own and the journeys, which
+        # build on each other's state in file order, would fail at random. (xdist's --dist loadgroup
+        # cannot keep them together under pytest 9: it renames items through an attribute pytest no
+        # longer reads.) `make test` runs them in a pytest of their own.
+        pytest.fail("the browser journeys share one portal and run in order: run them in one process "
+                    "(`make test`, or `pytest -m browser`), not under pytest-xdist's -n")
     if os.environ.get("PORTAL_WEB_URL") and os.environ.get("PORTAL_API_URL"):
         api = os.environ["PORTAL_API_URL"].rstrip("/")
         web = os.environ["PORTAL_WEB_URL"].rstrip("/")
