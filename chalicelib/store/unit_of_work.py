@@ -97,6 +97,15 @@ def item_key_dict(key: ItemKey) -> dict[str, str]:
     return {"PK": key[0], "SK": key[1]}
 
 
+def _check_fits(actions: list[Action], extra: int = 0) -> None:
+    count = len(actions) + extra
+    if count > TRANSACTION_LIMIT:
+        raise TooManyChanges(f"This would change {count} records at once; at most {TRANSACTION_LIMIT} can "
+                             "change together. Do it in smaller parts.")
+    if sum(action_size(a) for a in actions) > TRANSACTION_BYTES:
+        raise TooManyChanges("This would write more than 4 MB at once. Do it in smaller parts.")
+
+
 class UnitOfWork:
     """One operation's repositories and pending writes. Not shared between requests or threads."""
 
@@ -145,22 +154,15 @@ class UnitOfWork:
         self._pending.clear()
 
     def check_fits(self, extra: int = 0) -> None:
-        """TooManyChanges when the pending writes (plus `extra`) cannot be one transaction."""
-        count = len(self._pending) + extra
-        if count > TRANSACTION_LIMIT:
-            raise TooManyChanges(f"This would change {count} records at once; at most {TRANSACTION_LIMIT} can "
-                                 "change together. Do it in smaller parts.")
-        if sum(action_size(a) for a in self._pending) > TRANSACTION_BYTES:
-            raise TooManyChanges("This would write more than 4 MB at once. Do it in smaller parts.")
+        """TooManyChanges when the pending writes (plus `extra` still to come) cannot be one transaction."""
+        _check_fits(self._pending, extra)
 
     def commit(self) -> None:
         """Write every pending action together, or none: StaleRecord when a condition fails."""
         actions, self._pending = self._pending, []
         if not actions:
             return
-        self._pending = actions
-        self.check_fits()
-        self._pending = []
+        _check_fits(actions)
         keys = [action_key(a) for a in actions]
         if len(set(keys)) != len(keys):  # DynamoDB refuses two actions on one item in a transaction
             raise ValueError(f"one operation writes an item twice: {sorted(k for k in keys if keys.count(k) > 1)}")
