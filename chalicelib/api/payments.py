@@ -7,7 +7,7 @@ from chalice import Blueprint
 from chalicelib import bootstrap
 from chalicelib.api import guard
 from chalicelib.api.http import ok, route
-from chalicelib.api.paging import page_of, page_params, paging_asked
+from chalicelib.api.paging import page_params, paging_asked
 from chalicelib.api.payment_views import callback_json, payment_json
 from chalicelib.api.permit_views import listing
 from chalicelib.payments.signature import SIGNATURE_HEADER
@@ -20,9 +20,7 @@ def list_payments() -> object:
     principal = guard.contractor(bp.current_request)
     query = bp.current_request.query_params
     limit, cursor = page_params(query)
-    payments = bootstrap.payments().list(principal.principal_id)  # newest first
-    page, next_cursor = page_of(payments, limit, cursor, lambda p: f"{p.created_at.isoformat()}#{p.payment_id}",
-                                descending=True)
+    page, next_cursor = bootstrap.payments().page(principal.principal_id, limit, cursor)  # newest first
     now = bootstrap.clock().now()
     return ok(listing([payment_json(p, now) for p in page], next_cursor, paged=paging_asked(query)))
 

@@ -89,8 +89,12 @@ class PaymentService:
     # --- Paid Items --------------------------------------------------------------------------
 
     def list(self, contractor_id: str) -> list[Payment]:
-        """The contractor's payments, newest first (one Query on GSI1)."""
+        """All the contractor's payments, newest first (one Query on GSI1)."""
         return self.uow.payments.of_contractor(contractor_id)
+
+    def page(self, contractor_id: str, limit: int, cursor: str | None = None) -> tuple[list[Payment], str | None]:
+        """Paid Items a page at a time, newest first: a GSI1 Query the size of the page."""
+        return self.uow.payments.page_of_contractor(contractor_id, limit, cursor)
 
     def receipt(self, contractor_id: str, payment_id: str) -> Payment:
         """One of their payments with every line from the ledger; 404 for anyone else's."""

@@ -39,7 +39,8 @@ from chalicelib.domain.money import format_money, sum_money
 from chalicelib.domain.payments import Payment, PaymentLine, PaymentStatus, UnappliedApproval
 from chalicelib.store import keys
 from chalicelib.store.common import from_epoch, to_epoch
-from chalicelib.store.items import Delete, Item, Put, absent, at_version, query_all
+from chalicelib.store.cursors import decode_cursor, encode_cursor, gsi1_key
+from chalicelib.store.items import Delete, Item, Key, Put, absent, at_version, query_all
 
 if TYPE_CHECKING:
     from chalicelib.store.unit_of_work import UnitOfWork
@@ -199,6 +200,38 @@ class PaymentRepository:
         payment read with `get`."""
         items = query_all(self.uow.items, keys.contractor_partition(contractor_id), index="GSI1",
                           sk_prefix=keys.PAYMENT_INDEX_PREFIX, forward=False)
+        unapplied: dict[str, list[Item]] = {}
+        for item in items:
+            if _sk(item).startswith(keys.UNAPPLIED_PREFIX):
+                unapplied.setdefault(str(item["payment_id"]), []).append(item)
+        return [payment_from_items(i, None, unapplied.get(str(i["payment_id"]), [])) for i in items
+                if _sk(i) == keys.PAYMENT_SK]
+
+    def page_of_contractor(self, contractor_id: str, limit: int,
+                           cursor: str | None = None) -> tuple[list[Payment], str | None]:
+        """A page of a contractor's payments, newest first, with their unapplied approvals: a GSI1 Query
+        of about `limit` payments (an approval sorts just before its payment, newest first), so the cost
+        follows the page, not the years of payments behind it."""
+        partition = keys.contractor_partition(contractor_id)
+        start: Key | None = decode_cursor(cursor, {"GSI1PK": partition})["key"] if cursor else None
+        items: list[Item] = []
+        roots = 0
+        while True:
+            page = self.uow.items.query(partition, index="GSI1", sk_prefix=keys.PAYMENT_INDEX_PREFIX, forward=False,
+                                        start=start, limit=limit - roots + 2)
+            for n, item in enumerate(page.items):
+                items.append(item)
+                if _sk(item) == keys.PAYMENT_SK:
+                    roots += 1
+                    if roots == limit:
+                        more = n + 1 < len(page.items) or page.next_key is not None
+                        return self._listed(items), encode_cursor({"key": gsi1_key(item)}) if more else None
+            if page.next_key is None:
+                return self._listed(items), None
+            start = page.next_key
+
+    @staticmethod
+    def _listed(items: list[Item]) -> list[Payment]:
         unapplied: dict[str, list[Item]] = {}
         for item in items:
             if _sk(item).startswith(keys.UNAPPLIED_PREFIX):

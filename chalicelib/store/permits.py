@@ -26,10 +26,7 @@ Dates are ISO strings (county dates); instants are epoch seconds.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -40,6 +37,7 @@ from chalicelib.domain.inspections import Inspection, InspectionStatus, TimeWind
 from chalicelib.domain.permits import Attachment, Permit, PermitStatus, Review
 from chalicelib.store import keys
 from chalicelib.store.common import from_epoch, to_epoch
+from chalicelib.store.cursors import decode_cursor, encode_cursor, gsi1_key
 from chalicelib.store.fees import fee_attributes, fee_from_item
 from chalicelib.store.items import (
     ConditionFailed,
@@ -208,33 +206,6 @@ def _assemble(items: list[Item]) -> list[Permit]:
     return list(permits.values())
 
 
-# --- cursors -------------------------------------------------------------------------------------
-
-
-def encode_cursor(state: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, partition: dict[str, str]) -> dict[str, Any]:
-    """The state a cursor carries; 400 for one we did not make or that points at another partition."""
-    bad = InvalidInput("The cursor is not valid: use the next_cursor of the previous page.",
-                       [FieldProblem("cursor", "is not a cursor this list gave out")], slug="bad-cursor")
-    try:
-        if len(cursor) > 2048:
-            raise ValueError
-        state = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise bad from None
-    key = state.get("key") if isinstance(state, dict) else None
-    if not isinstance(key, dict) or not all(isinstance(k, str) and isinstance(v, str) and 0 < len(v) <= 1024
-                                            for k, v in key.items()):
-        raise bad
-    for name, value in partition.items():
-        if key.get(name) != value:  # another contractor's partition: never a way in
-            raise bad
-    return state
-
-
 @dataclass(frozen=True)
 class PermitPage:
     permits: list[Permit]
@@ -322,7 +293,7 @@ class PermitRepository:
                 if item.get("SK") == keys.PERMIT_SK:
                     if roots == limit:  # the next page starts with this permit
                         return PermitPage(_page_permits(collected), encode_cursor(
-                            {"range": range_no, "key": _gsi1_key(collected[-1])}))
+                            {"range": range_no, "key": gsi1_key(collected[-1])}))
                     roots += 1
                 collected.append(item)
             if page.next_key is None:
@@ -421,10 +392,6 @@ class PermitRepository:
         except ConditionFailed:
             return False
         return True
-
-
-def _gsi1_key(item: Item) -> Key:
-    return {"PK": item["PK"], "SK": item["SK"], "GSI1PK": item["GSI1PK"], "GSI1SK": item["GSI1SK"]}
 
 
 def _page_permits(items: list[Item]) -> list[Permit]:

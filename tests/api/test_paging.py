@@ -50,3 +50,32 @@ def test_a_malformed_cursor_or_limit_is_a_400_on_every_list(api, contractor, pat
         response = api.get(f"{path}?{query}", contractor["token"])
         assert response.status_code == 400, (path, query, response.body)
         assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_paid_items_page_newest_first_in_dynamodb(api, contractor, staff_token, table):
+    """Each page is its own GSI1 Query of about the page's size, newest first, unapplied approvals kept."""
+    from bench.counting import counting
+    from tests.conftest import seed_permit
+
+    token = contractor["token"]
+    made = []  # three pending payments (a checkout stays pending until the portal answers)
+    for n in range(3):
+        no = f"RES16-{n + 1:04d}"
+        seed_permit(table, contractor["contractor_id"], no, fees=(("PLANNING", "35.00"),))
+        assert api.post("/cart/items", {"permit_no": no}, token).status_code == 200
+        made.append(api.post("/checkout", {"payment_method": "echeck"}, token).json_body["payment_id"])
+    whole = api.get("/payments", token).json_body
+    first = api.get("/payments?limit=2", token).json_body
+    with counting(table) as tally:
+        second = api.get(f"/payments?limit=2&cursor={first['next_cursor']}", token).json_body
+    assert [p["payment_id"] for p in first["items"] + second["items"]] == [p["payment_id"] for p in whole["items"]]
+    assert second["next_cursor"] is None and tally.operations["Query"] == 1
+    assert api.get(f"/payments?cursor={first['next_cursor']}", contractor_token_of_another(api, staff_token)
+                   ).status_code == 400
+
+
+def contractor_token_of_another(api: Any, staff_token: str) -> str:
+    from tests.conftest import complete_setup
+
+    other, pin = register(api, staff_token, "LAKE CITY PLUMBING", "PLB2231", "office@lakecity.example")
+    return complete_setup(api, other, pin)
