@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from chalicelib.domain.errors import FieldProblem, InvalidInput, StaleRecord
+from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.permits import PERMIT_VALIDITY_DAYS, Permit
 from chalicelib.services.mail import send_quietly
 from chalicelib.services.permits import PermitWork
@@ -71,9 +71,7 @@ class ExpiryJob(PermitWork):
         if not permit.flag_expired(today):
             return False
         self.uow.permits.save(permit)
-        try:
-            self.uow.commit()
-        except StaleRecord:
+        if not self.uow.commit_unless_stale():
             return False
         log.info("permit %s flagged expired (expiry date %s)", permit.permit_no, permit.expires_date)
         return True
@@ -83,11 +81,7 @@ class ExpiryJob(PermitWork):
         if permit is None or not permit.archive_if_due(today):
             return False
         self.uow.permits.save(permit)
-        try:
-            self.uow.commit()
-        except StaleRecord:
-            return False
-        return True
+        return self.uow.commit_unless_stale()
 
     def _remind(self, today: date, now: datetime) -> int:
         reminded = 0

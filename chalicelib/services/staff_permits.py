@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound, StaleRecord
+from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.fee_lines import FeeLine
 from chalicelib.domain.inspections import Inspection, parse_result, parse_time_window
 from chalicelib.domain.money import parse_money
@@ -148,11 +149,7 @@ class StaffPermitService(PermitWork):
     def _create(self, permit: Permit) -> bool:
         """Write a new permit; False when the number is taken (nothing is overwritten)."""
         self.uow.permits.save(permit)
-        try:
-            self.uow.commit()
-        except StaleRecord:
-            return False
-        return True
+        return self.uow.commit_unless_stale()
 
     def _create_numbered(self, permit: Permit, prefix: str, yy: int) -> None:
         """Atomic counter, then a conditional put: a number typed in by hand is skipped, never reused."""
@@ -306,28 +303,28 @@ class StaffPermitService(PermitWork):
             if not getattr(review, name):
                 raise InvalidInput(f"The review's {name} is required.", [FieldProblem(name, "is required")])
 
-        def add() -> Review:
-            permit = self._permit(permit_no)
-            permit.reviews.append(review)
-            self.uow.permits.save(permit)
-            self.uow.commit()
-            return review
-
-        return retrying(add)
+        self._change_file(permit_no, lambda permit: permit.reviews.append(review))
+        return review
 
     def add_attachment(self, permit_no: str, name: str) -> Attachment:
         now, _ = self._now_today()
-        self._permit(permit_no)
-        if not name.strip():
-            raise InvalidInput("The attachment's name is required.", [FieldProblem("name", "is required")])
         attachment = Attachment(secrets.token_hex(6), name.strip(), now.replace(microsecond=0))
 
-        def add() -> Attachment:
-            permit = self._permit(permit_no)
+        def attach(permit: Permit) -> None:
+            if not attachment.name:  # after the permit is found: an unknown permit is a 404 first
+                raise InvalidInput("The attachment's name is required.", [FieldProblem("name", "is required")])
             permit.attachments.append(attachment)
+
+        self._change_file(permit_no, attach)
+        return attachment
+
+    def _change_file(self, permit_no: str, change: Callable[[Permit], None]) -> None:
+        """Read the permit, change its file, commit; read again and redo if it changed meanwhile."""
+        def run() -> None:
+            permit = self._permit(permit_no)
+            change(permit)
             self.uow.permits.save(permit)
             self.uow.commit()
-            return attachment
 
-        return retrying(add)
+        retrying(run)
 

@@ -200,12 +200,7 @@ class PaymentRepository:
         payment read with `get`."""
         items = query_all(self.uow.items, keys.contractor_partition(contractor_id), index="GSI1",
                           sk_prefix=keys.PAYMENT_INDEX_PREFIX, forward=False)
-        unapplied: dict[str, list[Item]] = {}
-        for item in items:
-            if _sk(item).startswith(keys.UNAPPLIED_PREFIX):
-                unapplied.setdefault(str(item["payment_id"]), []).append(item)
-        return [payment_from_items(i, None, unapplied.get(str(i["payment_id"]), [])) for i in items
-                if _sk(i) == keys.PAYMENT_SK]
+        return self._listed(items)
 
     def page_of_contractor(self, contractor_id: str, limit: int,
                            cursor: str | None = None) -> tuple[list[Payment], str | None]:
@@ -232,6 +227,7 @@ class PaymentRepository:
 
     @staticmethod
     def _listed(items: list[Item]) -> list[Payment]:
+        """Payments from their GSI1 entries, each with the unapplied approvals indexed beside it."""
         unapplied: dict[str, list[Item]] = {}
         for item in items:
             if _sk(item).startswith(keys.UNAPPLIED_PREFIX):

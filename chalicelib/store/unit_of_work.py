@@ -157,6 +157,15 @@ class UnitOfWork:
         """TooManyChanges when the pending writes (plus `extra` still to come) cannot be one transaction."""
         _check_fits(self._pending, extra)
 
+    def commit_unless_stale(self) -> bool:
+        """`commit`, answering False (nothing written) instead of raising when what was read changed:
+        for callers that leave such a record to a later run, or take a conflict as "already there"."""
+        try:
+            self.commit()
+        except StaleRecord:
+            return False
+        return True
+
     def commit(self) -> None:
         """Write every pending action together, or none: StaleRecord when a condition fails."""
         actions, self._pending = self._pending, []

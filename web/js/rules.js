@@ -23,7 +23,7 @@ export function rulesOrNull() {
   return rules().catch(() => null);
 }
 
-/** "15:00" -> "3:00 PM", "06:00" -> "6:00 AM", "00:00" -> "12:00 AM" (the county's way). */
+/** A 24-hour "HH:MM" figure from the rules, shown the county's way (12-hour clock with AM/PM). */
 export function countyTime(value) {
   const match = /^(\d{1,2}):(\d{2})/.exec(String(value ?? ""));
   if (!match) return String(value ?? "");
