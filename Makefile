@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PYTHON313 ?= $(shell command -v python3.13 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: install run test test-fast lint bench package clean
+.PHONY: install run test test-fast lint checks bench clean
 
 install: $(STAMP)
 
@@ -19,6 +19,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
 -include mk/web.mk
+# mk/deploy.mk: package, deploy, deploy-site, cfn-lint. mk/quality.mk: typecheck. mk/api.mk: the OpenAPI fuzz.
+-include mk/deploy.mk mk/quality.mk mk/api.mk
 
 run: install $(if $(wildcard mk/web.mk),web-assets)
 	$(PY) scripts/run_local.py
@@ -33,23 +35,23 @@ XDIST = -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--dist workstea
 
 test: install $(if $(wildcard mk/web.mk),web-assets browser)
 	status=0; \
-	$(PY) -m pytest -m "not browser" $(XDIST) || status=$$?; \
+	$(MAKE) --no-print-directory checks || status=$$?; \
+	$(PY) -m pytest -m "not browser and not fuzz" $(XDIST) || status=$$?; \
 	$(PY) -m pytest -m browser || status=$$?; \
+	$(PY) -m pytest -m fuzz || status=$$?; \
 	exit $$status
 
+# What CI enforces besides the tests: lint, types, and the deployable template.
+checks: lint typecheck cfn-lint
+
 test-fast: install
-	$(PY) -m pytest -m "not browser" $(XDIST)
+	$(PY) -m pytest -m "not browser and not fuzz" $(XDIST)
 
 lint: install
 	$(PY) -m ruff check .
 
 bench: install
 	$(PY) -m bench
-
-# The deployable artefacts (SAM/CloudFormation + zip) under build/; runtime python3.13 comes from the venv.
-package: install
-	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-west-2} $(VENV)/bin/chalice package --stage prod build/
-	@ls -l build/deployment.zip
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache node_modules web/vendor web/config.js

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from chalice import Chalice, Cron
+from typing import Any
+
+from chalice import Chalice
 
 from chalicelib import logs
 from chalicelib.api import (
@@ -33,10 +35,12 @@ for blueprint in (public, meta, auth, profile, permits, inspections, cart, check
     app.register_blueprint(blueprint.bp)
 
 
-@app.schedule(Cron(30, 8, "*", "*", "?", "*"), name="flag_expired_permits")
-def flag_expired_permits(event: object) -> None:
-    """Daily at 08:30 UTC, just after midnight in the county (00:30 PST / 01:30 PDT)."""
+@app.lambda_function(name="flag_expired_permits")
+def flag_expired_permits(event: Any, context: Any) -> dict[str, int]:
+    """The daily job. EventBridge Scheduler invokes it just after midnight on the county's own clock
+    (infra/template.json: a schedule with a time zone, retries and a dead-letter queue), so no UTC cron
+    here needs editing when the clocks change. `{"as_of": "YYYY-MM-DD"}` re-runs it for a date."""
     from chalicelib import bootstrap
 
-    with logs.bound(request_id=logs.request_id(getattr(event, "context", None)), job="flag_expired_permits"):
-        bootstrap.expiry_job().run()
+    with logs.bound(request_id=logs.request_id(context), job="flag_expired_permits"):
+        return bootstrap.run_expiry_job(event)

@@ -172,3 +172,18 @@ def expiry_job() -> ExpiryJob:
     from chalicelib.services.expiry import ExpiryJob
 
     return ExpiryJob(*_permit_parts())
+
+
+def run_expiry_job(event: object) -> dict[str, int]:
+    """The scheduled invocation: `{}` (or the scheduler's own payload) runs as of the county's today;
+    `{"as_of": "YYYY-MM-DD"}` re-runs it for that date (docs/runbook.md). A malformed `as_of` raises,
+    so a hand-made invocation fails loudly instead of running for the wrong day."""
+    from datetime import date
+
+    as_of_text = event.get("as_of") if isinstance(event, dict) else None
+    try:
+        as_of = None if as_of_text is None else date.fromisoformat(str(as_of_text))
+    except ValueError:
+        raise ValueError(f"as_of must be a YYYY-MM-DD date, not {as_of_text!r}") from None
+    result = expiry_job().run(as_of)
+    return {"flagged": result.flagged, "reminded": result.reminded}

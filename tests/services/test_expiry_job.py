@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from bench.counting import counting
 from tests.services.permit_helpers import (
     active_permit,
@@ -68,17 +70,25 @@ def test_the_job_reads_only_what_falls_due_and_never_scans(api, contractor, staf
     assert tally.items_read == 0 and "Scan" not in tally.operations
 
 
-def test_the_schedule_runs_the_job_daily(client, api, contractor, staff_token, clock):
+def test_the_scheduled_function_runs_the_job(client, api, contractor, staff_token, clock):
     from app import app
 
     active_permit(api, staff_token, contractor["contractor_id"])
     clock.advance(days=200)
-    schedule = next(h for h in app.event_sources if getattr(h, "name", "") == "flag_expired_permits")
-    assert "cron(30 8 * * ? *)" in schedule.schedule_expression.to_string()
-    client.lambda_.invoke("flag_expired_permits", client.events.generate_cw_event(
-        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+    # No Chalice schedule: EventBridge Scheduler (infra/template.json) invokes the function on county time.
+    assert not [h for h in app.event_sources if getattr(h, "name", "") == "flag_expired_permits"]
+    answer = client.lambda_.invoke("flag_expired_permits", {})
+    assert answer.payload == {"flagged": 1, "reminded": 0}
     token = fresh_token(api, contractor["contractor_id"])
     assert api.get("/dashboard", token).json_body["expired_permits"]["total"] == 1
+
+
+def test_the_function_reruns_the_job_for_a_date_and_refuses_a_bad_one(client, api, contractor, staff_token):
+    active_permit(api, staff_token, contractor["contractor_id"])  # expires 2027-05-23
+    assert client.lambda_.invoke("flag_expired_permits", {"as_of": "2027-05-23"}).payload["flagged"] == 0
+    assert client.lambda_.invoke("flag_expired_permits", {"as_of": "2027-05-24"}).payload["flagged"] == 1
+    with pytest.raises(ValueError, match="as_of"):
+        client.lambda_.invoke("flag_expired_permits", {"as_of": "tomorrow"})
 
 
 def test_the_staff_route_runs_the_job_as_of_a_date(api, contractor, staff_token):
