@@ -27,7 +27,6 @@ from chalicelib.api import (
 
 app = Chalice(app_name="contractor-portal")
 logs.configure(app.log)  # one JSON line per event, from every module (chalicelib/logs.py)
-app.api.cors = middleware.SiteCORSConfig()
 middleware.register(app)
 
 for blueprint in (public, meta, auth, profile, permits, inspections, cart, checkout, payments, sandbox,

@@ -82,7 +82,6 @@ class Settings:
     notifier: str  # "sandbox" (local outbox) or "ses"
     mail_from: str
     staff_email: str
-    cors_allow_origin: str
     site_base_url: str
     # Payments and inspections (used by later features; read here so one page lists them all).
     payment_provider: str
@@ -135,7 +134,6 @@ def get_settings() -> Settings:
         notifier=_str("NOTIFIER", "sandbox"),
         mail_from=_str("MAIL_FROM", "permits@example.gov"),
         staff_email=_str("STAFF_EMAIL", "permits-staff@example.gov"),
-        cors_allow_origin=_str("CORS_ALLOW_ORIGIN", "http://127.0.0.1:8080"),
         site_base_url=_str("SITE_BASE_URL", "http://127.0.0.1:8080"),
         payment_provider=_payment_provider(stage, webhook_secret),
         payment_provider_settings=env.get("PAYMENT_PROVIDER_SETTINGS", "").strip(),

@@ -3,9 +3,9 @@
 - DynamoDB: moto's server mode on DYNAMODB_PORT (default 8001), unless AWS_ENDPOINT_URL_DYNAMODB
   names an endpoint to use instead; the table is created from infra/table.json when missing.
 - Demo data on an empty table (localdev.seed).
-- The API: `chalice local --no-autoreload` on API_PORT (default 8000), stage dev.
-- The static site: scripts/serve_web.py on WEB_PORT (default 8080), with web/config.js written
-  to point at the API.
+- The API: `chalice local --no-autoreload` on API_PORT (default 8000), stage local.
+- The static site: scripts/serve_web.py on WEB_PORT (default 8080), serving the API under /api on
+  the site's own origin as CloudFront does when deployed (web/config.js: API_BASE_URL = "/api").
 Every child runs in its own process group, and every group is stopped on the way out.
 """
 
@@ -103,7 +103,6 @@ def main() -> None:
     env.setdefault("AWS_DEFAULT_REGION", "us-west-2")
     env.setdefault("AWS_REGION", env["AWS_DEFAULT_REGION"])
     env.update(stage_environment())  # chalice local applies the local stage's variables; match them
-    env.setdefault("CORS_ALLOW_ORIGIN", site_url)
     env.setdefault("SITE_BASE_URL", site_url)
     env["PYTHONUNBUFFERED"] = "1"
 
@@ -135,22 +134,19 @@ def main() -> None:
     report = seed_demo(SystemClock())
 
     (ROOT / "web").mkdir(exist_ok=True)
-    (ROOT / "web" / "config.js").write_text(f'export const API_BASE_URL = "{api_url}";\n')
+    # The site calls the API on its own origin, under /api, as it does behind CloudFront.
+    (ROOT / "web" / "config.js").write_text('export const API_BASE_URL = "/api";\n')
     start("API (chalice local)",
           [str(Path(sys.executable).parent / "chalice"), "local", "--no-autoreload", "--stage", "local",
            "--host", HOST, "--port", str(api_port)], env)
-    serve_web = ROOT / "scripts" / "serve_web.py"
-    if serve_web.exists():
-        start("static site", [sys.executable, str(serve_web), "--host", HOST, "--port", str(web_port),
-                              "--root", "web", "--api-origin", api_url], env)
-    else:
-        start("static site", [sys.executable, "-m", "http.server", "-b", HOST, "-d", "web", str(web_port)], env)
+    start("static site", [sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--host", HOST,
+                          "--port", str(web_port), "--root", "web", "--api-upstream", api_url], env)
     wait_for_health(f"{api_url}/health")
     wait_for_port(web_port, "the static site")
 
     log("the portal is up")
     log(f"  site: {site_url}")
-    log(f"  API:  {api_url}  (try {api_url}/contractors)")
+    log(f"  API:  {api_url}  (try {api_url}/contractors); the site calls it as {site_url}/api")
     log(f"  DynamoDB endpoint: {env['AWS_ENDPOINT_URL_DYNAMODB']}  table {env['TABLE_NAME']}")
     if report.seeded:
         log(f"  staff:  admin / {report.staff_password}   (POST /auth/staff-login)")

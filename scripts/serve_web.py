@@ -1,16 +1,20 @@
-"""Serve the static contractor site (web/) on loopback with strict security headers.
+"""Serve the static contractor site (web/) on loopback with strict security headers, and the API
+under /api on the same origin.
 
-A small standard-library server for local use and the browser tests; in production the
-site sits behind a CDN that sends the same headers.
+A small standard-library server for local use and the browser tests. Deployed, CloudFront does the
+same: the site from S3 with these headers (infra/template.json's response-headers policy), and
+/api/* forwarded to API Gateway. The pages therefore call the API on their own origin (config.js:
+API_BASE_URL = "/api"), CORS is never needed, and nothing about the county's domain is baked in.
 
     python scripts/serve_web.py --host 127.0.0.1 --port 8080 --root web \
-        --api-origin http://127.0.0.1:8000
+        --api-upstream http://127.0.0.1:8000
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import http.client
 import io
 import logging
 import mimetypes
@@ -42,8 +46,15 @@ CONTENT_TYPES = {
 }
 
 
-def build_csp(api_origin: str | None) -> str:
-    """The Content-Security-Policy: only our own files, and fetch() to the API's origin."""
+API_PREFIX = "/api"
+# Not forwarded either way: they describe one hop, not the request.
+_HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+               "transfer-encoding", "upgrade", "host", "content-length"}
+
+
+def build_csp(api_origin: str | None = None) -> str:
+    """The Content-Security-Policy: only our own files, and fetch() to our own origin (the API is
+    served under /api on it). `api_origin` adds another origin, for a site pointed at a remote API."""
     connect = "'self'" + (f" {api_origin}" if api_origin else "")
     return "; ".join(
         [
@@ -82,24 +93,30 @@ def api_origin_from_config(config: Path) -> str | None:
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Static files with fixed content types and security headers; no directory listings."""
+    """Static files with fixed content types and security headers; no directory listings; /api/*
+    passed to the API (`api_upstream`) as CloudFront does when deployed."""
 
-    csp: str = build_csp(None)
+    csp: str = build_csp()
     server_version = "portal-web"
     sys_version = ""
 
-    api_origin: str | None = None
+    api_upstream: str | None = None
+    _proxied = False
 
     def current_csp(self) -> str:
-        """Use --api-origin; without it, the origin named in the site's config.js."""
-        if self.api_origin:
+        """Same-origin API: 'self'; a site without an upstream follows the origin its config.js names."""
+        if self.api_upstream:
             return self.csp
         return build_csp(api_origin_from_config(Path(self.directory) / "config.js"))
 
+    def _is_api(self) -> bool:
+        path = urlsplit(self.path).path
+        return bool(self.api_upstream) and (path == API_PREFIX or path.startswith(API_PREFIX + "/"))
+
     def send_head(self):  # type: ignore[override]
-        """Answer /config.js from --api-origin when given, so two portals in one tree never mix."""
-        if self.api_origin and urlsplit(self.path).path == "/config.js":
-            body = f'export const API_BASE_URL = "{self.api_origin}";\n'.encode()
+        """Answer /config.js with the same-origin API base, so two portals in one tree never mix."""
+        if self.api_upstream and urlsplit(self.path).path == "/config.js":
+            body = f'export const API_BASE_URL = "{API_PREFIX}";\n'.encode()
             self.send_response(200)
             self.send_header("Content-Type", CONTENT_TYPES[".js"])
             self.send_header("Content-Length", str(len(body)))
@@ -110,6 +127,49 @@ class SiteHandler(SimpleHTTPRequestHandler):
             return None
         return super().send_head()
 
+    def _proxy(self) -> None:
+        """Forward this request to the API with /api taken off, and its answer back unchanged."""
+        upstream = urlsplit(str(self.api_upstream))
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else None
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+        headers["X-Forwarded-For"] = self.client_address[0]
+        path = self.path[len(API_PREFIX):] or "/"
+        connection = http.client.HTTPConnection(upstream.hostname or "127.0.0.1", upstream.port, timeout=60)
+        try:
+            connection.request(self.command, path, body=body, headers=headers)
+            answer = connection.getresponse()
+            payload = answer.read()
+        except OSError as exc:
+            self._proxied = True
+            self.send_error(502, "The API did not answer", str(exc))
+            return
+        finally:
+            connection.close()
+        self._proxied = True
+        self.send_response(answer.status, answer.reason)
+        for name, value in answer.getheaders():
+            if name.lower() not in _HOP_BY_HOP and name.lower() not in ("server", "date"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def do_GET(self) -> None:
+        self._proxy() if self._is_api() else super().do_GET()
+
+    def do_HEAD(self) -> None:
+        self._proxy() if self._is_api() else super().do_HEAD()
+
+    def _api_only(self) -> None:
+        if self._is_api():
+            self._proxy()
+        else:
+            self.send_error(405, "Method Not Allowed")
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _api_only
+
     def guess_type(self, path: str) -> str:  # type: ignore[override]
         suffix = Path(str(path)).suffix.lower()
         return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(str(path))[0] or ("application/octet-stream")
@@ -119,6 +179,9 @@ class SiteHandler(SimpleHTTPRequestHandler):
         return None
 
     def end_headers(self) -> None:
+        if self._proxied:  # the API's answer keeps its own headers
+            super().end_headers()
+            return
         self.send_header("Content-Security-Policy", self.current_csp())
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
@@ -141,10 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--root", default="web", help="folder to serve")
     parser.add_argument(
-        "--api-origin",
+        "--api-upstream",
         type=origin_of,
         default=None,
-        help="origin the pages may fetch() from, e.g. http://127.0.0.1:8000",
+        help="the API to serve under /api on this origin, e.g. http://127.0.0.1:8000",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s web %(message)s")
@@ -155,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = type(
         "Handler",
         (SiteHandler,),
-        {"csp": build_csp(args.api_origin), "api_origin": args.api_origin},
+        {"csp": build_csp(), "api_upstream": args.api_upstream},
     )
     server = ThreadingHTTPServer((args.host, args.port), functools.partial(handler, directory=str(root)))
     server.daemon_threads = True

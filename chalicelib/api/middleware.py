@@ -9,12 +9,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from chalice import CORSConfig, Response
+from chalice import Response
 from chalice.app import Request
 
 from chalicelib import logs
 from chalicelib.api.http import MAX_BODY_BYTES, PROBLEM_JSON, problem
-from chalicelib.config import get_settings
 
 log = logging.getLogger("contractor_portal.http")
 
@@ -23,25 +22,6 @@ log = logging.getLogger("contractor_portal.http")
 # by a browser or a shared cache. A route that wants caching sets its own Cache-Control.
 ALWAYS_HEADERS = {"X-Content-Type-Options": "nosniff"}
 DEFAULT_HEADERS = {"Cache-Control": "no-store"}
-
-
-class SiteCORSConfig(CORSConfig):
-    """CORS for the static site's origin, read from the settings when a response is made."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            allow_headers=["Authorization", "Content-Type", "X-Payment-Signature"],
-            expose_headers=["Retry-After", "Location"],
-            max_age=600,
-        )
-
-    @property
-    def allow_origin(self) -> str:  # type: ignore[override]
-        return get_settings().cors_allow_origin
-
-    @allow_origin.setter
-    def allow_origin(self, _value: str) -> None:
-        pass  # CORSConfig.__init__ assigns one; the setting wins
 
 
 def _as_problem(response: Response) -> Response:
