@@ -1,7 +1,8 @@
-"""Create the portal's table from infra/table.json, the one definition of it.
+"""Create the portal's table from infra/template.json, the one definition of it.
 
 Tests (moto in-process), `make run` (moto's server) and a developer's own DynamoDB endpoint all
-get the table from here, so a key or index added to the CloudFormation file reaches all three.
+get the table from the `PortalTable` resource of the deployable stack's template, so a key or index
+added there reaches all three and the deployment.
 """
 
 from __future__ import annotations
@@ -10,12 +11,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "table.json"
+TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "template.json"
+TABLE_RESOURCE = "PortalTable"
+
+
+def table_resource() -> dict[str, Any]:
+    """The table's CloudFormation resource (Type, policies and Properties) as infra/template.json has it."""
+    template = json.loads(TEMPLATE.read_text())
+    return template["Resources"][TABLE_RESOURCE]
 
 
 def table_properties() -> dict[str, Any]:
-    template = json.loads(TEMPLATE.read_text())
-    return template["Resources"]["PortalTable"]["Properties"]
+    return table_resource()["Properties"]
 
 
 def create_table(client: Any, table_name: str) -> bool:

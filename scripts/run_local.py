@@ -1,7 +1,7 @@
 """`make run`: the whole portal on loopback, in the foreground, until SIGINT or SIGTERM.
 
 - DynamoDB: moto's server mode on DYNAMODB_PORT (default 8001), unless AWS_ENDPOINT_URL_DYNAMODB
-  names an endpoint to use instead; the table is created from infra/table.json when missing.
+  names an endpoint to use instead; the table is created from the PortalTable of infra/template.json when missing.
 - Demo data on an empty table (localdev.seed).
 - The API: `chalice local --no-autoreload` on API_PORT (default 8000), stage local.
 - The static site: scripts/serve_web.py on WEB_PORT (default 8080), serving the API under /api on
@@ -130,7 +130,7 @@ def main() -> None:
     client = boto3.client("dynamodb", endpoint_url=env["AWS_ENDPOINT_URL_DYNAMODB"],
                           region_name=env["AWS_REGION"])
     if create_table(client, env["TABLE_NAME"]):
-        log(f"created table {env['TABLE_NAME']} from infra/table.json")
+        log(f"created table {env['TABLE_NAME']} from infra/template.json")
     report = seed_demo(SystemClock())
 
     (ROOT / "web").mkdir(exist_ok=True)

@@ -1,4 +1,4 @@
-"""infra/table.json is the one definition of the table; these are the properties the design relies on."""
+"""infra/template.json's PortalTable is the one definition of the table; these are the properties the design relies on."""
 
 from __future__ import annotations
 
