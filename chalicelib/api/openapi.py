@@ -1,0 +1,169 @@
+"""The OpenAPI 3.1 document, generated from the Chalice app's own routes and the pydantic request and
+response models. `python -m chalicelib.api.openapi > docs/openapi.json` (`make openapi`) writes it;
+`GET /openapi.json` serves it."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel
+
+from chalicelib.api import responses as r
+from chalicelib.api import schemas as s
+
+PROBLEM_JSON = "application/problem+json"
+REF = "#/components/schemas/{model}"
+
+
+def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseModel] | None, int, str]]:
+    """(method, path) → (request model, response model, success status, auth: public|contractor|staff|any)."""
+    from chalicelib.api.cart import CartAdd, NoFields
+    from chalicelib.api.checkout import CheckoutRequest
+    from chalicelib.api.jobs import FlagExpiredBody
+    from chalicelib.api.permits import InspectionRequestBody
+    from chalicelib.api.sandbox_payments import SandboxOutcome
+    from chalicelib.api.staff_permits import (
+        AttachmentBody,
+        FeeBody,
+        NewPermitBody,
+        PermitPatchBody,
+        ResultBody,
+        ReviewBody,
+        StaffInspectionBody,
+    )
+
+    return {
+        ("GET", "/health"): (None, r.Health, 200, "public"),
+        ("GET", "/openapi.json"): (None, r.OpenApiDocument, 200, "public"),
+        ("GET", "/contractors"): (None, r.DirectoryList, 200, "public"),
+        ("GET", "/meta/rules"): (None, r.MetaRules, 200, "public"),
+        ("POST", "/auth/login"): (s.LoginRequest, r.SignedIn, 200, "public"),
+        ("POST", "/auth/staff-login"): (s.StaffLoginRequest, r.SignedIn, 200, "public"),
+        ("POST", "/auth/setup"): (s.SetupRequest, r.SignedIn, 200, "any"),
+        ("POST", "/auth/logout"): (None, None, 204, "any"),
+        ("POST", "/auth/password-reset/start"): (s.ResetStartRequest, r.Accepted, 202, "public"),
+        ("POST", "/auth/password-reset/verify"): (s.ResetVerifyRequest, r.ResetVerified, 200, "public"),
+        ("POST", "/auth/password-reset"): (s.ResetRequest, None, 204, "public"),
+        ("GET", "/profile"): (None, r.Profile, 200, "contractor"),
+        ("PUT", "/profile"): (s.ProfileUpdate, r.Profile, 200, "contractor"),
+        ("PUT", "/profile/password"): (s.PasswordChange, None, 204, "contractor"),
+        ("PUT", "/profile/security-question"): (s.SecurityQuestionChange, None, 204, "contractor"),
+        ("GET", "/dashboard"): (None, r.Dashboard, 200, "contractor"),
+        ("GET", "/permits"): (None, r.SearchPage, 200, "contractor"),
+        ("GET", "/permits/{permit_no}"): (None, r.PermitDetail, 200, "contractor"),
+        ("POST", "/permits/{permit_no}/inspections"): (InspectionRequestBody, r.Inspection, 201, "contractor"),
+        ("GET", "/inspections/scheduled"): (None, r.InspectionPage, 200, "contractor"),
+        ("DELETE", "/inspections/{inspection_id}"): (None, None, 204, "contractor"),
+        ("GET", "/cart"): (None, r.Cart, 200, "contractor"),
+        ("POST", "/cart/items"): (CartAdd, r.Cart, 200, "contractor"),
+        ("DELETE", "/cart/items/{permit_no}"): (None, r.Cart, 200, "contractor"),
+        ("POST", "/cart/pay-all"): (NoFields, r.Cart, 200, "contractor"),
+        ("GET", "/checkout/payment-methods"): (None, r.PaymentMethods, 200, "public"),
+        ("GET", "/checkout/summary"): (None, r.Summary, 200, "contractor"),
+        ("POST", "/checkout"): (CheckoutRequest, r.CheckoutStarted, 201, "contractor"),
+        ("GET", "/payments"): (None, r.PaymentPage, 200, "contractor"),
+        ("GET", "/payments/{payment_id}"): (None, r.Payment, 200, "contractor"),
+        ("POST", "/payments/callback"): (None, r.CallbackResult, 200, "public"),
+        ("POST", "/payments/stripe/webhook"): (None, r.CallbackResult, 200, "public"),
+        ("GET", "/sandbox/outbox"): (None, r.OutboxList, 200, "public"),
+        ("POST", "/sandbox/payments/{payment_id}"): (SandboxOutcome, r.Payment, 200, "contractor"),
+        ("POST", "/staff/contractors"): (s.NewContractorRequest, r.NewContractorCreated, 201, "staff"),
+        ("POST", "/staff/contractors/{contractor_id}/pin"): (None, r.NewPin, 200, "staff"),
+        ("POST", "/staff/permits"): (NewPermitBody, r.PermitDetail, 201, "staff"),
+        ("GET", "/staff/permits/{permit_no}"): (None, r.PermitDetail, 200, "staff"),
+        ("PATCH", "/staff/permits/{permit_no}"): (PermitPatchBody, r.PermitDetail, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/fees"): (FeeBody, r.Fee, 201, "staff"),
+        ("POST", "/staff/permits/{permit_no}/issue"): (None, r.PermitDetail, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/inspections"): (StaffInspectionBody, r.Inspection, 201, "staff"),
+        ("POST", "/staff/inspections/{inspection_id}/result"): (ResultBody, r.Inspection, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/reviews"): (ReviewBody, r.Review, 201, "staff"),
+        ("POST", "/staff/permits/{permit_no}/attachments"): (AttachmentBody, r.Attachment, 201, "staff"),
+        ("POST", "/staff/jobs/flag-expired"): (FlagExpiredBody, r.JobResult, 200, "staff"),
+    }
+
+
+QUERY = {
+    "/contractors": ["limit", "cursor"],
+    "/permits": ["q", "status", "limit", "cursor"],
+    "/inspections/scheduled": ["limit", "cursor"],
+    "/payments": ["limit", "cursor"],
+    "/checkout/summary": ["payment_method"],
+    "/sandbox/outbox": ["to"],
+}
+
+
+def routes() -> list[tuple[str, str]]:
+    """Every (method, path) the Chalice app registers, OPTIONS (CORS) aside."""
+    from app import app
+
+    return sorted((m, path) for path, by_method in app.routes.items() for m in by_method if m != "OPTIONS")
+
+
+def _schema(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
+    schema = model.model_json_schema(ref_template=REF, mode="validation")
+    components.update(schema.pop("$defs", {}))
+    components[model.__name__] = schema
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {PROBLEM_JSON: {"schema": {"$ref": REF.format(model="Problem")}}}}
+
+
+def document() -> dict[str, Any]:
+    table = _models()
+    components: dict[str, Any] = {}
+    _schema(r.Problem, components)
+    paths: dict[str, Any] = {}
+    for method, path in routes():
+        request, response, status, auth = table.get((method, path), (None, None, 200, "public"))
+        op: dict[str, Any] = {"operationId": f"{method.lower()}_" + re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_"),
+                              "responses": {}}
+        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
+                  for n in re.findall(r"{(\w+)}", path)]
+        params += [{"name": n, "in": "query", "required": False, "schema": {"type": "string", "maxLength": 200}}
+                   for n in QUERY.get(path, [])]
+        if params:
+            op["parameters"] = params
+        if request is not None:
+            op["requestBody"] = {"required": False,
+                                 "content": {"application/json": {"schema": _schema(request, components)}}}
+        elif method in ("POST", "PUT", "PATCH") and (method, path) not in table:
+            op["requestBody"] = {"required": False, "content": {"application/json": {"schema": {}}}}
+        if response is None:
+            op["responses"][str(status)] = {"description": "Done; no body."}
+        else:
+            op["responses"][str(status)] = {"description": "Success.", "content": {
+                "application/json": {"schema": _schema(response, components)}}}
+        if auth == "public":
+            op["security"] = []
+        # Every route may answer a problem: bad input, auth, not found, conflict, size, throttling,
+        # unavailable. 4XX covers the rest (405/415 from the framework), all as problem details.
+        for code, text in (("400", "Invalid input."), ("401", "Not signed in."), ("403", "Not allowed."),
+                           ("404", "Not found."), ("409", "Conflict."), ("413", "Body too large."),
+                           ("429", "Too many attempts."), ("503", "Temporarily unavailable."),
+                           ("4XX", "Another client error.")):
+            op["responses"][code] = _problem(text)
+        paths.setdefault(path, {})[method.lower()] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Contractor Portal API", "version": "1.0.0",
+                 "description": "Generated from the Chalice routes and pydantic models (chalicelib/api/openapi.py)."},
+        "paths": paths,
+        "components": {"schemas": dict(sorted(components.items())),
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+    }
+
+
+def render() -> str:
+    return json.dumps(document(), indent=2, sort_keys=False) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(render())

@@ -1,0 +1,316 @@
+"""Response models: the JSON every route answers (API.md Part 1), for the OpenAPI document and tests.
+
+The views build plain dicts (permit_views.py, payment_views.py, ...); these models describe them, and
+tests validate the views' output against them, so the request path pays nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["65.00"])]
+
+
+class Model(BaseModel):
+    pass
+
+
+class Health(Model):
+    status: str
+
+
+class DirectoryEntry(Model):
+    contractor_id: str
+    company_name: str
+
+
+class DirectoryList(Model):
+    total: int | None = None
+    items: list[DirectoryEntry]
+    next_cursor: str | None = None
+
+
+class SignedIn(Model):
+    token: str
+    expires_at: datetime
+    role: str
+    must_complete_setup: bool
+
+
+class Accepted(Model):
+    status: str
+
+
+class ResetVerified(Model):
+    reset_token: str
+    security_question: str
+
+
+class Profile(Model):
+    company_name: str
+    license_no: str
+    address: str
+    city: str
+    state: str
+    zip: str
+    email: str
+    phone: str
+    cell_phone: str
+    fax: str
+    security_question: str | None = None
+
+
+class PermitRow(Model):
+    permit_no: str
+    address: str
+    type: str
+    status: str
+    inspection_request: bool
+    fees_due: Money
+
+
+class SearchRow(PermitRow):
+    expires_date: date | None = None
+    expired: bool
+
+
+class ExpiredRow(Model):
+    permit_no: str
+    address: str
+    type: str
+    status: str
+    expired: date | None = None
+    fees_due: Money
+
+
+class Inspection(Model):
+    inspection_id: str
+    permit_no: str
+    inspection_type: str
+    date: date
+    time_window: str | None = None
+    status: str
+    notes: str | None = None
+    result_notes: str | None = None
+
+
+class Fee(Model):
+    fee_id: str
+    description: str
+    amount: Money
+    status: str
+
+
+class Review(Model):
+    review_id: str
+    department: str
+    status: str
+    date: date
+    comments: str | None = None
+
+
+class Attachment(Model):
+    attachment_id: str
+    name: str
+    uploaded_at: datetime
+
+
+class PermitDetail(PermitRow):
+    contractor_id: str
+    description: str | None = None
+    applied_date: date | None = None
+    issued_date: date | None = None
+    expires_date: date | None = None
+    expired: bool
+    fees: list[Fee]
+    attachments: list[Attachment]
+    reviews: list[Review]
+    inspections: list[Inspection]
+    inspection_types: list[str]
+
+
+class DashboardInspection(Model):
+    inspection_id: str
+    rec_no: str
+    rec_type: str
+    rec_status: str
+    address: str
+    inspection: str
+    date: date
+    time_window: str | None = None
+
+
+class ContractorRef(Model):
+    contractor_id: str
+    company_name: str
+
+
+class PermitRowList(Model):
+    total: int
+    items: list[PermitRow]
+
+
+class DashboardInspectionList(Model):
+    total: int
+    items: list[DashboardInspection]
+
+
+class ExpiredRowList(Model):
+    total: int
+    items: list[ExpiredRow]
+
+
+class Dashboard(Model):
+    contractor: ContractorRef
+    active_permits: PermitRowList
+    active_inspections: DashboardInspectionList
+    expired_permits: ExpiredRowList
+
+
+class SearchPage(Model):
+    total: int | None = None
+    items: list[SearchRow]
+    next_cursor: str | None = None
+
+
+class InspectionPage(Model):
+    total: int | None = None
+    items: list[Inspection]
+    next_cursor: str | None = None
+
+
+class CartFee(Model):
+    fee_id: str
+    description: str
+    amount: Money
+
+
+class CartPermit(Model):
+    permit_no: str
+    address: str
+    fees: list[CartFee]
+    subtotal: Money
+
+
+class Cart(Model):
+    items: list[CartPermit]
+    total_fees: Money
+
+
+class ConvenienceFee(Model):
+    label: str
+    amount: Money
+
+
+class Summary(Model):
+    items: list[CartPermit]
+    total_fees: Money
+    payment_method: str
+    convenience_fee: ConvenienceFee
+    total_due: Money
+
+
+class CheckoutStarted(Summary):
+    payment_id: str
+    status: str
+    redirect_url: str
+    expires_at: datetime
+    created_at: datetime
+
+
+class PaymentMethodOption(Model):
+    payment_method: str
+    label: str
+
+
+class PaymentMethods(Model):
+    total: int
+    items: list[PaymentMethodOption]
+    convenience_fee_label: str
+
+
+class UnappliedTransaction(Model):
+    transaction_id: str
+    amount: Money
+
+
+class Payment(Model):
+    payment_id: str
+    status: str
+    payment_method: str
+    created_at: datetime
+    expires_at: datetime
+    paid_at: datetime | None = None
+    transaction_id: str | None = None
+    items: list[CartPermit]
+    total_fees: Money
+    convenience_fee: ConvenienceFee
+    total_due: Money
+    applied: bool
+    refund_required: bool
+    unapplied_transactions: list[UnappliedTransaction]
+
+
+class PaymentPage(Model):
+    total: int | None = None
+    items: list[Payment]
+    next_cursor: str | None = None
+
+
+class CallbackResult(Model):
+    payment_id: str | None = None
+    status: str | None = None
+    refund_required: bool | None = None
+    ignored: bool | None = None
+
+
+class OutboxList(Model):
+    total: int
+    items: list[dict[str, object]]
+
+
+class NewContractorCreated(Model):
+    contractor_id: str
+    pin: str
+
+
+class NewPin(Model):
+    pin: str
+
+
+class JobResult(Model):
+    flagged: int
+    reminded: int
+
+
+class OpenApiDocument(Model):
+    openapi: str
+
+
+class ProblemField(Model):
+    field: str
+    message: str
+
+
+class Problem(Model):
+    """RFC 9457 problem details, with the portal's per-field `errors`."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemField] | None = None
+
+
+class MetaRules(Model):
+    password: dict[str, object]
+    inspections: dict[str, object]
+    payment_methods: list[dict[str, str]]
+    convenience_fee_label: str
+    hold_minutes: int
+    reset_code_minutes: int
+    upload: dict[str, object]
+    time_zone: str
