@@ -6,16 +6,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Lambda runs python3.13: develop, test and package under it (pyenv's, or one on PATH).
 PYTHON313 ?= $(shell command -v python3.13 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | sha1sum | cut -c1-12)
 
 .PHONY: install run test test-fast lint checks bench clean
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements-dev.lock
 	@if [ -z "$(PYTHON313)" ]; then echo "Python 3.13 is needed (Lambda's python3.13 runtime): install it, e.g. 'pyenv install 3.13'"; exit 1; fi
 	@[ -x $(PY) ] && $(PY) -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null || { rm -rf $(VENV); $(PYTHON313) -m venv $(VENV); }
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@rm -f $(VENV)/.installed-*; touch $@
 
 -include mk/web.mk
@@ -42,7 +42,7 @@ test: install $(if $(wildcard mk/web.mk),web-assets browser)
 	exit $$status
 
 # What CI enforces besides the tests: lint, types, and the deployable template.
-checks: lint typecheck cfn-lint
+checks: lint cfn-lint
 
 test-fast: install
 	$(PY) -m pytest -m "not browser and not fuzz" $(XDIST)
@@ -50,7 +50,7 @@ test-fast: install
 lint: install
 	$(PY) -m ruff check .
 
-bench: install
+bench: install package
 	$(PY) -m bench
 
 clean:
