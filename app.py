@@ -15,6 +15,7 @@ from chalicelib.api import (
     jobs,
     meta,
     middleware,
+    openapi_route,
     payments,
     permits,
     profile,
@@ -30,7 +31,7 @@ logs.configure(app.log)  # one JSON line per event, from every module (chaliceli
 middleware.register(app)
 
 for blueprint in (public, meta, auth, profile, permits, inspections, cart, checkout, payments, sandbox,
-                  sandbox_payments, staff_accounts, staff_permits, jobs):
+                  sandbox_payments, staff_accounts, staff_permits, jobs, openapi_route):
     app.register_blueprint(blueprint.bp)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
@@ -14,7 +14,7 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-def page_params(query: dict[str, str] | None, default: int = DEFAULT_LIMIT) -> tuple[int, str | None]:
+def page_params(query: Mapping[str, str] | None, default: int = DEFAULT_LIMIT) -> tuple[int, str | None]:
     """(limit, cursor) from the query string; 400 naming the parameter when malformed."""
     query = query or {}
     raw = query.get("limit")
@@ -30,9 +30,9 @@ def page_params(query: dict[str, str] | None, default: int = DEFAULT_LIMIT) -> t
     return limit, cursor
 
 
-def paging_asked(query: dict[str, str] | None) -> bool:
+def paging_asked(query: Mapping[str, str] | None) -> bool:
     """Whether the client asked for a page (Part 2) rather than the list (Part 1's shape)."""
-    return bool(query) and ("limit" in query or "cursor" in query)  # type: ignore[operator]
+    return query is not None and ("limit" in query or "cursor" in query)
 
 
 def _bad_cursor() -> InvalidInput:
