@@ -121,6 +121,8 @@ def payment_provider(s: Settings | None = None) -> PaymentProvider:
         options = json.loads(s.payment_provider_settings or "{}")
     except ValueError as error:
         raise ValueError(f"PAYMENT_PROVIDER_SETTINGS is not JSON: {error}") from None
+    if s.payment_provider.strip().lower() == "stripe":  # its key is a secret, never a plain setting
+        options = {"api_base": s.stripe_api_base, **options, "api_key": s.payment_api_key}
     return provider_for(s.payment_provider, **options)
 
 
@@ -185,5 +187,13 @@ def run_expiry_job(event: object) -> dict[str, int]:
         as_of = None if as_of_text is None else date.fromisoformat(str(as_of_text))
     except ValueError:
         raise ValueError(f"as_of must be a YYYY-MM-DD date, not {as_of_text!r}") from None
-    result = expiry_job().run(as_of)
+    from chalicelib import metrics
+
+    try:
+        result = expiry_job().run(as_of)
+        metrics.count(metrics.PERMITS_FLAGGED_EXPIRED, result.flagged)
+        metrics.count(metrics.EXPIRY_REMINDERS_SENT, result.reminded)
+        metrics.count(metrics.EXPIRY_JOB_COMPLETED)  # the "job has not run" alarm watches this one
+    finally:
+        metrics.flush()  # once per invocation, also when the job failed (its mail failures, say)
     return {"flagged": result.flagged, "reminded": result.reminded}

@@ -24,6 +24,10 @@ def _str(name: str, default: str) -> str:
     return raw or default
 
 
+SECRET_MAX_AGE = 300
+"""Seconds a value read from Secrets Manager is kept before it is read again: a rotated secret is in
+use everywhere within this long (README.md, "Secrets")."""
+
 SANDBOX_WEBHOOK_SECRET = "sandbox-secret"  # local use only: a real portal must be given a secret of its own
 LOCAL_STAGE = "local"  # `make run` and the tests: the only stage that may use the public sandbox secret
 
@@ -41,7 +45,19 @@ def _stage() -> str:
     return "deployed" if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") else LOCAL_STAGE
 
 
-def _payment_provider(stage: str, secret: str) -> str:
+def payment_secret(arn: str) -> dict[str, str]:
+    """The payment secret's JSON value (`{"webhook_secret", "api_key"}`), read through Powertools'
+    cached parameters client: one Secrets Manager call per `SECRET_MAX_AGE` seconds per process, made
+    the first time a request needs it (never at import). A value that is not a JSON object raises."""
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    value = get_secret(arn, transform="json", max_age=SECRET_MAX_AGE)
+    if not isinstance(value, dict):
+        raise ValueError("the payment secret must be a JSON object with webhook_secret and api_key")
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
+
+
+def _payment_provider(stage: str, secret: str, secret_arn: str | None = None) -> str:
     """PAYMENT_PROVIDER, except that the sandbox portal outside the local stage needs a secret of its own.
 
     Its callbacks would otherwise be signed with a secret published in this repository, so anyone could
@@ -49,6 +65,8 @@ def _payment_provider(stage: str, secret: str) -> str:
     checkout whose callbacks can never be verified.
     """
     provider = _str("PAYMENT_PROVIDER", "sandbox")
+    if secret_arn:  # the secret is the stage's own (one equal to the public one is refused when read)
+        return provider
     if provider.lower() == "sandbox" and secret == SANDBOX_WEBHOOK_SECRET and stage != LOCAL_STAGE:
         return "none"
     return provider
@@ -86,7 +104,10 @@ class Settings:
     # Payments and inspections (used by later features; read here so one page lists them all).
     payment_provider: str
     payment_provider_settings: str
-    payment_webhook_secret: str
+    payment_webhook_secret: str  # PAYMENT_WEBHOOK_SECRET: used only without PAYMENT_SECRET_ARN
+    payment_secret_arn: str | None  # PAYMENT_SECRET_ARN: {"webhook_secret", "api_key"} in Secrets Manager
+    payment_api_key_env: str  # PAYMENT_API_KEY: the provider's secret key without PAYMENT_SECRET_ARN (local)
+    stripe_api_base: str  # STRIPE_API_BASE: Stripe's API, or a local fake of it in tests
     fee_schedule_json: str
     holidays: str
     inspection_request_cutoff: str
@@ -98,9 +119,21 @@ class Settings:
         """The callback secret; None (callbacks refused) for the public sandbox default anywhere but the
         sandbox portal on the local stage: that secret is in this repository, so it proves nothing."""
         local_sandbox = self.stage == LOCAL_STAGE and self.payment_provider.strip().lower() == "sandbox"
-        if self.payment_webhook_secret == SANDBOX_WEBHOOK_SECRET and not local_sandbox:
+        secret = self.payment_webhook_secret
+        if self.payment_secret_arn:
+            secret = payment_secret(self.payment_secret_arn).get("webhook_secret", "")
+            local_sandbox = False  # a secret kept in Secrets Manager is never the public one
+        if not secret or (secret == SANDBOX_WEBHOOK_SECRET and not local_sandbox):
             return None
-        return self.payment_webhook_secret
+        return secret
+
+    @property
+    def payment_api_key(self) -> str:
+        """The payment provider's secret key (Stripe's `sk_...`): `api_key` of the payment secret, or
+        PAYMENT_API_KEY without one; empty when unset."""
+        if self.payment_secret_arn:
+            return payment_secret(self.payment_secret_arn).get("api_key", "")
+        return self.payment_api_key_env
 
     @property
     def sandbox_mode(self) -> bool:
@@ -112,6 +145,7 @@ def get_settings() -> Settings:
     env = os.environ
     stage = _stage()
     webhook_secret = _str("PAYMENT_WEBHOOK_SECRET", SANDBOX_WEBHOOK_SECRET)
+    secret_arn = _str("PAYMENT_SECRET_ARN", "") or None
     return Settings(
         stage=stage,
         table_name=_str("TABLE_NAME", "contractor-portal"),
@@ -135,9 +169,12 @@ def get_settings() -> Settings:
         mail_from=_str("MAIL_FROM", "permits@example.gov"),
         staff_email=_str("STAFF_EMAIL", "permits-staff@example.gov"),
         site_base_url=_str("SITE_BASE_URL", "http://127.0.0.1:8080"),
-        payment_provider=_payment_provider(stage, webhook_secret),
+        payment_provider=_payment_provider(stage, webhook_secret, secret_arn),
         payment_provider_settings=env.get("PAYMENT_PROVIDER_SETTINGS", "").strip(),
         payment_webhook_secret=webhook_secret,
+        payment_secret_arn=secret_arn,
+        payment_api_key_env=_str("PAYMENT_API_KEY", ""),
+        stripe_api_base=_str("STRIPE_API_BASE", "https://api.stripe.com"),
         fee_schedule_json=env.get("FEE_SCHEDULE", "").strip(),
         holidays=env.get("COUNTY_HOLIDAYS", "").strip(),
         inspection_request_cutoff=_str("INSPECTION_REQUEST_CUTOFF", "15:00"),

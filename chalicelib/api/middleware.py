@@ -12,7 +12,7 @@ from typing import Any
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib import logs
+from chalicelib import logs, metrics
 from chalicelib.api.http import MAX_BODY_BYTES, PROBLEM_JSON, problem
 
 log = logging.getLogger("contractor_portal.http")
@@ -56,6 +56,13 @@ def _protect(response: Response) -> Response:
 
 
 def http_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    try:
+        return _handle(event, get_response)
+    finally:
+        metrics.flush()  # what the request counted, as one EMF line (a no-op when it counted nothing)
+
+
+def _handle(event: Request, get_response: Callable[[Request], Response]) -> Response:
     started = time.perf_counter()
     api_context = getattr(event, "context", None) or {}
     request_id = logs.request_id(getattr(event, "lambda_context", None), api_context)

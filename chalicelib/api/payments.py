@@ -10,6 +10,7 @@ from chalicelib.api.http import ok, route
 from chalicelib.api.paging import page_params, paging_asked
 from chalicelib.api.payment_views import callback_json, payment_json
 from chalicelib.api.permit_views import listing
+from chalicelib.domain.errors import NotFound
 from chalicelib.payments.signature import SIGNATURE_HEADER
 
 bp = Blueprint(__name__)
@@ -38,4 +39,18 @@ def callback() -> object:
     request = bp.current_request
     raw = request.raw_body or b""
     done = bootstrap.payments().handle_callback(raw, request.headers.get(SIGNATURE_HEADER.lower()))
+    return ok(callback_json(done.payment_id, done.status.value, done.refund_required))
+
+
+@route(bp, "/payments/stripe/webhook", methods=["POST"])
+def stripe_webhook() -> object:
+    """Stripe Checkout's events (chalicelib/payments/stripe.py), signed in `Stripe-Signature` with the
+    callback's scheme, into the callback's own path. 404 unless the provider is stripe; an event that
+    reports no outcome is answered 200 and ignored (Stripe retries anything else)."""
+    if bootstrap.settings().payment_provider.strip().lower() != "stripe":
+        raise NotFound("There is no Stripe webhook in this mode.")
+    request = bp.current_request
+    done = bootstrap.payments().handle_stripe_event(request.raw_body or b"", request.headers.get("stripe-signature"))
+    if done is None:
+        return ok({"ignored": True})
     return ok(callback_json(done.payment_id, done.status.value, done.refund_required))

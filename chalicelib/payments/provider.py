@@ -68,21 +68,24 @@ class SandboxProvider:
 
 
 _PROVIDERS: dict[str, type[Any]] = {"sandbox": SandboxProvider}
+_BUILT_IN = {"stripe": "chalicelib.payments.stripe:StripeCheckout"}
+"""Built-in providers imported only when configured (Stripe Checkout: chalicelib/payments/stripe.py)."""
 
 
 def provider_for(name: str, **settings: Any) -> PaymentProvider:
     """The provider configuration names, e.g. `provider_for("sandbox", portal_base_url=...)`.
 
-    `name` is a built-in provider ("sandbox") or a county's own class as "package.module:ClassName",
+    `name` is a built-in provider ("sandbox", "stripe") or a county's own class as "package.module:ClassName",
     imported here, so plugging in a real portal needs no change to this code: ship the module with
     the app, set PAYMENT_PROVIDER to its path and PAYMENT_PROVIDER_SETTINGS to its keyword arguments.
     An unknown name or missing/unexpected settings raise ValueError, so a misconfigured stage
     fails loudly rather than charging anyone.
     """
     key = name.strip() if isinstance(name, str) else ""
-    cls = _PROVIDERS.get(key.lower()) or (_import_provider(key) if ":" in key else None)
+    built_in = _BUILT_IN.get(key.lower())
+    cls = _PROVIDERS.get(key.lower()) or (_import_provider(built_in or key) if built_in or ":" in key else None)
     if cls is None:
-        known = ", ".join(sorted(_PROVIDERS))
+        known = ", ".join(sorted({*_PROVIDERS, *_BUILT_IN}))
         raise ValueError(f"unknown payment provider {name!r}; known: {known}, or a 'module:Class' path")
     try:
         provider = cls(**settings)

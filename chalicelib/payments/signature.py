@@ -47,26 +47,28 @@ def verify(
     header: str | None,
     now: int,
     tolerance: int = DEFAULT_TOLERANCE,
+    header_name: str = SIGNATURE_HEADER,
 ) -> None:
     """Pass only if `header` signs `raw_body` with `secret`, within `tolerance` seconds of `now`.
 
     Returns None for an authentic callback; raises InvalidInput (400) for a missing or malformed
     header, a stale or future timestamp, or a signature that does not match. An empty secret is a
-    configuration error (ValueError), never a pass.
+    configuration error (ValueError), never a pass. `header_name` is the header refusals name
+    (Stripe's webhooks send the same scheme in `Stripe-Signature`).
     """
     _check_secret(secret)
-    timestamp, candidates = _parse_header(header)
+    timestamp, candidates = _parse_header(header, header_name)
     if abs(now - timestamp) > tolerance:
         raise _refused(
             f"The payment callback's timestamp is more than {tolerance} seconds from our clock.",
-            "timestamp is outside the allowed window",
+            "timestamp is outside the allowed window", header_name,
         )
     expected = _mac(secret, raw_body, timestamp)
     matched = False
     for candidate in candidates:  # no early exit: every candidate costs the same
         matched |= hmac.compare_digest(expected, candidate.lower())
     if not matched:
-        raise _refused("The payment callback's signature does not match.", "does not match")
+        raise _refused("The payment callback's signature does not match.", "does not match", header_name)
 
 
 def _check_secret(secret: str) -> None:
@@ -82,12 +84,12 @@ def _mac(secret: str, raw_body: bytes, timestamp: int) -> str:
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def _parse_header(header: str | None) -> tuple[int, list[str]]:
+def _parse_header(header: str | None, header_name: str = SIGNATURE_HEADER) -> tuple[int, list[str]]:
     if header is None or not header.strip():
-        raise _refused(f"The {SIGNATURE_HEADER} header is missing.", "is required")
+        raise _refused(f"The {header_name} header is missing.", "is required", header_name)
     malformed = _refused(
-        f"The {SIGNATURE_HEADER} header is malformed: expected t=<unix seconds>,v1=<hex>.",
-        "must look like t=<unix seconds>,v1=<hex signature>",
+        f"The {header_name} header is malformed: expected t=<unix seconds>,v1=<hex>.",
+        "must look like t=<unix seconds>,v1=<hex signature>", header_name,
     )
     if len(header) > _MAX_HEADER_LENGTH:
         raise malformed
@@ -109,5 +111,5 @@ def _parse_header(header: str | None) -> tuple[int, list[str]]:
     return int(timestamps[0]), candidates
 
 
-def _refused(detail: str, message: str) -> InvalidInput:
-    return InvalidInput(detail, [FieldProblem(SIGNATURE_HEADER, message)], slug="bad-signature")
+def _refused(detail: str, message: str, header_name: str = SIGNATURE_HEADER) -> InvalidInput:
+    return InvalidInput(detail, [FieldProblem(header_name, message)], slug="bad-signature")

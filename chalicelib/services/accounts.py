@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from chalicelib import metrics
 from chalicelib.domain import credentials
 from chalicelib.domain.accounts import (
     Company,
@@ -421,6 +422,10 @@ class AccountService:
               limit: int | None = None) -> None:
         self.accounts.fail_attempt(kind, account_id, attempt, now, limit or self.config.max_failed_attempts,
                                    self.config.lock_seconds)
+        if kind in (ThrottleKind.SIGN_IN, ThrottleKind.STAFF_SIGN_IN):  # counted, not stored: chalicelib/metrics.py
+            metrics.count(metrics.LOGIN_FAILED)
+            if attempt >= (limit or self.config.max_failed_attempts):  # this failure locked the account
+                metrics.count(metrics.ACCOUNT_LOCKED)
         if source:
             self.accounts.record_failure(ThrottleKind.SOURCE, self._source_id(source, now), now,
                                          self.config.source_max_failed_attempts, self.config.lock_seconds)

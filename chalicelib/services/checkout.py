@@ -7,6 +7,11 @@ checkouts racing for a fee: both read the permit at one version, one transaction
 refused whole (409) and holds nothing. A cart whose total due is more than one payment may carry
 (`money.MAX_AMOUNT`), or too big for one transaction (the unit of work's limits), is refused (409)
 rather than split, since a split checkout could hold half a cart.
+
+The portal is asked for its payment page after that transaction. If it cannot give one (Stripe down or
+slow: a 503), the payment is ended CANCELLED at once and its holds released, as a cancel at the portal
+would, so the fees are free for the next try rather than held for the 30 minutes; should that release
+fail too, the hold still ends by itself when the payment expires.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import TYPE_CHECKING
 from chalicelib.clock import Clock
 from chalicelib.domain.errors import StaleRecord, TooManyChanges
 from chalicelib.domain.fees import FeeSchedule, PaymentMethod, Quote
-from chalicelib.domain.payments import Cart, Payment, hold_fees
+from chalicelib.domain.payments import Cart, Payment, PaymentStatus, hold_fees, release_fees
 from chalicelib.payments.provider import PaymentProvider
 from chalicelib.services.cart import read_cart
 
@@ -72,8 +77,34 @@ class CheckoutService:
                 raise
         log.info("checkout: payment %s holds %d fees", payment.payment_id, len(payment.lines))
         return_url = f"{self.site_base_url}/payment-return.html?payment_id={payment.payment_id}"
-        return Checkout(payment, cart, quote,
-                        self.provider.checkout_url(payment.payment_id, payment.total_due, return_url))
+        try:
+            redirect_url = self.provider.checkout_url(payment.payment_id, payment.total_due, return_url)
+        except Exception:
+            self._abandon(payment)
+            raise
+        return Checkout(payment, cart, quote, redirect_url)
+
+    def _abandon(self, payment: Payment) -> None:
+        """The portal opened no payment page: cancel the payment and release what it holds."""
+        try:
+            self.uow.rollback()
+            fresh = self.uow.payments.get(payment.payment_id)  # read again: it is saved at the version read
+            if fresh is None or fresh.ended:
+                return
+            payment = fresh
+            if payment.end(PaymentStatus.CANCELLED, self.clock.now(), portal_outcome="portal-unavailable"):
+                fees = {no: [line.fee_id for line in payment.lines if line.permit_no == no]
+                        for no in payment.permit_nos}
+                for permit in release_fees(payment, self.uow.permits.with_fees(fees)):
+                    self.uow.permits.save(permit)
+            self.uow.payments.save(payment)
+            self.uow.commit()
+            log.warning("checkout: the payment portal failed; payment %s cancelled, its holds released",
+                        payment.payment_id)
+        except Exception:
+            self.uow.rollback()
+            log.exception("checkout: payment %s could not be cancelled; its hold ends when it expires",
+                          payment.payment_id)
 
     def _hold(self, contractor_id: str, method: PaymentMethod) -> tuple[Payment, Cart, Quote]:
         cart, permits = read_cart(self.uow, contractor_id, self.clock)

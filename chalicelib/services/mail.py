@@ -11,6 +11,8 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from chalicelib import metrics
+
 if TYPE_CHECKING:
     from chalicelib.notifier import Notifier
 
@@ -23,6 +25,7 @@ def send_quietly(notifier: Notifier, to: str, subject: str, body: str) -> bool:
         notifier.send(to, subject, body)
     except Exception:
         log.exception("could not send mail %r", subject)
+        metrics.count(metrics.MAIL_FAILED)
         return False
     return True
 

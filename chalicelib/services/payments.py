@@ -35,8 +35,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from chalicelib import metrics
 from chalicelib.clock import Clock, epoch_seconds, rfc3339
-from chalicelib.domain.errors import Conflict, NotFound, StaleRecord, Unavailable
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, StaleRecord, Unavailable
 from chalicelib.domain.money import display_money
 from chalicelib.domain.payments import (
     HOLD_MINUTES,
@@ -48,7 +49,7 @@ from chalicelib.domain.payments import (
 from chalicelib.domain.permits import Permit, PermitStatus
 from chalicelib.notifier import Notifier
 from chalicelib.payments.provider import CallbackBody, CallbackOutcome, build_callback_body, parse_callback_body
-from chalicelib.payments.signature import sign, verify
+from chalicelib.payments.signature import SIGNATURE_HEADER, sign, verify
 from chalicelib.services.mail import send_quietly
 
 if TYPE_CHECKING:
@@ -107,12 +108,46 @@ class PaymentService:
 
     def handle_callback(self, raw_body: bytes, signature_header: str | None) -> CallbackResult:
         """Verify, check and apply one portal callback; see the module docstring."""
+        now = self._verified(raw_body, signature_header, SIGNATURE_HEADER)
+        try:
+            body = parse_callback_body(raw_body)
+        except InvalidInput:
+            metrics.count(metrics.CALLBACK_REFUSED)
+            raise
+        return self._apply_callback(body, now)
+
+    def handle_stripe_event(self, raw_body: bytes, signature_header: str | None) -> CallbackResult | None:
+        """A Stripe Checkout webhook (chalicelib/payments/stripe.py): the same checks and the same
+        exactly-once path as `handle_callback`; None for an event that reports no outcome (ignored)."""
+        from chalicelib.payments import stripe
+
+        now = self._verified(raw_body, signature_header, stripe.SIGNATURE_HEADER)
+        try:
+            body = stripe.parse_event(raw_body)
+        except InvalidInput:
+            metrics.count(metrics.CALLBACK_REFUSED)
+            raise
+        if body is None:
+            log.info("Stripe event ignored: it reports no payment outcome")
+            return None
+        return self._apply_callback(body, now)
+
+    def _verified(self, raw_body: bytes, signature_header: str | None, header_name: str) -> datetime:
+        """Now, once the signature on the raw bytes is checked; refused callbacks are counted."""
         if not self.webhook_secret:
-            log.error("payment callback refused: PAYMENT_WEBHOOK_SECRET is unset for a real payment portal")
+            log.error("payment callback refused: no webhook secret is set for a real payment portal")
+            metrics.count(metrics.CALLBACK_REFUSED)
             raise Unavailable("Payment callbacks are not set up on this server.")
         now = self.clock.now()
-        verify(self.webhook_secret, raw_body, signature_header, epoch_seconds(now))
-        body = parse_callback_body(raw_body)
+        try:
+            verify(self.webhook_secret, raw_body, signature_header, epoch_seconds(now), header_name=header_name)
+        except InvalidInput:
+            log.warning("payment callback refused: its %s does not verify", header_name)
+            metrics.count(metrics.CALLBACK_REFUSED)
+            raise
+        return now
+
+    def _apply_callback(self, body: CallbackBody, now: datetime) -> CallbackResult:
         for attempt in range(ATTEMPTS):
             payment = self.uow.payments.get(body.payment_id)
             if payment is None:
@@ -120,9 +155,10 @@ class PaymentService:
             if body.amount != payment.total_due:
                 log.warning("callback for payment %s with amount %s, due %s: refused", payment.payment_id,
                             body.amount, payment.total_due)
+                metrics.count(metrics.CALLBACK_REFUSED)
             payment.check_amount(body.amount)
             try:
-                result, mail = self._apply(payment, body, now)
+                result, mail, metric = self._apply(payment, body, now)
             except StaleRecord:
                 self.uow.rollback()
                 log.info("callback for payment %s: changed meanwhile, reading again (attempt %d)",
@@ -133,11 +169,13 @@ class PaymentService:
             except Exception:
                 self.uow.rollback()
                 raise
+            if metric:  # what the landed change was (a replay changed nothing and counts nothing)
+                metrics.count(metric)
             mail()  # only once the change it reports has landed
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _apply(self, payment: Payment, body: CallbackBody, now: datetime) -> tuple[CallbackResult, Mail]:
+    def _apply(self, payment: Payment, body: CallbackBody, now: datetime) -> tuple[CallbackResult, Mail, str | None]:
         approved = body.outcome is CallbackOutcome.APPROVED
         if payment.ended:
             return self._after_end(payment, body, now)
@@ -153,9 +191,10 @@ class PaymentService:
                 log.warning("payment %s approved after its fees were taken: refund due", payment.payment_id)
                 return result, lambda: self._mail_refund(
                     payment, transaction_id, f"the approval arrived after the {HOLD_MINUTES}-minute hold ended "
-                    "and some of its fees had been paid or held by another payment meanwhile")
+                    "and some of its fees had been paid or held by another payment meanwhile"), \
+                    metrics.PAYMENT_REFUND_REQUIRED
             log.info("payment %s paid (%d fees)", payment.payment_id, len(payment.lines))
-            return result, lambda: self._mail_paid(payment, permits, now)
+            return result, lambda: self._mail_paid(payment, permits, now), metrics.PAYMENT_PAID
         release = payment.end(PaymentStatus(body.outcome.value.upper()), now, portal_outcome=body.outcome.value,
                               transaction_id=body.transaction_id)
         if release:  # only the payment's own fees matter here: one batched read, not a Query a permit
@@ -165,17 +204,21 @@ class PaymentService:
         self.uow.payments.save(payment)
         self.uow.commit()
         log.info("payment %s ended: %s", payment.payment_id, payment.status)
-        return CallbackResult(payment.payment_id, payment.status, False), _nothing
+        declined = metrics.PAYMENT_DECLINED if body.outcome is CallbackOutcome.DECLINED else None
+        return CallbackResult(payment.payment_id, payment.status, False), _nothing, declined
 
-    def _after_end(self, payment: Payment, body: CallbackBody, now: datetime) -> tuple[CallbackResult, Mail]:
+    def _after_end(self, payment: Payment, body: CallbackBody,
+                   now: datetime) -> tuple[CallbackResult, Mail, str | None]:
         """A callback for a payment that has ended: replays change nothing; new money is kept for refund."""
         status = payment.effective_status(now)
         approved = body.outcome is CallbackOutcome.APPROVED
         if payment.is_replay(approved, body.transaction_id):
-            return CallbackResult(payment.payment_id, status, payment.refund_required), _nothing
+            return CallbackResult(payment.payment_id, status, payment.refund_required), _nothing, None
         transaction_id = body.transaction_id or ""
         mail = _nothing
+        metric = None
         if payment.record_unapplied(transaction_id, body.amount, now):
+            metric = metrics.PAYMENT_REFUND_REQUIRED
             self.uow.payments.save(payment)
             self.uow.commit()
             log.warning("approval %s for ended payment %s (%s): refund due", transaction_id, payment.payment_id,
@@ -185,7 +228,7 @@ class PaymentService:
                 self._mail_refund(payment, transaction_id,
                                   f"the portal approved it after the payment had ended ({payment.status})")
 
-        return CallbackResult(payment.payment_id, status, True), mail
+        return CallbackResult(payment.payment_id, status, True), mail, metric
 
     def _permits(self, payment: Payment) -> dict[str, Permit]:
         """The permits whose fees the payment carries: one consistent Query each."""

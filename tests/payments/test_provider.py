@@ -82,7 +82,7 @@ class TestProviderFor:
     def test_name_is_case_and_space_insensitive(self) -> None:
         assert provider_for(" Sandbox ", portal_base_url=BASE).name == "sandbox"
 
-    @pytest.mark.parametrize("name", ["stripe", "", "access-idaho", None])
+    @pytest.mark.parametrize("name", ["paypal", "", "access-idaho", None])
     def test_unknown_provider_is_a_value_error_listing_the_known(self, name: object) -> None:
         with pytest.raises(ValueError) as caught:
             provider_for(name, portal_base_url=BASE)  # type: ignore[arg-type]

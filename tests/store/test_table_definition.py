@@ -1,4 +1,4 @@
-"""infra/template.json's PortalTable is the one definition of the table; these are the properties the design relies on."""
+"""The table's one definition (PortalTable in infra/template.json): the properties the design relies on."""
 
 from __future__ import annotations
 
