@@ -37,17 +37,17 @@ NAMES = frozenset({
     MAIL_FAILED, PERMITS_FLAGGED_EXPIRED, EXPIRY_REMINDERS_SENT, EXPIRY_JOB_COMPLETED,
 })
 
-_pending: list[tuple[str, float]] = []
+_pending: list[tuple[str, int]] = []
 
 
-def count(name: str, value: float = 1) -> None:
+def count(name: str, value: int = 1) -> None:
     """Record `value` (a count) of metric `name`, to be written by the next flush."""
     if name not in NAMES:
         raise ValueError(f"unknown metric {name!r}")  # a typo would otherwise feed no alarm, silently
     _pending.append((name, value))
 
 
-def pending() -> list[tuple[str, float]]:
+def pending() -> list[tuple[str, int]]:
     """What the next flush would write (for tests)."""
     return list(_pending)
 

@@ -18,6 +18,14 @@ class Model(BaseModel):
     pass
 
 
+class Page[ItemT](Model):
+    """A list route's answer: Part 1's `{total, items}`, or a page of Part 2 with its `next_cursor`."""
+
+    total: int | None = None
+    items: list[ItemT]
+    next_cursor: str | None = None
+
+
 class Health(Model):
     status: str
 
@@ -27,10 +35,8 @@ class DirectoryEntry(Model):
     company_name: str
 
 
-class DirectoryList(Model):
-    total: int | None = None
-    items: list[DirectoryEntry]
-    next_cursor: str | None = None
+class DirectoryList(Page[DirectoryEntry]):
+    pass
 
 
 class SignedIn(Model):
@@ -170,16 +176,12 @@ class Dashboard(Model):
     expired_permits: ExpiredRowList
 
 
-class SearchPage(Model):
-    total: int | None = None
-    items: list[SearchRow]
-    next_cursor: str | None = None
+class SearchPage(Page[SearchRow]):
+    pass
 
 
-class InspectionPage(Model):
-    total: int | None = None
-    items: list[Inspection]
-    next_cursor: str | None = None
+class InspectionPage(Page[Inspection]):
+    pass
 
 
 class CartFee(Model):
@@ -254,10 +256,8 @@ class Payment(Model):
     unapplied_transactions: list[UnappliedTransaction]
 
 
-class PaymentPage(Model):
-    total: int | None = None
-    items: list[Payment]
-    next_cursor: str | None = None
+class PaymentPage(Page[Payment]):
+    pass
 
 
 class CallbackResult(Model):
