@@ -42,7 +42,7 @@ test: install $(if $(wildcard mk/web.mk),web-assets browser)
 	exit $$status
 
 # What CI enforces besides the tests: lint, types, and the deployable template.
-checks: lint cfn-lint
+checks: lint typecheck cfn-lint
 
 test-fast: install
 	$(PY) -m pytest -m "not browser and not fuzz" $(XDIST)

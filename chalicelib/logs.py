@@ -101,7 +101,7 @@ def _clean_record(record: logging.LogRecord) -> logging.LogRecord:
     extras = {**_CONTEXT.get(), **{k: v for k, v in vars(record).items() if k not in _RECORD_ATTRS}}
     for key, value in extras.items():
         clean.__dict__[key] = value if key in _BOUND_KEYS else redact_value(key, value)
-    clean.logger = record.name  # type: ignore[attr-defined]
+    clean.logger = record.name
     if isinstance(record.msg, Mapping):
         clean.msg = redact_value("", record.msg)
     else:
@@ -117,7 +117,7 @@ def _clean_record(record: logging.LogRecord) -> logging.LogRecord:
 
 # --- the formatter and the handler --------------------------------------------------------------
 
-def _not_json(_text: str) -> Any:
+def _not_json(_text: object) -> str:
     raise ValueError("messages stay text")  # Powertools would turn a message "200" or "null" into JSON
 
 
@@ -152,7 +152,7 @@ class JsonFormatter(logging.Formatter):
         return self._inner.format(_clean_record(record))
 
 
-class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class StdoutHandler(logging.StreamHandler):
     """Writes to whatever sys.stdout is when a line is written (Lambda sends stdout to CloudWatch; pytest
     swaps it per test)."""
 
@@ -161,7 +161,7 @@ class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
         setattr(self, _HANDLER_MARK, True)
 
     @property
-    def stream(self) -> Any:  # type: ignore[override]
+    def stream(self) -> Any:
         return sys.stdout
 
     @stream.setter

@@ -1,8 +1,7 @@
 # Types and the lock file. Included by the top-level Makefile, which defines VENV and PY.
 .PHONY: typecheck lock
 
-## typecheck: mypy over chalicelib and app.py (config in pyproject.toml). Not yet part of `make checks`:
-## it reports errors the code still has (see the README, "Type checking").
+## typecheck: mypy over chalicelib and app.py (config in pyproject.toml); part of `make checks`.
 typecheck: install
 	$(PY) -m mypy chalicelib app.py
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from chalice import Blueprint
 from pydantic import Field
 
@@ -31,7 +33,8 @@ def payment_methods() -> object:
 @route(bp, "/checkout/summary", methods=["GET"])
 def summary() -> object:
     principal = guard.contractor(bp.current_request)
-    method = (bp.current_request.query_params or {}).get("payment_method", DEFAULT_METHOD)
+    query: Mapping[str, str] = bp.current_request.query_params or {}
+    method = query.get("payment_method", DEFAULT_METHOD)
     cart, quote = bootstrap.cart().summary(principal.principal_id, method)
     return ok(summary_json(cart, quote))
 

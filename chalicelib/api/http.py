@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from http import HTTPStatus
 from typing import Any
@@ -42,7 +42,8 @@ def problem_type(slug: str | None) -> str:
 
 
 def problem(status: int, detail: str, errors: list[FieldProblem] | None = None,
-            headers: dict[str, str] | None = None, title: str | None = None, slug: str | None = None) -> Response:
+            headers: Mapping[str, str | list[str]] | None = None, title: str | None = None,
+            slug: str | None = None) -> Response:
     body: dict[str, Any] = {
         "type": problem_type(slug),
         "title": title or HTTPStatus(status).phrase,
@@ -106,7 +107,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     kind, ctx = error["type"], error.get("ctx", {})
     if kind == "missing":
         return "is required"
@@ -123,9 +124,15 @@ def _message(error: dict[str, Any]) -> str:
     return str(error.get("msg", "is not valid"))
 
 
+def raw_body(request: Request) -> bytes:
+    """The body's bytes (Chalice types it `str | bytes`; API Gateway's events give bytes)."""
+    raw = request.raw_body or b""
+    return raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+
+
 def read_json(request: Request) -> Any:
     """The body as JSON: 413 past 64 KiB, 400 for anything that is not one strict JSON document."""
-    raw = request.raw_body or b""
+    raw = raw_body(request)
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB.")
     if not raw.strip():

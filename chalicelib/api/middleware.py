@@ -76,7 +76,7 @@ def _handle(event: Request, get_response: Callable[[Request], Response]) -> Resp
             response = get_response(event)
         if response.status_code >= 400:
             content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "")
-            if not content_type.startswith(PROBLEM_JSON):
+            if not str(content_type).startswith(PROBLEM_JSON):
                 response = _as_problem(response)
         _protect(response)
         # The access line: method, path (the route's template, never a query string), status, time.

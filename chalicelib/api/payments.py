@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api import guard
-from chalicelib.api.http import ok, route
+from chalicelib.api.http import ok, raw_body, route
 from chalicelib.api.paging import page_params, paging_asked
 from chalicelib.api.payment_views import callback_json, payment_json
 from chalicelib.api.permit_views import listing
@@ -37,8 +37,7 @@ def get_payment(payment_id: str) -> object:
 def callback() -> object:
     """The portal's outcome: the signature is checked on the raw bytes, before any parsing."""
     request = bp.current_request
-    raw = request.raw_body or b""
-    done = bootstrap.payments().handle_callback(raw, request.headers.get(SIGNATURE_HEADER.lower()))
+    done = bootstrap.payments().handle_callback(raw_body(request), request.headers.get(SIGNATURE_HEADER.lower()))
     return ok(callback_json(done.payment_id, done.status.value, done.refund_required))
 
 
@@ -50,7 +49,7 @@ def stripe_webhook() -> object:
     if bootstrap.settings().payment_provider.strip().lower() != "stripe":
         raise NotFound("There is no Stripe webhook in this mode.")
     request = bp.current_request
-    done = bootstrap.payments().handle_stripe_event(request.raw_body or b"", request.headers.get("stripe-signature"))
+    done = bootstrap.payments().handle_stripe_event(raw_body(request), request.headers.get("stripe-signature"))
     if done is None:
         return ok({"ignored": True})
     return ok(callback_json(done.payment_id, done.status.value, done.refund_required))

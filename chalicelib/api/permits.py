@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from chalice import Blueprint
@@ -47,7 +48,7 @@ def dashboard() -> object:
 @route(bp, "/permits", methods=["GET"])
 def search_permits() -> object:
     principal = guard.contractor(bp.current_request)
-    query = bp.current_request.query_params or {}
+    query: Mapping[str, str] = bp.current_request.query_params or {}
     q, status = query.get("q", ""), query.get("status") or None
     if len(q) > 200:
         raise InvalidInput("The search text is too long.", [FieldProblem("q", "must be at most 200 characters")])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from chalice import Blueprint
 
 from chalicelib import bootstrap
@@ -15,7 +17,7 @@ bp = Blueprint(__name__)
 def outbox() -> object:
     if not bootstrap.settings().sandbox_mode:
         raise NotFound("There is no sandbox outbox in this mode.")
-    params = bp.current_request.query_params or {}
+    params: Mapping[str, str] = bp.current_request.query_params or {}
     to = (params.get("to") or "").strip()[:254] or None
     items = bootstrap.outbox().list(to)
     return ok({"total": len(items), "items": items})

@@ -77,7 +77,7 @@ class Unavailable(PortalError):
 
     status = 503
     title = "Service Unavailable"
-    slug = "not-set-up"
+    slug: str | None = "not-set-up"
 
 
 class TooManyAttempts(PortalError):

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeGuard, runtime_checkable
 from urllib.parse import quote, urlsplit
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
@@ -222,7 +222,7 @@ def _refuse_number(text: str) -> Decimal:
     raise _NumberInBody(f"amounts must be strings with two decimals, not the number {text}")
 
 
-def _is_id(value: object) -> bool:
+def _is_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and 0 < len(value) <= _MAX_ID_LENGTH and value.strip() == value
 
 

@@ -165,12 +165,15 @@ def parse_event(raw_body: bytes) -> CallbackBody | None:
     kind = event.get("type")
     if kind not in _OUTCOMES:
         return None
-    session = (event.get("data") or {}).get("object") if isinstance(event.get("data"), dict) else None
+    data = event.get("data")
+    session = data.get("object") if isinstance(data, dict) else None
     if not isinstance(session, dict):
         raise _problem("data.object", "must be the checkout session")
     if kind == "checkout.session.completed" and session.get("payment_status") != "paid":
         return None  # an async payment method: its own succeeded/failed event follows
-    metadata = session.get("metadata") if isinstance(session.get("metadata"), dict) else {}
+    metadata = session.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = {}
     payment_id = session.get("client_reference_id") or metadata.get("payment_id")
     if not _is_id(payment_id):
         raise _problem("client_reference_id", "must name the payment")

@@ -89,7 +89,7 @@ class PaymentService:
 
     # --- Paid Items --------------------------------------------------------------------------
 
-    def list(self, contractor_id: str) -> list[Payment]:
+    def of_contractor(self, contractor_id: str) -> list[Payment]:
         """All the contractor's payments, newest first (one Query on GSI1)."""
         return self.uow.payments.of_contractor(contractor_id)
 

@@ -288,8 +288,8 @@ class AccountRepository:
         throttle = next((i for i in found if _same_key(i, throttle_key)), None)
         user = None
         if staff:
-            user = StaffUser(staff["username"], staff.get("display_name", staff["username"]),
-                             staff.get("email", ""), staff["password_hash"])
+            user = StaffUser(str(staff["username"]), str(staff.get("display_name") or staff["username"]),
+                             str(staff.get("email", "")), str(staff["password_hash"]))
         return user, _throttle_from_item(throttle)
 
     def put_staff(self, user: StaffUser) -> None:

@@ -460,7 +460,8 @@ def evaluate(cond: Cond | None, item: Item | None) -> bool:
         return bool(value == other)
     if cond.op == "ne":
         return bool(value != other)
-    if type(value) is not type(other) and not (isinstance(value, Decimal) and isinstance(other, Decimal)):
+    if value is None or other is None or (
+            type(value) is not type(other) and not (isinstance(value, Decimal) and isinstance(other, Decimal))):
         return False  # DynamoDB compares numbers with numbers and strings with strings only
     if cond.op == "lt":
         return bool(value < other)

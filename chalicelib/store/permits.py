@@ -42,7 +42,6 @@ from chalicelib.store.fees import fee_attributes, fee_from_item
 from chalicelib.store.items import (
     ConditionFailed,
     Item,
-    Key,
     Put,
     Update,
     exists,
@@ -190,19 +189,19 @@ def _assemble(items: list[Item]) -> list[Permit]:
             permits[permit.permit_no] = permit
     for item in items:
         sk = str(item.get("SK", ""))
-        permit = permits.get(keys.permit_no_of(str(item.get("PK", ""))))
-        if permit is None:
+        owner = permits.get(keys.permit_no_of(str(item.get("PK", ""))))
+        if owner is None:
             continue
         if sk.startswith(keys.FEE_PREFIX):
-            permit.fees.append(fee_from_item(item))
+            owner.fees.append(fee_from_item(item))
         elif sk.startswith(keys.INSPECTION_PREFIX):
-            permit.inspections.append(inspection_from_item(item))
+            owner.inspections.append(inspection_from_item(item))
         elif sk.startswith(keys.REVIEW_PREFIX):
-            permit.reviews.append(Review(item["review_id"], item["department"], item["status"],
-                                         date.fromisoformat(item["date"]), item.get("comments", "")))
+            owner.reviews.append(Review(item["review_id"], item["department"], item["status"],
+                                        date.fromisoformat(item["date"]), item.get("comments", "")))
         elif sk.startswith(keys.ATTACHMENT_PREFIX):
-            permit.attachments.append(Attachment(item["attachment_id"], item["name"],
-                                                 from_epoch(item["uploaded_at"])))  # type: ignore[arg-type]
+            owner.attachments.append(Attachment(item["attachment_id"], item["name"],
+                                                from_epoch(item["uploaded_at"])))  # type: ignore[arg-type]
     return list(permits.values())
 
 
@@ -278,10 +277,9 @@ class PermitRepository:
         partition = keys.contractor_partition(contractor_id)
         ranges = (keys.ACTIVE_PERMITS_RANGE, keys.ARCHIVED_PERMITS_RANGE)
         state = decode_cursor(cursor, {"GSI1PK": partition}) if cursor else {"range": 0, "key": None}
-        range_no = state.get("range", 0)
-        if range_no not in (0, 1):
+        range_no, start = state.get("range", 0), state.get("key")
+        if range_no not in (0, 1) or not (start is None or isinstance(start, dict)):
             raise InvalidInput("The cursor is not valid.", [FieldProblem("cursor", "is not valid")], slug="bad-cursor")
-        start: Key | None = state.get("key")
         collected: list[Item] = []
         roots = 0
         while range_no < len(ranges):
@@ -330,7 +328,12 @@ class PermitRepository:
             return
         self.uow.add(*actions)
         root = actions[0]
-        permit.version = int(root.item["version"] if isinstance(root, Put) else root.set["version"])
+        if isinstance(root, Put):
+            permit.version = int(root.item["version"])
+        elif isinstance(root, Update):
+            permit.version = int(root.set["version"])
+        else:  # aggregate_changes always leads with the root's Put or Update
+            raise TypeError(f"the root's change is a {type(root).__name__}")
         wanted[0]["version"] = permit.version
         self.uow.loaded[("permit", permit.permit_no)] = {item_key(i): i for i in wanted}
 

@@ -312,7 +312,7 @@ def test_decline_and_cancel_release_the_holds(world: World, outcome: str, status
     assert stored.status is status and [u.transaction_id for u in stored.unapplied] == ["TX-LATE"]
     assert stored.version == 2  # created, ended: the unapplied approval did not rewrite it
     assert len([m for m in world.mail.to(STAFF) if m[1].startswith("Refund due")]) == 1
-    [listed] = world.payments().list("C1")
+    [listed] = world.payments().of_contractor("C1")
     assert listed.refund_due and [u.transaction_id for u in listed.unapplied] == ["TX-LATE"]
 
 
@@ -358,11 +358,11 @@ def test_paid_items_are_newest_first_and_only_ones_own(world: World) -> None:
     world.callback(first.payment_id, "approved", first.total_due)
     world.clock.advance(minutes=1)
     second = pending(world, "RES16-0686")
-    assert [p.payment_id for p in world.payments().list("C1")] == [second.payment_id, first.payment_id]
-    assert world.payments().list("C2") == []
+    assert [p.payment_id for p in world.payments().of_contractor("C1")] == [second.payment_id, first.payment_id]
+    assert world.payments().of_contractor("C2") == []
     with pytest.raises(NotFound):
         world.payments().receipt("C2", first.payment_id)
-    listed = world.payments().list("C1")[1]
+    listed = world.payments().of_contractor("C1")[1]
     assert [line.fee_id for line in listed.lines] == [line.fee_id for line in first.lines]
 
 
@@ -420,4 +420,4 @@ def test_a_checkout_racing_another_for_the_same_fees_holds_nothing(world: World)
     with pytest.raises(Conflict):
         world.checkout()  # its read is stale, its commit refused; read again, the cart is empty
     assert {f.held_by for f in world.permit("RES16-0688").fees} == {winner[0].payment_id}
-    assert [p.payment_id for p in world.payments().list("C1")] == [winner[0].payment_id]
+    assert [p.payment_id for p in world.payments().of_contractor("C1")] == [winner[0].payment_id]
