@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from chalicelib.api import responses as r
 from chalicelib.api import schemas as s
+from chalicelib.payments import signature, stripe
 
 PROBLEM_JSON = "application/problem+json"
 REF = "#/components/schemas/{model}"
@@ -65,8 +66,8 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("POST", "/checkout"): (CheckoutRequest, r.CheckoutStarted, 201, "contractor"),
         ("GET", "/payments"): (None, r.PaymentPage, 200, "contractor"),
         ("GET", "/payments/{payment_id}"): (None, r.Payment, 200, "contractor"),
-        ("POST", "/payments/callback"): (None, r.CallbackResult, 200, "public"),
-        ("POST", "/payments/stripe/webhook"): (None, r.CallbackResult, 200, "public"),
+        ("POST", "/payments/callback"): (r.PaymentCallbackBody, r.CallbackResult, 200, "public"),
+        ("POST", "/payments/stripe/webhook"): (r.StripeEventBody, r.CallbackResult, 200, "public"),
         ("GET", "/sandbox/outbox"): (None, r.OutboxList, 200, "public"),
         ("POST", "/sandbox/payments/{payment_id}"): (SandboxOutcome, r.Payment, 200, "contractor"),
         ("POST", "/staff/contractors"): (s.NewContractorRequest, r.NewContractorCreated, 201, "staff"),
@@ -83,6 +84,12 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("POST", "/staff/jobs/flag-expired"): (FlagExpiredBody, r.JobResult, 200, "staff"),
     }
 
+
+SIGNED = {
+    "/payments/callback": signature.SIGNATURE_HEADER,
+    "/payments/stripe/webhook": stripe.SIGNATURE_HEADER,
+}
+"""Routes authenticated by an HMAC signature of the raw body (`t=<unix>,v1=<hex>`), not a bearer token."""
 
 QUERY = {
     "/contractors": ["limit", "cursor"],
@@ -126,6 +133,10 @@ def document() -> dict[str, Any]:
                   for n in re.findall(r"{(\w+)}", path)]
         params += [{"name": n, "in": "query", "required": False, "schema": {"type": "string", "maxLength": 200}}
                    for n in QUERY.get(path, [])]
+        if path in SIGNED:
+            params.append({"name": SIGNED[path], "in": "header", "required": True,
+                           "description": "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\">",
+                           "schema": {"type": "string", "maxLength": 512}})
         if params:
             op["parameters"] = params
         if request is not None:

@@ -7,7 +7,7 @@ tests validate the views' output against them, so the request path pays nothing.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -258,6 +258,27 @@ class Payment(Model):
 
 class PaymentPage(Page[Payment]):
     pass
+
+
+class PaymentCallbackBody(Model):
+    """What the payment portal posts to /payments/callback, signed in X-Payment-Signature. The route reads
+    the raw bytes (the signature covers them) with chalicelib/payments/provider.py's strict parser; this
+    model documents that body."""
+
+    model_config = {"extra": "forbid"}
+    payment_id: str
+    outcome: Literal["approved", "declined", "cancelled"]
+    transaction_id: str | None
+    amount: str  # dollars and cents as a string, e.g. "176.80": never a JSON number
+
+
+class StripeEventBody(Model):
+    """A Stripe event as Stripe posts it to /payments/stripe/webhook, signed in Stripe-Signature; only
+    checkout.session.* events report an outcome (chalicelib/payments/stripe.py), the rest are ignored."""
+
+    id: str | None = None
+    type: str
+    data: dict[str, object]
 
 
 class CallbackResult(Model):
