@@ -57,6 +57,16 @@ def payment_secret(arn: str) -> dict[str, str]:
     return {str(k): v for k, v in value.items() if isinstance(v, str)}
 
 
+def origin_secret(arn: str) -> str:
+    """The value CloudFront sends in X-Origin-Verify (infra's OriginSecret), cached as the payment secret."""
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    value = get_secret(arn, max_age=SECRET_MAX_AGE)
+    if not isinstance(value, str) or len(value) < 16:
+        raise ValueError("the origin secret must be a string of at least 16 characters")
+    return value
+
+
 def _payment_provider(stage: str, secret: str, secret_arn: str | None = None) -> str:
     """PAYMENT_PROVIDER, except that the sandbox portal outside the local stage needs a secret of its own.
 
@@ -108,6 +118,7 @@ class Settings:
     payment_secret_arn: str | None  # PAYMENT_SECRET_ARN: {"webhook_secret", "api_key"} in Secrets Manager
     payment_api_key_env: str  # PAYMENT_API_KEY: the provider's secret key without PAYMENT_SECRET_ARN (local)
     stripe_api_base: str  # STRIPE_API_BASE: Stripe's API, or a local fake of it in tests
+    origin_secret_arn: str | None  # ORIGIN_SECRET_ARN: what CloudFront adds in X-Origin-Verify (deployed only)
     fee_schedule_json: str
     holidays: str
     inspection_request_cutoff: str
@@ -175,6 +186,7 @@ def get_settings() -> Settings:
         payment_secret_arn=secret_arn,
         payment_api_key_env=_str("PAYMENT_API_KEY", ""),
         stripe_api_base=_str("STRIPE_API_BASE", "https://api.stripe.com"),
+        origin_secret_arn=_str("ORIGIN_SECRET_ARN", "") or None,
         fee_schedule_json=env.get("FEE_SCHEDULE", "").strip(),
         holidays=env.get("COUNTY_HOLIDAYS", "").strip(),
         inspection_request_cutoff=_str("INSPECTION_REQUEST_CUTOFF", "15:00"),

@@ -8,7 +8,7 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api import guard
-from chalicelib.api.http import no_content, ok, parse_body, route
+from chalicelib.api.http import client_address, no_content, ok, parse_body, route
 from chalicelib.api.schemas import (
     LoginRequest,
     ResetRequest,
@@ -26,9 +26,8 @@ bp = Blueprint(__name__)
 
 
 def _source() -> str:
-    """The caller's address as API Gateway saw it: failures are also counted per source."""
-    context = bp.current_request.context or {}
-    return str((context.get("identity") or {}).get("sourceIp") or "")
+    """The caller's address: failures are also counted per source."""
+    return client_address(bp.current_request)
 
 
 def _signed_in(result: SignedIn) -> object:

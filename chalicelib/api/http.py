@@ -8,6 +8,7 @@ malformed input is a 400 with field errors and never reaches a service.
 from __future__ import annotations
 
 import functools
+import hmac
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -19,7 +20,7 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from chalicelib import bootstrap
+from chalicelib import bootstrap, config
 from chalicelib.domain.errors import (
     FieldProblem,
     InvalidInput,
@@ -122,6 +123,33 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')}"
     return str(error.get("msg", "is not valid"))
+
+
+VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
+ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
+
+
+def client_address(request: Request) -> str:
+    """The caller's IP address, by which failed sign-ins are also counted.
+
+    API Gateway's `sourceIp` is the caller, or, behind the stack's CloudFront, one of CloudFront's edge
+    servers, shared by every contractor near it. CloudFront then passes the viewer's own address in
+    CloudFront-Viewer-Address (`ip:port`). That header is believed only with the origin secret CloudFront
+    adds (ORIGIN_SECRET_ARN): a caller reaching API Gateway directly could send any header it likes.
+    """
+    identity = (request.context or {}).get("identity") or {}
+    source = str(identity.get("sourceIp") or "")
+    arn = bootstrap.settings().origin_secret_arn
+    headers: Mapping[str, str] = request.headers or {}
+    viewer = headers.get(VIEWER_ADDRESS_HEADER.lower())
+    if not arn or not viewer:
+        return source
+    presented = str(headers.get(ORIGIN_VERIFY_HEADER.lower()) or "")
+    if not hmac.compare_digest(presented.encode("utf-8"), config.origin_secret(arn).encode("utf-8")):
+        log.warning("CloudFront-Viewer-Address without the origin secret: counted by sourceIp")
+        return source
+    address, _, port = str(viewer).rpartition(":")  # IPv6 too: the port follows the last colon
+    return address if address and port.isdigit() else source
 
 
 def raw_body(request: Request) -> bytes:

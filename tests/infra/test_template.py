@@ -188,3 +188,17 @@ def test_no_cors_mock_integrations(resources):
         pytest.skip("app.py still sets app.api.cors (being removed in issue 10)")
     paths = resources["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
     assert not [p for p, ops in paths.items() if "options" in ops]
+
+
+def test_cloudfront_proves_itself_to_the_api_with_the_origin_secret(resources):
+    """The API believes CloudFront-Viewer-Address only with this header (chalicelib/api/http.py)."""
+    origins = resources["SiteDistribution"]["Properties"]["DistributionConfig"]["Origins"]
+    [api_origin] = [o for o in origins if o["Id"] == "api"]
+    [header] = api_origin["OriginCustomHeaders"]
+    assert header["HeaderName"] == "X-Origin-Verify"
+    assert header["HeaderValue"] == {"Fn::Sub": "{{resolve:secretsmanager:${OriginSecret}:SecretString}}"}
+    assert resources["APIHandler"]["Properties"]["Environment"]["Variables"]["ORIGIN_SECRET_ARN"] == {
+        "Ref": "OriginSecret"}
+    statements = resources["ApiHandlerRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert {"Sid": "OriginSecret", "Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
+            "Resource": [{"Ref": "OriginSecret"}]} in statements
