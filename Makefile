@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PYTHON313 ?= $(shell command -v python3.13 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | sha1sum | cut -c1-12)
 
-.PHONY: install run test test-fast lint checks bench clean
+.PHONY: install run demo-reset test test-fast lint checks bench clean
 
 install: $(STAMP)
 
@@ -24,6 +24,10 @@ $(STAMP): requirements-dev.lock
 
 run: install $(if $(wildcard mk/web.mk),web-assets)
 	$(PY) scripts/run_local.py
+
+# While `make run` runs: drop the local table and seed the guide's demo data again (local emulator only).
+demo-reset: install
+	$(PY) scripts/reset_demo.py
 
 # The tests that need no browser run in parallel (pytest-xdist), one worker per core, each test handed
 # to whichever worker is free; PYTEST_WORKERS=0 runs them in this one process, in order (e.g. for --pdb).
