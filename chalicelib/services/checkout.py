@@ -85,7 +85,8 @@ class CheckoutService:
         return Checkout(payment, cart, quote, redirect_url)
 
     def _abandon(self, payment: Payment) -> None:
-        """The portal opened no payment page: cancel the payment and release what it holds."""
+        """The portal opened no payment page: cancel the payment, release what it holds, and put its permits
+        back in the cart (the hold took them out), so "try again in a few minutes" means just that."""
         try:
             self.uow.rollback()
             fresh = self.uow.payments.get(payment.payment_id)  # read again: it is saved at the version read
@@ -97,6 +98,7 @@ class CheckoutService:
                         for no in payment.permit_nos}
                 for permit in release_fees(payment, self.uow.permits.with_fees(fees)):
                     self.uow.permits.save(permit)
+                self.uow.cart.add(payment.contractor_id, payment.permit_nos, self.clock.now())
             self.uow.payments.save(payment)
             self.uow.commit()
             log.warning("checkout: the payment portal failed; payment %s cancelled, its holds released",
