@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from chalicelib import metrics
 
 
@@ -49,3 +51,63 @@ def test_the_job_counts_its_run(client: Any, capsys: Any) -> None:
     [line] = emf(capsys)
     assert values(line, "ExpiryJobCompleted") == [1.0]
     assert values(line, "PermitsFlaggedExpired") == values(line, "ExpiryRemindersSent") == [0.0]
+
+
+def _sum(capsys: Any, name: str) -> float:
+    return sum(sum(values(e, name)) for e in emf(capsys) if name in e)
+
+
+def _pending_payment(api: Any, table: Any, contractor: dict[str, str]) -> dict[str, Any]:
+    from tests.conftest import seed_permit
+
+    seed_permit(table, contractor["contractor_id"], "RES16-0688")
+    assert api.post("/cart/items", {"permit_no": "RES16-0688"}, contractor["token"]).status_code == 200
+    response = api.post("/checkout", {"payment_method": "credit_card"}, contractor["token"])
+    assert response.status_code == 201, response.body
+    return response.json_body
+
+
+def _callback(api: Any, clock: Any, payment: dict[str, Any], outcome: str, secret: str = "sandbox-secret") -> Any:
+    from decimal import Decimal
+
+    from chalicelib.payments.provider import build_callback_body
+    from chalicelib.payments.signature import sign
+
+    raw = build_callback_body(payment["payment_id"], outcome, "TX-M" if outcome == "approved" else None,
+                              Decimal(payment["total_due"]))
+    header = sign(secret, raw, int(clock.now().timestamp()))
+    return api.call("POST", "/payments/callback", raw=raw, headers={"X-Payment-Signature": header})
+
+
+def test_the_failure_that_locks_an_account_counts_account_locked_once(api: Any, contractor: dict[str, str],
+                                                                      capsys: Any) -> None:
+    from chalicelib.config import get_settings
+
+    limit = get_settings().max_failed_attempts
+    capsys.readouterr()
+    for _ in range(limit - 1):
+        api.post("/auth/login", {"contractor_id": contractor["contractor_id"], "password": "Wrong1pass"})
+    assert _sum(capsys, "LoginFailed") == limit - 1 and _sum(capsys, "AccountLocked") == 0
+    api.post("/auth/login", {"contractor_id": contractor["contractor_id"], "password": "Wrong1pass"})
+    assert _sum(capsys, "AccountLocked") == 1
+    locked = api.post("/auth/login", {"contractor_id": contractor["contractor_id"], "password": "Wrong1pass"})
+    assert locked.status_code == 429 and _sum(capsys, "AccountLocked") == 0  # refused, not counted again
+
+
+@pytest.mark.parametrize(("outcome", "metric"), [("approved", "PaymentPaid"), ("declined", "PaymentDeclined")])
+def test_a_callback_counts_its_outcome_once(api: Any, contractor: dict[str, str], table: Any, clock: Any,
+                                            capsys: Any, outcome: str, metric: str) -> None:
+    payment = _pending_payment(api, table, contractor)
+    capsys.readouterr()
+    assert _callback(api, clock, payment, outcome).status_code == 200
+    assert _sum(capsys, metric) == 1
+    assert _callback(api, clock, payment, outcome).status_code == 200  # the provider's retry
+    assert _sum(capsys, metric) == 0  # a replay changed nothing and counts nothing
+
+
+def test_a_refused_callback_is_counted(api: Any, contractor: dict[str, str], table: Any, clock: Any,
+                                       capsys: Any) -> None:
+    payment = _pending_payment(api, table, contractor)
+    capsys.readouterr()
+    assert _callback(api, clock, payment, "approved", secret="forged").status_code == 400
+    assert _sum(capsys, "CallbackRefused") == 1 and _sum(capsys, "PaymentPaid") == 0
