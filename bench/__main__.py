@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.counting import Row
 
-SECTIONS = ("bench.startup", "bench.accounts", "bench.permits", "bench.payments")
+SECTIONS = ("bench.startup", "bench.accounts", "bench.permits", "bench.payments", "bench.pages")
 
 
 def main() -> None:

@@ -11,10 +11,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
-web/vendor/VERSIONS.txt: node_modules/.package-lock.json scripts/copy_uswds.mjs
+# The USWDS stylesheet is built from its Sass sources (web/sass/), so it is rebuilt when they change.
+web/vendor/VERSIONS.txt: node_modules/.package-lock.json scripts/copy_uswds.mjs scripts/build_uswds.mjs \
+		$(wildcard web/sass/*.scss)
 	$(NODE) scripts/copy_uswds.mjs
 
-## web-assets: install the pinned USWDS and axe-core and copy them into web/vendor/
+## web-assets: build USWDS's stylesheet (only the components used) and copy it and axe-core into web/vendor/
 web-assets: web/vendor/VERSIONS.txt
 
 ## browser: install Debian's Chromium for the browser tests if it is missing

@@ -1,9 +1,13 @@
-// Copies the pinned USWDS build and axe-core from node_modules into web/vendor/.
-// Idempotent: a file is copied only when missing or different in size/mtime.
+// Puts the site's vendor assets into web/vendor/: the USWDS stylesheet built from the pinned Sass
+// sources with only the components the site uses (scripts/build_uswds.mjs, web/sass/uswds.scss) and the
+// font and image files it refers to, and axe-core for the browser tests' accessibility checks.
+// No page loads USWDS's JavaScript (uswds.min.js), so it is not copied.
 // Usage: node scripts/copy_uswds.mjs
-import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { buildUswds } from "./build_uswds.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const uswds = join(root, "node_modules", "@uswds", "uswds");
@@ -17,22 +21,12 @@ for (const dir of [uswds, axe]) {
   }
 }
 
-const newer = (src, dest) => {
-  if (!existsSync(dest)) return true;
-  const a = statSync(src);
-  const b = statSync(dest);
-  return a.size !== b.size || a.mtimeMs > b.mtimeMs;
-};
-const copyOptions = { recursive: true, filter: (src, dest) => statSync(src).isDirectory() || newer(src, dest), preserveTimestamps: true };
-
-// css/, fonts/, img/, js/ side by side so the stylesheet's relative ../fonts and ../img URLs resolve.
-for (const part of ["css", "fonts", "img", "js"]) {
-  cpSync(join(uswds, "dist", part), join(vendor, "uswds", part), copyOptions);
-}
+const { bytes, files } = await buildUswds();
 mkdirSync(join(vendor, "axe-core"), { recursive: true });
-cpSync(join(axe, "axe.min.js"), join(vendor, "axe-core", "axe.min.js"), copyOptions);
+copyFileSync(join(axe, "axe.min.js"), join(vendor, "axe-core", "axe.min.js"));
 
 const version = JSON.parse(readFileSync(join(uswds, "package.json"), "utf8")).version;
 const axeVersion = JSON.parse(readFileSync(join(axe, "package.json"), "utf8")).version;
-writeFileSync(join(vendor, "VERSIONS.txt"), `@uswds/uswds ${version}\naxe-core ${axeVersion}\n`);
-console.log(`web/vendor: @uswds/uswds ${version}, axe-core ${axeVersion}`);
+const sassVersion = JSON.parse(readFileSync(join(root, "node_modules", "sass", "package.json"), "utf8")).version;
+writeFileSync(join(vendor, "VERSIONS.txt"), `@uswds/uswds ${version} (built with sass ${sassVersion})\naxe-core ${axeVersion}\n`);
+console.log(`web/vendor: @uswds/uswds ${version} (uswds.min.css ${bytes} bytes, ${files.length} fonts and images), axe-core ${axeVersion}`);

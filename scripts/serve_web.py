@@ -6,6 +6,12 @@ same: the site from S3 with these headers (infra/template.json's response-header
 /api/* forwarded to API Gateway. The pages therefore call the API on their own origin (config.js:
 API_BASE_URL = "/api"), CORS is never needed, and nothing about the county's domain is baked in.
 
+Static files are sent as CloudFront sends them (infra/template.json: Compress: true, the managed
+CachingOptimized policy): gzip for text types when the browser accepts it (Vary: Accept-Encoding),
+an ETag answered with 304 Not Modified on If-None-Match, and Cache-Control — long-lived for
+vendor/ (USWDS, axe-core: they change only with `make web-assets`), no-cache (revalidate, cheap
+with the ETag) for pages, config.js and the site's own JS and CSS.
+
     python scripts/serve_web.py --host 127.0.0.1 --port 8080 --root web \
         --api-upstream http://127.0.0.1:8000
 """
@@ -14,10 +20,13 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
+import hashlib
 import http.client
 import io
 import logging
 import mimetypes
+import os
 import re
 import sys
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -46,6 +55,13 @@ CONTENT_TYPES = {
 }
 
 
+# Compressed when the client accepts gzip, as CloudFront compresses them (it skips files under 1,000 bytes).
+COMPRESSIBLE = ("text/", "application/json", "image/svg+xml")
+MIN_COMPRESS_BYTES = 1000
+VENDOR_CACHE = "public, max-age=31536000"  # a year, CloudFront's longest; rebuilt only by make web-assets
+IMAGE_CACHE = "public, max-age=86400"
+REVALIDATE = "no-cache"  # may be stored, but asked about (If-None-Match) before each use
+
 API_PREFIX = "/api"
 # Not forwarded either way: they describe one hop, not the request.
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
@@ -70,6 +86,59 @@ def build_csp(api_origin: str | None = None) -> str:
             "frame-ancestors 'none'",
         ]
     )
+
+
+def cache_control(path: str) -> str:
+    """Cache-Control for a site path: vendor assets long-lived, pages/config/own JS and CSS revalidated."""
+    if path.startswith("/vendor/"):
+        return VENDOR_CACHE
+    if path.startswith("/img/"):
+        return IMAGE_CACHE
+    return REVALIDATE
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """True if Accept-Encoding allows gzip (or *) with a q-value above zero."""
+    allowed: dict[str, float] = {}
+    for part in (accept_encoding or "").split(","):
+        name, _, params = part.strip().partition(";")
+        if not name:
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        allowed[name.strip().lower()] = q
+    if "gzip" in allowed:
+        return allowed["gzip"] > 0
+    return allowed.get("*", 0) > 0
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match's weak comparison: any listed tag (W/ ignored) equal to ours, or *."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return etag in tags
+
+
+@functools.lru_cache(maxsize=256)
+def _representations(path: str, mtime_ns: int, size: int, compressible: bool) -> tuple[bytes, str, bytes | None]:
+    """A file's bytes, its ETag and its gzip form (None when not worth it), cached until it changes."""
+    body = Path(path).read_bytes()
+    digest = hashlib.sha256(body).hexdigest()[:32]
+    packed = None
+    if compressible and len(body) >= MIN_COMPRESS_BYTES:
+        packed = gzip.compress(body, compresslevel=6, mtime=0)
+        if len(packed) >= len(body):
+            packed = None
+    return body, digest, packed
 
 
 def origin_of(url: str) -> str:
@@ -114,18 +183,56 @@ class SiteHandler(SimpleHTTPRequestHandler):
         return bool(self.api_upstream) and (path == API_PREFIX or path.startswith(API_PREFIX + "/"))
 
     def send_head(self):  # type: ignore[override]
-        """Answer /config.js with the same-origin API base, so two portals in one tree never mix."""
-        if self.api_upstream and urlsplit(self.path).path == "/config.js":
+        """Answer /config.js with the same-origin API base, so two portals in one tree never mix;
+        send files compressed and cacheable as CloudFront does."""
+        path = urlsplit(self.path).path
+        if self.api_upstream and path == "/config.js":
             body = f'export const API_BASE_URL = "{API_PREFIX}";\n'.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", CONTENT_TYPES[".js"])
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
-        if any(part.startswith(".") for part in urlsplit(self.path).path.split("/")):
+            digest = hashlib.sha256(body).hexdigest()[:32]
+            return self._send_representation(body, digest, None, CONTENT_TYPES[".js"], REVALIDATE)
+        if any(part.startswith(".") for part in path.split("/")):
             self.send_error(404, "Not Found")
             return None
-        return super().send_head()
+        local = self.translate_path(self.path)
+        if os.path.isdir(local) and path.endswith("/"):
+            local = os.path.join(local, "index.html")
+        if not os.path.isfile(local):
+            return super().send_head()  # a folder's redirect to its slash form, or 404
+        content_type = self.guess_type(local)
+        try:
+            stat = os.stat(local)
+            body, digest, packed = _representations(
+                local, stat.st_mtime_ns, stat.st_size, content_type.startswith(COMPRESSIBLE))
+        except OSError:
+            self.send_error(404, "File not found")
+            return None
+        return self._send_representation(body, digest, packed, content_type, cache_control(path),
+                                         last_modified=stat.st_mtime)
+
+    def _send_representation(self, body: bytes, digest: str, packed: bytes | None, content_type: str,
+                             cache: str, last_modified: float | None = None) -> io.BytesIO | None:
+        """200 with the gzip form if the client accepts it (else the bytes as they are), or 304
+        when If-None-Match names the ETag of the form it would get."""
+        use_gzip = packed is not None and accepts_gzip(self.headers.get("Accept-Encoding"))
+        etag = f'"{digest}-gzip"' if use_gzip else f'"{digest}"'
+        payload = packed if use_gzip and packed is not None else body
+        not_modified = etag_matches(self.headers.get("If-None-Match"), etag)
+        self.send_response(304 if not_modified else 200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("ETag", etag)
+        self.send_header("Cache-Control", cache)
+        if packed is not None:
+            self.send_header("Vary", "Accept-Encoding")
+        if last_modified is not None:
+            self.send_header("Last-Modified", self.date_time_string(int(last_modified)))
+        if not_modified:
+            self.end_headers()
+            return None
+        if use_gzip:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        return io.BytesIO(payload)
 
     def _proxy(self) -> None:
         """Forward this request to the API with /api taken off, and its answer back unchanged."""
@@ -188,10 +295,6 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_header("X-Frame-Options", "DENY")
         self.send_header("Cross-Origin-Opener-Policy", "same-origin")
         self.send_header("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        # config.js changes with every `make run`; pages change while developing.
-        path = urlsplit(self.path).path
-        if path.endswith((".html", "/", "config.js")) or path.startswith("/js/"):
-            self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
     def log_message(self, fmt: str, *args) -> None:  # type: ignore[override]

@@ -150,3 +150,106 @@ def test_without_an_upstream_the_csp_follows_config_js(site, tmp_path: Path) -> 
     (tmp_path / "config.js").write_text('export const API_BASE_URL = "http://127.0.0.1:9001";\n')
     _, headers, _ = fetch(site(None) + "/")
     assert "connect-src 'self' http://127.0.0.1:9001" in headers["Content-Security-Policy"]
+
+
+# --- Compression and caching, as CloudFront does (Compress: true, CachingOptimized) ---
+
+CSS = ".usa-button{color:#005ea2}\n" * 200  # 5,400 bytes: worth compressing
+
+
+def get(url: str, headers: dict[str, str] | None = None, method: str = "GET"):
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as err:  # urllib reports 304 as an error
+        return err.code, err.headers, err.read()
+
+
+@pytest.fixture
+def assets(tmp_path: Path) -> Path:
+    (tmp_path / "vendor" / "uswds" / "css").mkdir(parents=True)
+    (tmp_path / "vendor" / "uswds" / "css" / "uswds.min.css").write_text(CSS)
+    (tmp_path / "vendor" / "font.woff2").write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "page.html").write_text("<!doctype html><title>p</title>" + "<p>Dashboard</p>" * 100)
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "small.js").write_text("export {};")
+    return tmp_path
+
+
+def test_text_is_gzipped_when_accepted_and_plain_otherwise(site, assets: Path) -> None:
+    import gzip
+
+    base = site(None)
+    status, headers, body = get(base + "/vendor/uswds/css/uswds.min.css", {"Accept-Encoding": "gzip, deflate, br"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert headers["Vary"] == "Accept-Encoding"
+    assert headers["Content-Type"].startswith("text/css")
+    assert int(headers["Content-Length"]) == len(body) < len(CSS) // 10
+    assert gzip.decompress(body).decode() == CSS
+
+    status, headers, body = get(base + "/vendor/uswds/css/uswds.min.css")  # no Accept-Encoding
+    assert status == 200
+    assert headers["Content-Encoding"] is None
+    assert headers["Vary"] == "Accept-Encoding"  # a cache must keep the two forms apart
+    assert body.decode() == CSS
+    # gzip refused explicitly, pages compressed too, fonts (already compressed) and tiny files never.
+    assert get(base + "/vendor/uswds/css/uswds.min.css", {"Accept-Encoding": "gzip;q=0"})[1]["Content-Encoding"] is None
+    assert get(base + "/page.html", {"Accept-Encoding": "gzip"})[1]["Content-Encoding"] == "gzip"
+    (assets / "index.html").write_text("<!doctype html><title>i</title>" + "<p>Log in</p>" * 100)
+    assert get(base + "/", {"Accept-Encoding": "gzip"})[1]["Content-Encoding"] == "gzip"
+    font = get(base + "/vendor/font.woff2", {"Accept-Encoding": "gzip"})
+    assert font[1]["Content-Encoding"] is None and font[2] == bytes(range(256)) * 20
+    assert get(base + "/js/small.js", {"Accept-Encoding": "gzip"})[1]["Content-Encoding"] is None
+
+
+def test_etag_answers_304_for_each_form_and_changes_with_the_file(site, assets: Path) -> None:
+    base = site(None)
+    url = base + "/vendor/uswds/css/uswds.min.css"
+    _, plain, _ = get(url)
+    _, packed, _ = get(url, {"Accept-Encoding": "gzip"})
+    assert plain["ETag"].startswith('"') and packed["ETag"].startswith('"')
+    assert plain["ETag"] != packed["ETag"]  # two representations, two tags
+
+    status, headers, body = get(url, {"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]})
+    assert (status, body) == (304, b"")
+    assert headers["ETag"] == packed["ETag"]
+    assert headers["Cache-Control"] == "public, max-age=31536000"
+    assert get(url, {"If-None-Match": f'"other", W/{plain["ETag"]}'})[0] == 304
+    assert get(url, {"If-None-Match": '"other"'})[0] == 200
+    assert get(url, {"Accept-Encoding": "gzip", "If-None-Match": plain["ETag"]})[0] == 200  # not the form it gets
+
+    (assets / "vendor" / "uswds" / "css" / "uswds.min.css").write_text(CSS + ".x{}")
+    status, headers, body = get(url, {"If-None-Match": plain["ETag"]})
+    assert status == 200 and headers["ETag"] != plain["ETag"] and body.decode().endswith(".x{}")
+    # HEAD tells the same without the body.
+    status, headers, body = get(url, {"Accept-Encoding": "gzip"}, method="HEAD")
+    assert status == 200 and body == b"" and headers["Content-Encoding"] == "gzip" and headers["ETag"]
+
+
+@pytest.mark.parametrize(
+    ("path", "cache"),
+    [
+        ("/vendor/uswds/css/uswds.min.css", "public, max-age=31536000"),
+        ("/vendor/font.woff2", "public, max-age=31536000"),
+        ("/page.html", "no-cache"),
+        ("/", "no-cache"),
+        ("/js/small.js", "no-cache"),
+        ("/config.js", "no-cache"),
+    ],
+)
+def test_cache_control_long_for_vendor_and_revalidate_for_pages(site, assets: Path, path: str, cache: str) -> None:
+    status, headers, _ = get(site("http://127.0.0.1:8000") + path, {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["Cache-Control"] == cache
+    assert headers["ETag"]
+    assert headers["Content-Security-Policy"]  # the security headers stay on every file
+
+
+def test_config_js_answers_304(site) -> None:
+    url = site("http://127.0.0.1:8123") + "/config.js"
+    _, headers, _ = get(url)
+    status, again, body = get(url, {"If-None-Match": headers["ETag"]})
+    assert (status, body) == (304, b"")
+    assert again["Cache-Control"] == "no-cache"
