@@ -1,6 +1,6 @@
 # Static web site (web/) and browser tests. Included by the top-level Makefile,
 # which defines VENV and PY.
-.PHONY: web-assets browser test-browser
+.PHONY: web-assets browser test-browser screenshots
 
 NPM ?= npm
 NODE ?= node
@@ -28,3 +28,8 @@ browser:
 ## test-browser: run only the browser journeys (starts the whole portal itself)
 test-browser: install web-assets browser
 	$(PY) -m pytest -m browser tests/browser
+
+## screenshots: refresh the README's pictures in docs/ (make test never writes tracked files)
+screenshots: install web-assets browser
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -m browser -p no:cacheprovider \
+		tests/browser/test_01_first_login.py tests/browser/test_02_pay_fees.py tests/browser/test_06_every_page.py

@@ -28,43 +28,80 @@ const SIDE_MENU = [
 ];
 
 function brand() {
-  return h(
-    "div",
-    { class: "portal-header__top" },
-    h(
-      "div",
-      { class: "grid-container grid-container-widescreen portal-header__inner" },
-      h("a", { class: "portal-brand", href: "index.html" },
-        h("span", { class: "portal-brand__agency" }, "Community Development"),
-        h("span", { class: "portal-brand__name" }, "Contractor Permit Portal")),
-    ),
-  );
+  return h("a", { class: "portal-brand", href: "index.html" },
+    h("span", { class: "portal-brand__agency" }, "Community Development"),
+    h("span", { class: "portal-brand__name" }, "Contractor Permit Portal"));
 }
 
+function menuLink(link, page, className) {
+  const current = link.id === page;
+  return h("a", { href: link.href, class: [className, current ? "usa-current" : null].filter(Boolean).join(" ") || null,
+    "aria-current": current ? "page" : null }, link.text);
+}
+
+function sideMenuList(page) {
+  const list = h("ul", { class: "usa-sidenav" });
+  list.append(h("li", { class: "usa-sidenav__item" }, menuLink({ id: "dashboard", href: "dashboard.html", text: "My Dashboard" }, page)));
+  for (const section of SIDE_MENU) {
+    const sub = h("ul", { class: "usa-sidenav__sublist" });
+    for (const link of section.links) sub.append(h("li", { class: "usa-sidenav__item" }, menuLink(link, page)));
+    list.append(h("li", { class: "usa-sidenav__item" }, h("span", { class: "portal-sidenav__section" }, section.title), sub));
+  }
+  return list;
+}
+
+// The guide's link bar. Below the desktop width it is USWDS's mobile menu: hidden until the Menu
+// button opens it as a drawer, which then also holds the side menu (hidden in the page there).
 function topNav(page, company) {
   const list = h("ul", { class: "portal-topnav__list" });
-  for (const link of TOP_LINKS) {
-    list.append(h("li", {}, h("a", { href: link.href, "aria-current": link.id === page ? "page" : null }, link.text)));
-  }
+  for (const link of TOP_LINKS) list.append(h("li", {}, menuLink(link, page)));
   const logout = h("button", { type: "button", class: "portal-topnav__button", id: "logout-button" }, "LOG OUT");
   logout.addEventListener("click", () => logOut(logout));
   list.append(h("li", {}, logout));
   list.append(h("li", { class: "portal-topnav__who" }, "LOGGED IN AS: ", h("strong", { id: "logged-in-as" }, company || "")));
-  return h("nav", { class: "portal-topnav", "aria-label": "Main" }, h("div", { class: "grid-container grid-container-widescreen" }, list));
+  const close = h("button", { type: "button", class: "usa-nav__close", "aria-label": "Close the menu" },
+    h("img", { src: "vendor/uswds/img/usa-icons/close.svg", alt: "" }));
+  return h("nav", { class: "usa-nav portal-topnav", id: "portal-menu", "aria-label": "Main" },
+    close,
+    h("div", { class: "grid-container grid-container-widescreen" }, list,
+      h("div", { class: "portal-topnav__side" }, sideMenuList(page))));
+}
+
+function menuButton() {
+  return h("button", { type: "button", class: "usa-menu-btn portal-menu-button", "aria-controls": "portal-menu", "aria-expanded": "false" }, "Menu");
+}
+
+/** Open/close the phone menu as USWDS's header does: the drawer and overlay shown, the page behind
+ * it inert (so focus and screen readers stay in the menu), Escape or the overlay closing it. */
+function wireMenu(header) {
+  const button = $(".usa-menu-btn", header);
+  const nav = $(".usa-nav", header);
+  const overlay = $(".usa-overlay", header);
+  if (!button || !nav) return;
+  const behind = () => [$(".usa-skipnav"), $(".portal-page"), $("#site-footer"), $(".portal-header__top", header)].filter(Boolean);
+  const setOpen = (open, { restoreFocus = true } = {}) => {
+    nav.classList.toggle("is-visible", open);
+    overlay?.classList.toggle("is-visible", open);
+    document.body.classList.toggle("usa-js-mobile-nav--active", open);
+    button.setAttribute("aria-expanded", String(open));
+    for (const el of behind()) el.inert = open;
+    if (open) $("a, button:not(.usa-nav__close)", nav)?.focus();
+    else if (restoreFocus) button.focus();
+  };
+  button.addEventListener("click", () => setOpen(button.getAttribute("aria-expanded") !== "true"));
+  $(".usa-nav__close", nav)?.addEventListener("click", () => setOpen(false));
+  overlay?.addEventListener("click", () => setOpen(false));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && nav.classList.contains("is-visible")) setOpen(false);
+  });
+  // Widening the window past the phone layout leaves no open drawer (or inert page) behind.
+  matchMedia("(min-width: 64em)").addEventListener("change", (event) => {
+    if (event.matches && nav.classList.contains("is-visible")) setOpen(false, { restoreFocus: false });
+  });
 }
 
 function sideMenu(page) {
-  const list = h("ul", { class: "usa-sidenav" });
-  list.append(h("li", { class: "usa-sidenav__item" }, h("a", { href: "dashboard.html", class: page === "dashboard" ? "usa-current" : null, "aria-current": page === "dashboard" ? "page" : null }, "My Dashboard")));
-  for (const section of SIDE_MENU) {
-    const sub = h("ul", { class: "usa-sidenav__sublist" });
-    for (const link of section.links) {
-      const current = link.id === page;
-      sub.append(h("li", { class: "usa-sidenav__item" }, h("a", { href: link.href, class: current ? "usa-current" : null, "aria-current": current ? "page" : null }, link.text)));
-    }
-    list.append(h("li", { class: "usa-sidenav__item" }, h("span", { class: "portal-sidenav__section" }, section.title), sub));
-  }
-  return h("nav", { class: "portal-sidemenu", "aria-label": "Side menu" }, list);
+  return h("nav", { class: "portal-sidemenu", "aria-label": "Side menu" }, sideMenuList(page));
 }
 
 function footer() {
@@ -106,10 +143,14 @@ export function initPage({ page, auth = true, chrome = "full", title } = {}) {
   const header = $("#site-header");
   if (header) {
     clear(header);
-    const banner = h("header", { class: "portal-header" }, brand());
-    if (chrome === "full" && session?.token && !session.mustCompleteSetup) banner.append(topNav(page, session.company));
+    const menu = chrome === "full" && session?.token && !session.mustCompleteSetup;
+    const banner = h("header", { class: "usa-header portal-header" },
+      h("div", { class: "portal-header__top" },
+        h("div", { class: "grid-container grid-container-widescreen portal-header__inner" }, brand(), menu ? menuButton() : null)));
+    if (menu) banner.append(topNav(page, session.company), h("div", { class: "usa-overlay" }));
     if (chrome === "portal") banner.append(h("div", { class: "portal-sandbox-strip" }, h("div", { class: "grid-container grid-container-widescreen" }, "Sandbox payment portal — for testing; no money moves.")));
     header.append(banner);
+    if (menu) wireMenu(banner);
   }
   const side = $("#side-menu");
   if (side) {

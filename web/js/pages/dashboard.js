@@ -20,6 +20,12 @@ function fill(id, headers, rows, emptyText) {
   box.append(table({ headers, rows, labelledBy: `${id}-heading`, id: `${id}-table` }));
 }
 
+// The later sections stay out of the layout until the data is in (aria-busy on main), so a long
+// permits table does not push them down while the person reads (Lighthouse's layout shift).
+function loaded() {
+  $("#main-content").removeAttribute("aria-busy");
+}
+
 async function load() {
   let data;
   try {
@@ -27,6 +33,7 @@ async function load() {
   } catch (error) {
     showMessage(message, "error", "Your dashboard could not be loaded", error.detail || error.message);
     for (const id of ["active-permits", "active-inspections", "expired-permits"]) clear($(`#${id}`));
+    loaded();
     return;
   }
   const company = data.contractor?.company_name || "";
@@ -69,5 +76,6 @@ async function load() {
     expired.items.map((p) => [permitLink(p.permit_no), p.address || "", p.type || "", p.status || "", date(p.expired), feesDueCell(p, message)]),
     "You have no expired permits.",
   );
+  loaded();
 }
 load();

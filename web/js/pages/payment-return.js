@@ -20,7 +20,8 @@ async function load() {
       payment = await get(`/payments/${seg(paymentId)}`);
     }
     const [, heading] = paymentOutcome(payment);
-    $("#result-heading").textContent = heading;
+    const title = $("#result-heading");
+    title.textContent = heading;
     document.title = `${heading} | Contractor Permit Portal`;
     showOutcome(message, payment, { withHeading: false });
     box.append(paymentDetails(payment, "result-heading", await rules));
@@ -31,6 +32,9 @@ async function load() {
       link.textContent = paidButRefunded(payment) ? "PRINTABLE RECORD" : "PRINTABLE RECEIPT";
       link.hidden = false;
     }
+    // Back from the payment portal the page starts at the body; the outcome is what the person came for
+    // (after the outcome's alert, which would otherwise take focus for a declined payment).
+    title.focus();
   } catch (error) {
     showMessage(message, "error", "The payment could not be loaded", error.detail || error.message);
   }

@@ -100,7 +100,8 @@ function renderPermit(p) {
 
 function payButton(p) {
   const button = h("button", { type: "button", class: "usa-button usa-button--small portal-small-button" }, "PAY FEES");
-  button.setAttribute("aria-label", `Pay ${money(p.fees_due)} fees due for ${p.permit_no}`);
+  // The accessible name starts with the visible words (WCAG 2.5.3, axe label-content-name-mismatch).
+  button.setAttribute("aria-label", `Pay fees of ${money(p.fees_due)} due for ${p.permit_no}`);
   button.addEventListener("click", () => busy(button, () => addToCartAndCheckout(p.permit_no, message)));
   return button;
 }
