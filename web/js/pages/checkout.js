@@ -107,4 +107,6 @@ async function load() {
   first.checked = true;
   chooseMethod(first.value);
 }
-load();
+// The form stays out of the layout until the fee lines above it are in (aria-busy on main), so
+// they do not push it down under the person's eyes (Lighthouse's layout shift).
+load().finally(() => $("#main-content").removeAttribute("aria-busy"));
