@@ -67,7 +67,7 @@ def test_payment_types_come_from_the_api_and_the_first_is_chosen(page: Page, por
 
     page.route(re.compile(r"/checkout/payment-methods$"), payment_methods)
     log_in_as(page, portal, contractor)
-    page.get_by_role("button", name=f"PAY FEES of $65.00 due on {contractor.permit_no}").click()
+    page.get_by_role("button", name=f"Pay $65.00 fees due for {contractor.permit_no}").click()
     expect(page).to_have_url(re.compile(r"/checkout\.html$"))
 
     group = page.get_by_role("group", name="Payment type")
@@ -91,7 +91,7 @@ def test_keyboard_only_payment_from_fees_due_to_approval(page: Page, portal, con
     log_in_as(page, portal, contractor)
 
     # Dashboard: Tab to the FEES DUE amount, Enter.
-    tab_until(page, f"el.getAttribute('aria-label') === 'PAY FEES of $65.00 due on {contractor.permit_no}'")
+    tab_until(page, f"el.getAttribute('aria-label') === 'Pay $65.00 fees due for {contractor.permit_no}'")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/checkout\.html$"))
     expect(page.locator("#summary-table")).to_contain_text(f"PERMIT ({contractor.permit_no})")
