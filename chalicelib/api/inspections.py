@@ -18,8 +18,8 @@ def scheduled_inspections() -> object:
     limit, cursor = page_params(bp.current_request.query_params)
     upcoming = bootstrap.permits().scheduled(principal.principal_id)
     page, next_cursor = page_of(upcoming, limit, cursor,
-                                lambda i: f"{i.date.isoformat()}#{i.permit_no}#{i.inspection_id}")
-    return ok(permit_views.listing([permit_views.inspection_view(i) for i in page], next_cursor,
+                                lambda pair: f"{pair[0].date.isoformat()}#{pair[0].permit_no}#{pair[0].inspection_id}")
+    return ok(permit_views.listing([permit_views.inspection_view(i, p.address) for i, p in page], next_cursor,
                                    paged=paging_asked(bp.current_request.query_params)))
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib.clock import rfc3339
 from chalicelib.domain.inspections import Inspection, InspectionStatus
 from chalicelib.domain.money import format_money
-from chalicelib.domain.permits import Permit
+from chalicelib.domain.permits import Permit, RequestEligibility
 
 
 def _iso(d: date | None) -> str | None:
@@ -28,11 +28,24 @@ def listing(items: list[dict[str, Any]], next_cursor: str | None = None, *, page
     return {"items": items, "next_cursor": next_cursor}
 
 
+def eligibility_view(eligibility: RequestEligibility) -> dict[str, Any]:
+    """Whether an inspection may be requested, and if not the 409 the request would get: its `detail`
+    as `reason` and its problem `type`, so a screen shows the refusal instead of the form."""
+    from chalicelib.api.http import problem_type  # http imports the app's wiring; views stay light
+
+    return {"allowed": eligibility.allowed, "reason": eligibility.reason,
+            "type": problem_type(eligibility.slug) if eligibility.slug else None}
+
+
 def permit_row(permit: Permit, now: datetime, today: date) -> dict[str, Any]:
-    """The dashboard's row: what the guide's "My Active Permits" table shows."""
+    """The dashboard's row: what the guide's "My Active Permits" table shows.
+
+    `inspection_request` stays the boolean API.md promises; `inspection_request_detail` says why not."""
+    eligibility = permit.request_eligibility(today, now)
     return {
         "permit_no": permit.permit_no, "address": permit.address, "type": permit.type, "status": permit.status.value,
-        "inspection_request": permit.can_request_inspection(today, now),
+        "inspection_request": eligibility.allowed,
+        "inspection_request_detail": eligibility_view(eligibility),
         "fees_due": format_money(permit.fees_due(now)),
     }
 
@@ -47,11 +60,15 @@ def expired_row(permit: Permit, now: datetime) -> dict[str, Any]:
             "fees_due": format_money(permit.fees_due(now))}
 
 
-def inspection_view(insp: Inspection) -> dict[str, Any]:
-    return {"inspection_id": insp.inspection_id, "permit_no": insp.permit_no,
+def inspection_view(insp: Inspection, address: str | None = None) -> dict[str, Any]:
+    """An inspection; lists that span permits (Scheduled) add the permit's `address`."""
+    view = {"inspection_id": insp.inspection_id, "permit_no": insp.permit_no,
             "inspection_type": insp.inspection_type, "date": insp.date.isoformat(),
             "time_window": insp.time_window, "status": insp.status.value, "notes": insp.notes,
             "result_notes": insp.result_notes}
+    if address is not None:
+        view["address"] = address
+    return view
 
 
 def permit_detail(permit: Permit, now: datetime, today: date) -> dict[str, Any]:

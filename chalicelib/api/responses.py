@@ -69,12 +69,21 @@ class Profile(Model):
     security_question: str | None = None
 
 
+class InspectionRequestDetail(Model):
+    """Whether an inspection may be requested now; if not, the 409 a request would get."""
+
+    allowed: bool
+    reason: str = Field(description="The 409's `detail`; empty when allowed")
+    type: str | None = Field(default=None, description="The 409's problem `type`; null when allowed")
+
+
 class PermitRow(Model):
     permit_no: str
     address: str
     type: str
     status: str
     inspection_request: bool
+    inspection_request_detail: InspectionRequestDetail
     fees_due: Money
 
 
@@ -180,7 +189,11 @@ class SearchPage(Page[SearchRow]):
     pass
 
 
-class InspectionPage(Page[Inspection]):
+class ScheduledInspection(Inspection):
+    address: str
+
+
+class InspectionPage(Page[ScheduledInspection]):
     pass
 
 

@@ -17,6 +17,7 @@ from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput
+from chalicelib.domain.wording import clock_time, us_date, us_day
 
 __all__ = [
     "RECORDABLE_RESULTS",
@@ -137,8 +138,8 @@ def parse_holidays(text: str | None) -> frozenset[date]:
 
 
 def _day(d: date) -> str:
-    """'Friday 2026-03-06': the weekday helps a person see why a date was refused."""
-    return f"{d.strftime('%A')} {d.isoformat()}"
+    """'Friday 3/6/2026': the weekday helps a person see why a date was refused."""
+    return us_day(d)
 
 
 @dataclass(frozen=True)
@@ -204,8 +205,8 @@ class InspectionCalendar:
 
     def _why_not_business_day(self, d: date) -> str:
         if d in self.holidays:
-            return f"{d.isoformat()} is a county holiday"
-        return f"{d.isoformat()} is a {d.strftime('%A')}"
+            return f"{us_date(d)}: it is a county holiday"
+        return f"{us_date(d)}: it is a {d.strftime('%A')}"
 
     # --- requests ----------------------------------------------------------------------------
 
@@ -248,7 +249,7 @@ class InspectionCalendar:
         if requested <= today:
             self._refuse(
                 f"Inspections cannot be requested for {_day(requested)}: the date must be after "
-                f"today ({today.isoformat()}).",
+                f"today ({us_date(today)}).",
                 "must be after today",
             )
         latest = self.latest_request_date(now)
@@ -257,7 +258,7 @@ class InspectionCalendar:
                 f"Inspections cannot be requested for {_day(requested)}: requests may be at most "
                 f"{self.horizon_days} days ahead, so the last date allowed is {_day(latest)}.",
                 f"must be at most {self.horizon_days} days ahead (on or before "
-                f"{latest.isoformat()})",
+                f"{us_date(latest)})",
             )
         if not self.is_business_day(requested):
             self._refuse(
@@ -270,10 +271,10 @@ class InspectionCalendar:
             # Only reachable after the cut-off: before it, any business day after today is fine.
             self._refuse(
                 f"Inspections cannot be requested for {_day(requested)}: after the "
-                f"{self.request_cutoff:%H:%M} cut-off ({self.tz_name} time) the next business day "
+                f"{clock_time(self.request_cutoff)} cut-off ({self.tz_name} time) the next business day "
                 f"can no longer be booked; the earliest date allowed now is {_day(earliest)}.",
-                f"must be on or after {earliest.isoformat()} (requests after "
-                f"{self.request_cutoff:%H:%M} skip the next business day)",
+                f"must be on or after {us_date(earliest)} (requests after "
+                f"{clock_time(self.request_cutoff)} skip the next business day)",
             )
 
     @staticmethod
@@ -302,7 +303,7 @@ class InspectionCalendar:
             )
         raise Conflict(
             f"The inspection on {_day(inspection_date)} can no longer be cancelled: "
-            f"cancellations close at {self.cancel_cutoff:%H:%M} ({self.tz_name} time) on the "
+            f"cancellations close at {clock_time(self.cancel_cutoff)} ({self.tz_name} time) on the "
             "day of the inspection.", slug="inspection-too-late-to-cancel"
         )
 

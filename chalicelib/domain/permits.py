@@ -18,6 +18,7 @@ from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFo
 from chalicelib.domain.fee_lines import FeeLine, FeeStatus, fees_due
 from chalicelib.domain.inspections import Inspection, InspectionCalendar, InspectionStatus, slot_taken
 from chalicelib.domain.money import ZERO, display_money, sum_money, to_cents
+from chalicelib.domain.wording import us_date, us_day
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -25,12 +26,14 @@ __all__ = [
     "PermitNo",
     "PermitNumbersExhausted",
     "PermitStatus",
+    "RequestEligibility",
     "can_request_inspection",
     "default_inspection_types",
     "expiry_date",
     "format_permit_no",
     "has_lapsed",
     "inspection_request_blockers",
+    "inspection_request_eligibility",
     "is_closed",
     "is_listed_active",
     "is_valid_permit_no",
@@ -177,7 +180,7 @@ def inspection_request_blockers(
     if expired or (expires_date is not None and has_lapsed(expires_date, today)):
         if expires_date is not None:
             blockers.append(
-                f"The permit has expired (its expiry date is {expires_date.isoformat()}), "
+                f"The permit has expired (its expiry date is {us_date(expires_date)}), "
                 "so inspections can no longer be requested on it."
             )
         else:
@@ -209,6 +212,49 @@ def can_request_inspection(
 ) -> bool:
     """The dashboard's `inspection_request` flag: ACTIVE, not expired, every fee paid."""
     return not inspection_request_blockers(status, expired, expires_date, today, fees_due, fees_held=fees_held)
+
+
+@dataclass(frozen=True)
+class RequestEligibility:
+    """Whether an inspection may be requested on a permit now and, if not, why.
+
+    `reason` is the whole sentence the request endpoint's 409 `detail` gives and `slug` its problem
+    type, so a screen can show the refusal before anyone sends the form.
+    """
+
+    allowed: bool
+    reason: str = ""
+    slug: str | None = None
+
+
+def inspection_request_eligibility(
+    permit_no: str,
+    status: str,
+    expired: bool,
+    expires_date: date | None,
+    today: date,
+    fees_due: Decimal,
+    *,
+    fees_held: Decimal = ZERO,
+) -> RequestEligibility:
+    """The one answer to "may an inspection be requested on this permit now?": the permit's JSON view
+    shows it and `Permit.request_inspection` refuses with it, so the two cannot drift.
+
+    The slug is the most precise one that covers every blocker: `fees-held` when a payment in
+    progress is the only reason, `fees-due` when unpaid fees are, else `inspection-not-allowed`.
+    """
+    blockers = inspection_request_blockers(status, expired, expires_date, today, fees_due, fees_held=fees_held)
+    if not blockers:
+        return RequestEligibility(True)
+    if len(blockers) > 1:
+        slug = "inspection-not-allowed"
+    elif to_cents(fees_due) > 0:
+        slug = "fees-due"
+    elif to_cents(fees_held) > 0:
+        slug = "fees-held"
+    else:
+        slug = "inspection-not-allowed"
+    return RequestEligibility(False, f"An inspection cannot be requested on {permit_no}. " + " ".join(blockers), slug)
 
 
 # --- permit numbers ------------------------------------------------------------------------------
@@ -468,8 +514,12 @@ class Permit:
         return inspection_request_blockers(self.status, self.expired, self.expires_date, today,
                                            self.fees_due(now), fees_held=self.fees_held(now))
 
+    def request_eligibility(self, today: date, now: datetime) -> RequestEligibility:
+        return inspection_request_eligibility(self.permit_no, self.status, self.expired, self.expires_date, today,
+                                              self.fees_due(now), fees_held=self.fees_held(now))
+
     def can_request_inspection(self, today: date, now: datetime) -> bool:
-        return not self.request_blockers(today, now)
+        return self.request_eligibility(today, now).allowed
 
     @property
     def listed_active(self) -> bool:
@@ -628,12 +678,9 @@ class Permit:
     def request_inspection(self, inspection: Inspection, calendar: InspectionCalendar, now: datetime) -> None:
         """A contractor's request: 409 naming every blocker, 400 for the type and the calendar's rules."""
         today = calendar.local_today(now)
-        blockers = self.request_blockers(today, now)
-        if blockers:
-            held_only = self.fees_due(now) == 0 and self.fees_held(now) > 0 and len(blockers) == 1
-            raise Conflict(f"An inspection cannot be requested on {self.permit_no}. " + " ".join(blockers),
-                           slug="fees-held" if held_only else ("fees-due" if self.fees_due(now) > 0 and
-                                                               len(blockers) == 1 else "inspection-not-allowed"))
+        eligibility = self.request_eligibility(today, now)
+        if not eligibility.allowed:
+            raise Conflict(eligibility.reason, slug=eligibility.slug)
         if inspection.inspection_type not in self.inspection_types:
             allowed = ", ".join(self.inspection_types)
             raise InvalidInput(f"{inspection.inspection_type!r} is not an inspection of permit {self.permit_no}; "
@@ -645,10 +692,10 @@ class Permit:
     def schedule_inspection(self, inspection: Inspection, calendar: InspectionCalendar, today: date) -> None:
         """Staff may schedule any inspection on any permit, on a business day from today on."""
         if inspection.date < today:
-            raise InvalidInput(f"{inspection.date.isoformat()} is in the past.",
+            raise InvalidInput(f"{us_date(inspection.date)} is in the past.",
                                [FieldProblem("date", "must not be past")])
         if not calendar.is_business_day(inspection.date):
-            raise InvalidInput(f"{inspection.date:%A} {inspection.date.isoformat()} is not a business day.",
+            raise InvalidInput(f"{us_day(inspection.date)} is not a business day.",
                                [FieldProblem("date", "must be a business day (Monday to Friday, not a holiday)")])
         self._book(inspection)
 
@@ -676,13 +723,13 @@ class Permit:
         if insp.status is not InspectionStatus.SCHEDULED:
             raise Conflict(f"The inspection already has a result: {insp.status}.", slug="inspection-not-scheduled")
         if result is not InspectionStatus.CANCELLED and today < insp.date:
-            raise Conflict(f"The {insp.inspection_type} inspection is on {insp.date.isoformat()}: its result can be "
+            raise Conflict(f"The {insp.inspection_type} inspection is on {us_date(insp.date)}: its result can be "
                            "recorded from that day on.", slug="inspection-not-yet-due")
         if result is InspectionStatus.PASSED:
             try:
                 self.expires_date = expiry_date(self.issued_date or insp.date, self.last_passed(insp.date))
             except OverflowError:  # booked before the API bounded dates: no expiry exists 180 days after it
-                raise Conflict(f"The inspection's date {insp.date.isoformat()} is too far in the future to pass; "
+                raise Conflict(f"The inspection's date {us_date(insp.date)} is too far in the future to pass; "
                                "record it as CANCELLED and book it again.") from None
             self.revive_if_renewed(today)
         insp.status = result

@@ -160,13 +160,14 @@ class PermitService(PermitWork):
                  and (not needle or needle in p.permit_no or needle in p.address.upper())]
         return PermitSearch(found, page.next_cursor)
 
-    def scheduled(self, contractor_id: str) -> list[Inspection]:
-        """Upcoming scheduled inspections, soonest first (today's included until they happen)."""
+    def scheduled(self, contractor_id: str) -> list[tuple[Inspection, Permit]]:
+        """Upcoming scheduled inspections with their permits (the list shows where), soonest first
+        (today's included until they happen)."""
         _, today = self._now_today()
         permits = self.uow.permits.of_contractor(contractor_id)
-        return sorted((i for p in permits for i in p.inspections
+        return sorted(((i, p) for p in permits for i in p.inspections
                        if i.status is InspectionStatus.SCHEDULED and i.date >= today),
-                      key=lambda i: (i.date, i.permit_no, i.inspection_id))
+                      key=lambda pair: (pair[0].date, pair[0].permit_no, pair[0].inspection_id))
 
     # --- inspections -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ configured holidays.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -244,7 +245,7 @@ def test_business_days_from_tomorrow_to_day_30_are_accepted(
 @pytest.mark.parametrize("requested", [date(2026, 3, 2), date(2026, 3, 1), date(2025, 12, 1)])
 def test_today_or_earlier_is_refused(cal: InspectionCalendar, requested: date) -> None:
     problem = refusal(cal, requested, MONDAY_MORNING)
-    assert "must be after today (2026-03-02)" in problem.detail
+    assert "must be after today (3/2/2026)" in problem.detail
     assert problem.errors[0].message == "must be after today"
 
 
@@ -257,8 +258,8 @@ def test_day_31_is_refused_naming_the_last_allowed_date(cal: InspectionCalendar)
     assert cal.latest_request_date(MONDAY_MORNING) == date(2026, 4, 1)
     problem = refusal(cal, date(2026, 4, 2), MONDAY_MORNING)  # a Thursday: only the horizon fails
     assert "at most 30 days ahead" in problem.detail
-    assert "Wednesday 2026-04-01" in problem.detail
-    assert "2026-04-01" in problem.errors[0].message
+    assert "Wednesday 4/1/2026" in problem.detail
+    assert "4/1/2026" in problem.errors[0].message
 
 
 def test_the_horizon_is_configurable() -> None:
@@ -272,22 +273,22 @@ def test_the_horizon_is_configurable() -> None:
 )
 def test_weekends_are_refused(cal: InspectionCalendar, requested: date, weekday: str) -> None:
     problem = refusal(cal, requested, MONDAY_MORNING)
-    assert f"{requested.isoformat()} is a {weekday}" in problem.detail
+    assert f"{requested.month}/{requested.day}/{requested.year}: it is a {weekday}" in problem.detail
     assert "business day" in problem.errors[0].message
 
 
 def test_a_holiday_is_refused_naming_the_date(cal: InspectionCalendar) -> None:
     problem = refusal(cal, date(2026, 12, 25), la(2026, 12, 14, 9, 0))
-    assert "2026-12-25 is a county holiday" in problem.detail
+    assert "12/25/2026: it is a county holiday" in problem.detail
     assert "business day" in problem.errors[0].message
 
 
 def test_friday_afternoon_cannot_book_monday(cal: InspectionCalendar) -> None:
     friday = la(2026, 3, 6, 15, 0, 0)
     problem = refusal(cal, date(2026, 3, 9), friday)
-    assert "15:00 cut-off (America/Los_Angeles time)" in problem.detail
-    assert "earliest date allowed now is Tuesday 2026-03-10" in problem.detail
-    assert "2026-03-10" in problem.errors[0].message
+    assert "3:00 PM cut-off (America/Los_Angeles time)" in problem.detail
+    assert "earliest date allowed now is Tuesday 3/10/2026" in problem.detail
+    assert "3/10/2026" in problem.errors[0].message
     cal.check_request_date(date(2026, 3, 10), friday)
 
 
@@ -318,7 +319,7 @@ def test_the_horizon_counts_from_the_county_date(cal: InspectionCalendar) -> Non
     # Tue 31 Mar 23:30 PDT is already 1 Apr in UTC; 30 days from the county's today is 30 Apr.
     now = utc(2026, 4, 1, 6, 30)
     cal.check_request_date(date(2026, 4, 30), now)
-    assert "2026-04-30" in refusal(cal, date(2026, 5, 1), now).detail
+    assert "4/30/2026" in refusal(cal, date(2026, 5, 1), now).detail
 
 
 def test_an_unreachable_day_is_refused_by_the_business_day_rule_first(
@@ -349,8 +350,8 @@ def test_cancel_is_refused_from_six_on_the_day(cal: InspectionCalendar, now: dat
     with pytest.raises(Conflict) as caught:
         cal.check_cancel(date(2026, 3, 10), now)
     assert caught.value.status == 409
-    assert "06:00 (America/Los_Angeles time)" in caught.value.detail
-    assert "Tuesday 2026-03-10" in caught.value.detail
+    assert "6:00 AM (America/Los_Angeles time)" in caught.value.detail
+    assert "Tuesday 3/10/2026" in caught.value.detail
 
 
 def test_cancel_of_a_past_inspection_is_refused(cal: InspectionCalendar) -> None:
@@ -382,7 +383,7 @@ def test_cancel_cutoff_is_county_wall_clock_across_dst(
 def test_a_configured_cancel_cutoff_is_honoured() -> None:
     cal = InspectionCalendar(tz=LA, cancel_cutoff=time(0, 0))
     cal.check_cancel(date(2026, 3, 10), la(2026, 3, 9, 23, 59, 59))
-    with pytest.raises(Conflict, match="00:00"):
+    with pytest.raises(Conflict, match="12:00 AM"):
         cal.check_cancel(date(2026, 3, 10), la(2026, 3, 10, 0, 0))
 
 
@@ -465,3 +466,26 @@ def test_scheduled_and_unknown_results_are_refused(bad: object) -> None:
         parse_result(bad)
     assert caught.value.errors[0].field == "result"
     assert "PASSED, FAILED, PARTIAL, CANCELLED" in caught.value.detail
+
+
+# --- the county's wording in every refusal ---------------------------------------------------------
+
+_ISO_OR_24H = re.compile(r"\d{4}-\d{2}-\d{2}|\b\d{2}:\d{2}\b")
+
+
+@pytest.mark.parametrize(
+    ("requested", "now"),
+    [
+        (date(2026, 3, 6), la(2026, 3, 6, 9)),  # today
+        (date(2026, 5, 1), la(2026, 3, 6, 9)),  # beyond the horizon
+        (date(2026, 3, 7), la(2026, 3, 6, 9)),  # a Saturday
+        (date(2026, 12, 25), la(2026, 12, 1, 9)),  # a holiday
+        (date(2026, 3, 9), la(2026, 3, 6, 15, 0)),  # after Friday's cut-off
+    ],
+)
+def test_refusals_write_dates_and_times_the_countys_way(cal: InspectionCalendar, requested: date,
+                                                        now: datetime) -> None:
+    problem = refusal(cal, requested, now)
+    for text in (problem.detail, problem.errors[0].message):
+        assert not _ISO_OR_24H.search(text), text
+    assert f"{requested.month}/{requested.day}/{requested.year}" in problem.detail

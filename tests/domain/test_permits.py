@@ -199,7 +199,7 @@ def test_any_status_but_active_blocks_and_the_sentence_names_it(status: PermitSt
 def test_the_expired_flag_blocks_even_before_the_date_passes() -> None:
     blockers = inspection_request_blockers("ACTIVE", True, LATER, TODAY, ZERO)
     assert blockers == [
-        "The permit has expired (its expiry date is 2026-06-30), so inspections can no longer "
+        "The permit has expired (its expiry date is 6/30/2026), so inspections can no longer "
         "be requested on it."
     ]
 
@@ -208,7 +208,7 @@ def test_a_lapsed_date_blocks_before_the_nightly_job_flags_it() -> None:
     blockers = inspection_request_blockers("ACTIVE", False, date(2026, 3, 3), TODAY, ZERO)
     assert len(blockers) == 1
     assert "expired" in blockers[0]
-    assert "2026-03-03" in blockers[0]
+    assert "3/3/2026" in blockers[0]
 
 
 def test_a_permit_expiring_today_can_still_get_an_inspection_request() -> None:
@@ -263,7 +263,7 @@ def test_all_blockers_are_reported_in_a_fixed_order() -> None:
     )
     assert len(blockers) == 3
     assert "status is READY TO ISSUE" in blockers[0]
-    assert "expired" in blockers[1] and "2026-01-01" in blockers[1]
+    assert "expired" in blockers[1] and "1/1/2026" in blockers[1]
     assert "$1,023.98" in blockers[2]
 
 

@@ -30,18 +30,33 @@ export function date(value) {
   return `${Number(match[2])}/${Number(match[3])}/${match[1]}`;
 }
 
+/**
+ * The one way the site writes a time of day, as the server's messages do (chalicelib/domain/wording.py
+ * clock_time): a 24-hour "15:00" (the rules' cut-offs) -> "3:00 PM", "00:30" -> "12:30 AM".
+ */
+export function clockTime(value) {
+  const match = /^(\d{1,2}):(\d{2})/.exec(String(value ?? ""));
+  if (!match) return String(value ?? "");
+  const hours = Number(match[1]);
+  return `${hours % 12 || 12}:${match[2]} ${hours < 12 ? "AM" : "PM"}`;
+}
+
 /** An RFC 3339 timestamp shown as the user's local date and time: "3/20/2017 2:05 PM". */
 export function timestamp(value) {
   if (!value) return "";
   const when = new Date(value);
   if (Number.isNaN(when.getTime())) return String(value);
   const day = `${when.getMonth() + 1}/${when.getDate()}/${when.getFullYear()}`;
-  const time = when.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
-  return `${day} ${time}`;
+  return `${day} ${clockTime(`${when.getHours()}:${String(when.getMinutes()).padStart(2, "0")}`)}`;
 }
 
 /** Words for time windows. Payment method names come from GET /meta/rules (rules.js). */
-export const TIME_WINDOWS = { AM: "AM", PM: "PM", ANY: "ANY" };
+export const TIME_WINDOWS = { AM: "Morning (AM)", PM: "Afternoon (PM)", ANY: "Any time" };
+
+/** An inspection's time window in words ("AM" -> "Morning (AM)"); a missing one is any time. */
+export function timeWindow(value) {
+  return TIME_WINDOWS[value || "ANY"] || String(value);
+}
 
 /** A payment method's name from the API's payment_methods ([{method, name, label}]); the code if unknown. */
 export function paymentMethod(value, methods = []) {

@@ -3,7 +3,7 @@
 // stage configuration changes every screen with it. Fetched once per page.
 import { get } from "./api.js";
 import { $$ } from "./dom.js";
-import { date, paymentMethod } from "./format.js";
+import { clockTime, date, paymentMethod } from "./format.js";
 
 let pending = null;
 
@@ -23,14 +23,8 @@ export function rulesOrNull() {
   return rules().catch(() => null);
 }
 
-/** A 24-hour "HH:MM" figure from the rules, shown the county's way (12-hour clock with AM/PM). */
-export function countyTime(value) {
-  const match = /^(\d{1,2}):(\d{2})/.exec(String(value ?? ""));
-  if (!match) return String(value ?? "");
-  const hours = Number(match[1]);
-  const suffix = hours < 12 ? "AM" : "PM";
-  return `${hours % 12 || 12}:${match[2]} ${suffix}`;
-}
+/** A 24-hour "HH:MM" figure from the rules, shown the county's way: format.js's clockTime, the one time format. */
+export const countyTime = clockTime;
 
 const plural = (n, one, many) => `${n} ${Number(n) === 1 ? one : many}`;
 

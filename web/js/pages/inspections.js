@@ -1,6 +1,6 @@
 import { get } from "../api.js";
 import { h, $, clear, showMessage, table } from "../dom.js";
-import { date } from "../format.js";
+import { date, timeWindow } from "../format.js";
 import { cancelButton } from "../inspections.js";
 import { initPage } from "../layout.js";
 import { fillFigures } from "../rules.js";
@@ -22,8 +22,8 @@ async function load() {
     }
     box.append(
       table({
-        headers: ["PERMIT NO.", "INSPECTION", "DATE", "TIME", "STATUS", "NOTES", "ACTION"],
-        rows: items.map((i) => [permitLink(i.permit_no), i.inspection_type, date(i.date), i.time_window || "", i.status, i.notes || "", cancelButton(i, message, load)]),
+        headers: ["PERMIT NO.", "ADDRESS", "INSPECTION", "DATE", "TIME", "STATUS", "NOTES", "ACTION"],
+        rows: items.map((i) => [permitLink(i.permit_no), i.address || "", i.inspection_type, date(i.date), timeWindow(i.time_window), i.status, i.notes || "", cancelButton(i, message, load)]),
         labelledBy: "scheduled-heading",
         id: "scheduled-table",
       }),

@@ -1,7 +1,7 @@
 import { get, post, problemIs, seg } from "../api.js";
-import { h, $, clear, params, showMessage, table } from "../dom.js";
+import { alertBox, h, $, clear, params, showMessage, table } from "../dom.js";
 import { busy, requireFields, showErrors, values } from "../forms.js";
-import { date, isPositive, money, timestamp } from "../format.js";
+import { date, isPositive, money, timeWindow, timestamp } from "../format.js";
 import { cancelButton } from "../inspections.js";
 import { initPage } from "../layout.js";
 import { addToCartAndCheckout } from "../permit-links.js";
@@ -92,10 +92,22 @@ function renderPermit(p) {
   clear(select);
   select.append(h("option", { value: "" }, p.inspection_types?.length ? "- Select -" : "No inspection types for this permit"));
   for (const type of p.inspection_types || []) select.append(h("option", { value: type }, type));
-  $("#request-note").textContent = p.inspection_request
-    ? "This permit is issued and has no fees due: you may request an inspection."
-    : "Inspections can be requested once the permit is issued (ACTIVE), not expired, and has no fees due.";
+  showRequestForm(p.inspection_request_detail || { allowed: Boolean(p.inspection_request), reason: "" });
   if (location.hash === "#request-inspection") $("#request-inspection").focus();
+}
+
+/**
+ * The form only where the API says a request is possible now; elsewhere the API's own reason (the
+ * 409 the request would get), so the page never offers what the server will refuse.
+ */
+function showRequestForm(eligibility) {
+  const note = clear($("#request-note"));
+  form.hidden = !eligibility.allowed;
+  if (eligibility.allowed) {
+    note.append(h("p", { class: "usa-hint" }, "You may request an inspection on this permit."));
+  } else {
+    note.append(alertBox("info", null, eligibility.reason || "This permit does not allow an inspection request now."));
+  }
 }
 
 function payButton(p) {
@@ -118,7 +130,7 @@ function renderInspections(list) {
       rows: list.map((i) => [
         i.inspection_type,
         date(i.date),
-        i.time_window || "",
+        timeWindow(i.time_window),
         i.status,
         i.notes || "",
         i.status === "SCHEDULED" ? cancelButton(i, $("#inspection-message"), load) : "",
@@ -131,6 +143,7 @@ function renderInspections(list) {
 
 async function load() {
   if (!permitNo) {
+    showRequestForm({ allowed: false, reason: "Open one of your permits to request an inspection on it." });
     showMessage(message, "error", "No permit chosen", "Open a permit from your dashboard.");
     return;
   }
@@ -138,6 +151,7 @@ async function load() {
     renderPermit(await get(`/permits/${seg(permitNo)}`));
   } catch (error) {
     clear($("#permit-summary"));
+    showRequestForm({ allowed: false, reason: "Open one of your permits to request an inspection on it." });
     const text = problemIs(error, "not-found") ? `Permit ${permitNo} was not found among your permits.` : error.detail || error.message;
     showMessage(message, "error", "The permit could not be loaded", text);
   }
@@ -158,7 +172,7 @@ form.addEventListener("submit", (event) => {
     try {
       const inspection = await post(`/permits/${seg(permitNo)}/inspections`, body);
       form.reset();
-      showMessage($("#inspection-message"), "success", null, `Your ${inspection.inspection_type} inspection is requested for ${date(inspection.date)} (${inspection.time_window || "ANY"}). A confirmation has been e-mailed.`);
+      showMessage($("#inspection-message"), "success", null, `Your ${inspection.inspection_type} inspection is requested for ${date(inspection.date)} (${timeWindow(inspection.time_window)}). A confirmation has been e-mailed.`);
       await load();
       $("#inspections-heading").scrollIntoView();
     } catch (error) {
