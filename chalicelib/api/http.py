@@ -44,7 +44,7 @@ def problem_type(slug: str | None) -> str:
 
 def problem(status: int, detail: str, errors: list[FieldProblem] | None = None,
             headers: Mapping[str, str | list[str]] | None = None, title: str | None = None,
-            slug: str | None = None) -> Response:
+            slug: str | None = None, extensions: Mapping[str, Any] | None = None) -> Response:
     body: dict[str, Any] = {
         "type": problem_type(slug),
         "title": title or HTTPStatus(status).phrase,
@@ -53,6 +53,8 @@ def problem(status: int, detail: str, errors: list[FieldProblem] | None = None,
     }
     if errors:
         body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    # Extension members never replace the standard ones.
+    body.update({k: v for k, v in (extensions or {}).items() if k not in body})
     return Response(body=json.dumps(body), status_code=status,
                     headers={"Content-Type": PROBLEM_JSON, **(headers or {})})
 
@@ -63,7 +65,7 @@ def problem_for(error: PortalError) -> Response:
         headers["Retry-After"] = str(error.retry_after)
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="contractor-portal"'
-    return problem(error.status, error.detail, error.errors, headers, error.title, error.slug)
+    return problem(error.status, error.detail, error.errors, headers, error.title, error.slug, error.extensions)
 
 
 def ok(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

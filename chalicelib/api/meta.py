@@ -1,4 +1,5 @@
-"""`GET /meta/rules`: every rule and figure a client needs, from the settings that enforce them.
+"""`GET /meta/rules`: every rule and figure a client needs, from the settings that enforce them;
+`GET /meta/common-passwords`: the list the password policy refuses, so a page can check it first.
 
 The web site reads these instead of restating them, so a county that changes PASSWORD_MIN_LENGTH or
 INSPECTION_REQUEST_CUTOFF in its stage configuration changes the screens too.
@@ -6,9 +7,13 @@ INSPECTION_REQUEST_CUTOFF in its stage configuration changes the screens too.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
 from chalicelib.api.http import ok, route
@@ -59,7 +64,7 @@ def rules() -> dict[str, Any]:
     return {
         "password": {"min_length": policy.min_length, "max_length": policy.max_length, "requires": requires,
                      "rejects_common": policy.reject_common, "case_sensitive": True, "rules": policy.rules(),
-                     "checklist": password_checklist(policy)},
+                     "checklist": password_checklist(policy), "common_passwords": "/meta/common-passwords"},
         "inspections": {
             "request_cutoff": calendar.request_cutoff.strftime("%H:%M"),
             "cancel_cutoff": calendar.cancel_cutoff.strftime("%H:%M"),
@@ -86,3 +91,38 @@ def rules() -> dict[str, Any]:
 def meta_rules() -> object:
     # Figures change only with a deployment, but the request dates change daily: a short cache.
     return ok(rules(), headers={"Cache-Control": "public, max-age=300"})
+
+
+#: The list changes only with a deployment; the ETag lets a browser revalidate it cheaply after that.
+COMMON_PASSWORDS_CACHE = "public, max-age=3600"
+
+
+@lru_cache(maxsize=2)
+def common_passwords_body(rejects_common: bool) -> tuple[str, str]:
+    """The JSON body and its strong ETag: the policy's own list (lower-cased; the policy compares
+    case-insensitively), empty when the county has turned the rule off."""
+    from chalicelib.domain.passwords import common_passwords
+
+    body = json.dumps({"passwords": sorted(common_passwords()) if rejects_common else []})
+    return body, '"' + hashlib.sha256(body.encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/ is ignored; * matches anything."""
+    if not if_none_match:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags
+
+
+@route(bp, "/meta/common-passwords", methods=["GET"])
+def meta_common_passwords() -> object:
+    from chalicelib.services.accounts import AuthConfig
+
+    policy = AuthConfig.from_settings(bootstrap.settings()).password_policy
+    body, etag = common_passwords_body(policy.reject_common)
+    headers: dict[str, str | list[str]] = {"ETag": etag, "Cache-Control": COMMON_PASSWORDS_CACHE}
+    request_headers: Mapping[str, str] = bp.current_request.headers or {}
+    if etag_matches(request_headers.get("if-none-match"), etag):
+        return Response(body="", status_code=304, headers=headers)
+    return Response(body=body, status_code=200, headers={"Content-Type": "application/json", **headers})

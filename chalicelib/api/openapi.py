@@ -40,6 +40,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("GET", "/openapi.json"): (None, r.OpenApiDocument, 200, "public"),
         ("GET", "/contractors"): (None, r.DirectoryList, 200, "public"),
         ("GET", "/meta/rules"): (None, r.MetaRules, 200, "public"),
+        ("GET", "/meta/common-passwords"): (None, r.CommonPasswords, 200, "public"),
         ("POST", "/auth/login"): (s.LoginRequest, r.SignedIn, 200, "public"),
         ("POST", "/auth/staff-login"): (s.StaffLoginRequest, r.SignedIn, 200, "public"),
         ("POST", "/auth/setup"): (s.SetupRequest, r.SignedIn, 200, "any"),

@@ -337,6 +337,14 @@ class Problem(Model):
     status: int
     detail: str
     errors: list[ProblemField] | None = None
+    #: After a wrong password, PIN, secret answer or reset code: failures left before the lock-out.
+    attempts_left: int | None = None
+
+
+class CommonPasswords(Model):
+    """The passwords the policy refuses, lower-cased (compared case-insensitively)."""
+
+    passwords: list[str]
 
 
 class MetaRules(Model):

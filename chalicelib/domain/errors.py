@@ -9,6 +9,7 @@ They carry no framework types so the rules stay testable without Chalice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -22,16 +23,19 @@ class FieldProblem:
 
 class PortalError(Exception):
     """Base of every expected failure. `status` is the HTTP status; `title` its reason phrase;
-    `slug` the problem type's last path segment."""
+    `slug` the problem type's last path segment; `extensions` extra members of the problem
+    (RFC 9457 §3.2), e.g. `attempts_left` after a wrong secret."""
 
     status = 500
     title = "Internal Server Error"
     slug: str | None = "internal-error"
 
-    def __init__(self, detail: str, errors: list[FieldProblem] | None = None, *, slug: str | None = None) -> None:
+    def __init__(self, detail: str, errors: list[FieldProblem] | None = None, *, slug: str | None = None,
+                 extensions: Mapping[str, int | str] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.extensions = dict(extensions or {})
         if slug is not None:
             self.slug = slug
 

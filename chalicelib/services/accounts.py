@@ -157,7 +157,9 @@ class AccountService:
             credentials.verify_secret(password, None, self.config.bcrypt_cost)
         if account is None or not account[1].accepts_sign_in(password, now, self.config.bcrypt_cost):
             self._fail(ThrottleKind.SIGN_IN, contractor_id, attempt, now, source)
-            raise Unauthenticated(WRONG_CREDENTIALS, slug="wrong-credentials")
+            # A missing account is counted under its id like any other, so its count reads alike.
+            detail, left = self._warned(WRONG_CREDENTIALS, attempt)
+            raise Unauthenticated(detail, slug="wrong-credentials", extensions=left)
         company, user = account
         return self._open_session(Role.CONTRACTOR, company.contractor_id, company.company_name,
                                   setup_only=not user.setup_complete, now=now, user_id=user.user_id,
@@ -172,7 +174,8 @@ class AccountService:
         ok = credentials.verify_secret(password, user.password_hash if user else None, self.config.bcrypt_cost)
         if not ok or user is None:
             self._fail(ThrottleKind.STAFF_SIGN_IN, username, attempt, now, source)
-            raise Unauthenticated("The user name or password is not correct.", slug="wrong-credentials")
+            detail, left = self._warned("The user name or password is not correct.", attempt)
+            raise Unauthenticated(detail, slug="wrong-credentials", extensions=left)
         return self._open_session(Role.STAFF, user.username, user.display_name, setup_only=False, now=now,
                                   clear_throttle=(ThrottleKind.STAFF_SIGN_IN, username))
 
@@ -258,7 +261,8 @@ class AccountService:
                            [FieldProblem("code", "is not correct or has expired")], slug="wrong-reset-code")
         if stored is None or not stored.matches(credentials.code_digest(contractor_id, code), now):
             self._fail(ThrottleKind.RESET_CODE, contractor_id, attempt, now, source, self.config.reset_code_attempts)
-            raise bad
+            detail, left = self._warned(bad.detail, attempt, self.config.reset_code_attempts)
+            raise InvalidInput(detail, bad.errors, slug="wrong-reset-code", extensions=left)
         user = self.accounts.user(contractor_id)
         if user is None:
             raise bad
@@ -285,9 +289,9 @@ class AccountService:
             # A wrong answer is a wrong secret: it counts against signing in as well.
             self.accounts.record_failure(ThrottleKind.SIGN_IN, contractor_id, now, self.config.max_failed_attempts,
                                          self.config.lock_seconds)
-            raise InvalidInput("The secret answer does not match.",
-                               [FieldProblem("secret_answer", "does not match the answer on file")],
-                               slug="wrong-secret-answer")
+            detail, left = self._warned("The secret answer does not match.", attempt)
+            raise InvalidInput(detail, [FieldProblem("secret_answer", "does not match the answer on file")],
+                               slug="wrong-secret-answer", extensions=left)
         user.change_password(password, self.config.bcrypt_cost)
         # One transaction: the token is used exactly when the password changes, with the failure counts.
         self.accounts.use_reset_token(digest)
@@ -328,9 +332,9 @@ class AccountService:
         attempt = self._claim(ThrottleKind.SIGN_IN, principal.principal_id, now)
         if not user.secret_answer_matches(current_secret_answer, self.config.bcrypt_cost):
             self._fail(ThrottleKind.SIGN_IN, principal.principal_id, attempt, now)
-            raise InvalidInput("The current secret answer does not match.",
-                               [FieldProblem("current_secret_answer", "does not match the answer on file")],
-                               slug="wrong-secret-answer")
+            detail, left = self._warned("The current secret answer does not match.", attempt)
+            raise InvalidInput(detail, [FieldProblem("current_secret_answer", "does not match the answer on file")],
+                               slug="wrong-secret-answer", extensions=left)
         problems = User.question_problems(security_question, secret_answer, secret_answer_confirm)
         if problems:
             raise InvalidInput("The new security question is not complete.", problems)
@@ -391,10 +395,25 @@ class AccountService:
         attempt = self._claim(ThrottleKind.SIGN_IN, principal.principal_id, now)
         if not account[1].password_matches(current_password, self.config.bcrypt_cost):
             self._fail(ThrottleKind.SIGN_IN, principal.principal_id, attempt, now)
-            raise InvalidInput("The current password is not correct.",
-                               [FieldProblem("current_password", "is not correct")], slug="wrong-current-password")
+            detail, left = self._warned("The current password is not correct.", attempt)
+            raise InvalidInput(detail, [FieldProblem("current_password", "is not correct")],
+                               slug="wrong-current-password", extensions=left)
         self.accounts.clear_throttles((ThrottleKind.SIGN_IN, principal.principal_id))
         return account
+
+    def _warned(self, detail: str, attempt: int, limit: int | None = None) -> tuple[str, dict[str, int]]:
+        """A wrong secret's detail with the warning before the lock-out, and `attempts_left`.
+
+        `attempt` is the number `_claim` counted, so this follows the one lock-out rule (`_fail`
+        locks on the limit-th failure): 0 left means this failure locked the account."""
+        left = max(0, (limit or self.config.max_failed_attempts) - attempt)
+        minutes = max(1, self.config.lock_seconds // 60)
+        lock = f"locked for {minutes} minute{'' if minutes == 1 else 's'}"
+        if left:
+            warning = f"{left} attempt{'' if left == 1 else 's'} left before it is {lock}."
+        else:
+            warning = f"No attempts left: it is {lock}."
+        return f"{detail} {warning}", {"attempts_left": left}
 
     @staticmethod
     def _link_expired(detail: str) -> InvalidInput:

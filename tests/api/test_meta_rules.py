@@ -33,7 +33,7 @@ def test_the_defaults_are_the_guides_and_public(api, clock) -> None:
     body = response.json_body
     assert body["password"] | {"checklist": None} == {
         "min_length": 6, "max_length": 25, "requires": ["letter", "number"], "rejects_common": True,
-        "case_sensitive": True, "checklist": None,
+        "case_sensitive": True, "checklist": None, "common_passwords": "/meta/common-passwords",
         "rules": ["Minimum of 6 characters", "Maximum of 25 characters", "At least one letter and 1 number",
                   "Not a commonly used password", "Note: Password is case sensitive"]}
     inspections = body["inspections"]

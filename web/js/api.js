@@ -23,6 +23,8 @@ export class ApiError extends Error {
     this.detail = problem.detail || "";
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
     this.retryAfter = problem.retryAfter || null;
+    // After a wrong password, PIN, secret answer or code: failures left before the lock-out.
+    this.attemptsLeft = Number.isInteger(problem.attempts_left) ? problem.attempts_left : null;
   }
 }
 
@@ -53,9 +55,10 @@ export function toLogin(reason = "expired") {
 
 /**
  * request("GET", "/dashboard") -> parsed JSON (null for 204).
- * options.auth (default true) sends the token; a 401 on an authenticated call ends the session.
+ * options.auth (default true) sends the token; a 401 on an authenticated call ends the session;
+ * options.cache is fetch's cache mode (default "no-store").
  */
-export async function request(method, path, body, { auth = true, on401 = "login" } = {}) {
+export async function request(method, path, body, { auth = true, on401 = "login", cache = "no-store" } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const bearer = auth ? token() : null;
@@ -67,7 +70,7 @@ export async function request(method, path, body, { auth = true, on401 = "login"
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "omit",
-      cache: "no-store",
+      cache, // "no-store" unless a public, ETag-validated answer (GET /meta/common-passwords)
     });
   } catch {
     throw new ApiError(0, {

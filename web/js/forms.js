@@ -1,4 +1,5 @@
-// Form behaviour: problem-details errors beside their fields, busy buttons.
+// Form behaviour: problem-details errors beside their fields, busy buttons. One failure shows one
+// error: beside its field when it has one, else in the form's message area — never both.
 import { h, $, $$, clear } from "./dom.js";
 
 /** Remove every error shown in a form. */
@@ -68,18 +69,20 @@ export function showErrors(form, error, { fieldMap = {}, fallback = "Something w
   clearErrors(form);
   const unplaced = [];
   let first = null;
+  // A wrong secret's detail carries the warning before the lock-out ("2 attempts left"): shown as its field's message.
+  const warned = Number.isInteger(error?.attemptsLeft) && error?.errors?.length === 1 && error.detail;
   for (const item of error?.errors || []) {
     const apiField = String(item.field || "").split(".").pop();
     const name = fieldMap[apiField] || fieldMap[item.field] || apiField;
-    const field = name ? fieldError(form, name, item.message) : null;
+    const field = name ? fieldError(form, name, warned ? error.detail : item.message) : null;
     if (field) first ??= field;
     else unplaced.push(item.field ? `${item.field}: ${item.message}` : item.message);
   }
   const summary = $(".form-message", form);
   const text = error?.errors?.length && !unplaced.length ? null : [error?.detail || error?.message || fallback, ...unplaced].join(" ");
-  if (summary && (text || first)) {
+  if (summary && text) {
     const body = h("div", { class: "usa-alert__body" });
-    body.append(h("p", { class: "usa-alert__text" }, text || "Please correct the errors below."));
+    body.append(h("p", { class: "usa-alert__text" }, text));
     summary.append(h("div", { class: "usa-alert usa-alert--error usa-alert--slim", role: "alert" }, body));
   }
   if (first) first.focus();
@@ -138,12 +141,17 @@ export function requireFields(form, names, labels = {}) {
     }
   }
   if (first) {
-    const summary = $(".form-message", form);
-    if (summary) {
-      summary.append(h("div", { class: "usa-alert usa-alert--error usa-alert--slim", role: "alert" }, h("div", { class: "usa-alert__body" }, h("p", { class: "usa-alert__text" }, "Please correct the errors below."))));
-    }
-    first.focus();
+    first.focus(); // its error is its accessible description
     return false;
   }
   return true;
+}
+
+/** "2 attempts left before the account is locked for 15 minutes." from a problem's attempts_left; "" without one. */
+export function attemptsWarning(error, lockoutMinutes) {
+  const left = error?.attemptsLeft;
+  if (!Number.isInteger(left)) return "";
+  const minutes = Number(lockoutMinutes);
+  const lock = minutes ? ` for ${minutes} minute${minutes === 1 ? "" : "s"}` : "";
+  return left > 0 ? `${left} attempt${left === 1 ? "" : "s"} left before the account is locked${lock}.` : `No attempts left: the account is locked${lock}.`;
 }

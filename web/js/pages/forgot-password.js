@@ -1,8 +1,8 @@
 import { get, post, problemIs } from "../api.js";
 import { h, $, clear } from "../dom.js";
-import { busy, requireFields, showErrors, values } from "../forms.js";
+import { attemptsWarning, busy, requireFields, showErrors, values } from "../forms.js";
 import { initPage } from "../layout.js";
-import { attachRules } from "../password-rules.js";
+import { attachRules, unmetMessage } from "../password-rules.js";
 import { fillFigures, rulesOrNull } from "../rules.js";
 import { clearSession } from "../session.js";
 
@@ -13,8 +13,13 @@ const resetForm = $("#reset-form");
 const select = $("#contractor_id");
 let contractorId = "";
 let resetToken = "";
-attachRules($("#password-rules"), $("#password"), $("#password_confirm"));
+const checker = attachRules($("#password-rules"), $("#password"), $("#password_confirm"));
 fillFigures();
+
+/** A wrong code's or answer's message, with the warning before the lock-out. */
+async function warned(text, error) {
+  return `${text} ${attemptsWarning(error, (await rulesOrNull())?.lockout_minutes)}`.trim();
+}
 
 async function lockedText() {
   const minutes = Number((await rulesOrNull())?.lockout_minutes);
@@ -62,18 +67,23 @@ verifyForm.addEventListener("submit", (event) => {
       $("#security-question").textContent = result.security_question || "";
       show(resetForm);
     } catch (error) {
-      if (problemIs(error, "wrong-reset-code")) showErrors(verifyForm, { errors: [{ field: "code", message: "The code is wrong or has expired. Check the e-mail, or start again to get a new code." }] });
+      if (problemIs(error, "wrong-reset-code")) showErrors(verifyForm, { errors: [{ field: "code", message: await warned("The code is wrong or has expired. Check the e-mail, or start again to get a new code.", error) }] });
       else if (problemIs(error, "too-many-attempts")) showErrors(verifyForm, { detail: await lockedText() });
       else showErrors(verifyForm, error);
     }
   }, "CHECKING…");
 });
 
-resetForm.addEventListener("submit", (event) => {
+resetForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const labels = { secret_answer: "Secret Answer", password: "Password", password_confirm: "Confirm Password" };
   if (!requireFields(resetForm, Object.keys(labels), labels)) return;
   const body = { reset_token: resetToken, ...values(resetForm) };
+  const broken = unmetMessage((await checker)?.unmet());
+  if (broken) {
+    showErrors(resetForm, { errors: [{ field: "password", message: broken }] });
+    return;
+  }
   if (body.password !== body.password_confirm) {
     showErrors(resetForm, { errors: [{ field: "password_confirm", message: "The passwords do not match." }] });
     return;
@@ -85,7 +95,7 @@ resetForm.addEventListener("submit", (event) => {
       location.assign("index.html?reason=reset");
     } catch (error) {
       if (problemIs(error, "wrong-secret-answer")) {
-        showErrors(resetForm, { errors: [{ field: "secret_answer", message: "The secret answer is not correct." }] });
+        showErrors(resetForm, { errors: [{ field: "secret_answer", message: await warned("The secret answer is not correct.", error) }] });
       } else if (problemIs(error, "too-many-attempts")) {
         showErrors(resetForm, { detail: await lockedText() });
       } else if (problemIs(error, "reset-link-expired")) {

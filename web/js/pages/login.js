@@ -1,7 +1,7 @@
 import { get, post, problemIs } from "../api.js";
 import { rulesOrNull } from "../rules.js";
 import { h, $, clear, params, showMessage } from "../dom.js";
-import { busy, fieldError, clearErrors, requireFields, showErrors, values } from "../forms.js";
+import { attemptsWarning, busy, fieldError, clearErrors, requireFields, showErrors, values } from "../forms.js";
 import { initPage } from "../layout.js";
 import { clearSession, getSession, saveSession } from "../session.js";
 
@@ -78,8 +78,9 @@ form.addEventListener("submit", (event) => {
     } catch (error) {
       clearErrors(form);
       if (problemIs(error, "wrong-credentials")) {
-        showErrors(form, { detail: "The business name or password is not correct." });
-        fieldError(form, "password", "The business name or password is not correct.");
+        // One error, beside the password (or PIN), with the warning before the lock-out.
+        const warning = attemptsWarning(error, (await rulesOrNull())?.lockout_minutes);
+        fieldError(form, "password", `The business name or password is not correct. ${warning}`.trim());
         $("#password").focus();
       } else if (problemIs(error, "too-many-attempts")) {
         showErrors(form, { detail: await lockedText(error) });

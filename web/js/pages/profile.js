@@ -1,15 +1,15 @@
 import { get, put } from "../api.js";
-import { $, showMessage } from "../dom.js";
+import { $, clear, showMessage } from "../dom.js";
 import { busy, clearErrors, requireFields, showErrors, values } from "../forms.js";
 import { initPage, setCompany } from "../layout.js";
-import { attachRules } from "../password-rules.js";
+import { attachRules, unmetMessage } from "../password-rules.js";
 
 initPage({ page: "profile", title: "View/Edit Profile" });
 const form = $("#profile-form");
 const message = $("#page-message");
 const PROFILE_FIELDS = ["address", "city", "state", "zip", "email", "phone", "cell_phone", "fax"];
 const LABELS = { address: "Address", city: "City", state: "State", zip: "Zip", email: "Email", phone: "Phone" };
-attachRules($("#password-rules"), $("#new_password"), $("#new_password_confirm"));
+const checker = attachRules($("#password-rules"), $("#new_password"), $("#new_password_confirm"));
 
 let emailOnFile = "";
 const emailPasswordGroup = $("#email-password-group");
@@ -40,8 +40,10 @@ async function load() {
   }
 }
 
-form.addEventListener("submit", (event) => {
+form.addEventListener("submit", async (event) => {
   event.preventDefault();
+  // A new attempt: the last one's "Saved" no longer describes the form (one message at a time).
+  clear(message);
   if (!requireFields(form, Object.keys(LABELS), LABELS)) return;
   const v = values(form);
   const profile = {};
@@ -49,6 +51,12 @@ form.addEventListener("submit", (event) => {
   profile.state = profile.state.toUpperCase();
   if (v.email_password) profile.current_password = v.email_password;
   const changePassword = Boolean(v.pw_current || v.new_password || v.new_password_confirm);
+  // Checked before anything is saved, so a refused password does not leave the profile half-saved.
+  const broken = changePassword && unmetMessage((await checker)?.unmet());
+  if (broken) {
+    showErrors(form, { errors: [{ field: "new_password", message: broken }] });
+    return;
+  }
   const changeQuestion = Boolean(v.sq_current_password || v.current_secret_answer || v.new_security_question || v.new_secret_answer || v.new_secret_answer_confirm);
   busy($("#save-button"), async () => {
     const done = [];
@@ -64,6 +72,7 @@ form.addEventListener("submit", (event) => {
         await put("/profile/password", { current_password: v.pw_current, password: v.new_password, password_confirm: v.new_password_confirm });
         done.push("password");
         for (const name of ["pw_current", "new_password", "new_password_confirm"]) form.elements[name].value = "";
+        (await checker)?.update(); // empty fields: the rules back to neutral, not ✓
       } catch (error) {
         showErrors(form, error, { fieldMap: { current_password: "pw_current", password: "new_password", password_confirm: "new_password_confirm" }, fallback: "Your password could not be changed." });
         return;

@@ -2,13 +2,13 @@ import { post, problemIs } from "../api.js";
 import { $ } from "../dom.js";
 import { busy, fieldError, requireFields, showErrors, values } from "../forms.js";
 import { initPage } from "../layout.js";
-import { attachRules } from "../password-rules.js";
+import { attachRules, unmetMessage } from "../password-rules.js";
 import { sameSecretAnswer } from "../rules.js";
 import { saveSession } from "../session.js";
 
 initPage({ page: "setup", chrome: "public", title: "Set up your login" });
 const form = $("#setup-form");
-attachRules($("#password-rules"), $("#password"), $("#password_confirm"));
+const checker = attachRules($("#password-rules"), $("#password"), $("#password_confirm"));
 
 const LABELS = {
   security_question: "Security Question",
@@ -18,10 +18,16 @@ const LABELS = {
   password_confirm: "Confirm Password",
 };
 
-form.addEventListener("submit", (event) => {
+form.addEventListener("submit", async (event) => {
   event.preventDefault();
   if (!requireFields(form, Object.keys(LABELS), LABELS)) return;
   const body = values(form);
+  // The rules the page can check (the common-password list included) are checked before sending.
+  const broken = unmetMessage((await checker)?.unmet());
+  if (broken) {
+    showErrors(form, { errors: [{ field: "password", message: broken }] });
+    return;
+  }
   // Compared as the server compares them; where only the server can tell (Unicode case folding),
   // the server's answer is shown beside the field instead.
   if (sameSecretAnswer(body.secret_answer, body.secret_answer_confirm) === false) {
