@@ -144,7 +144,7 @@ def payments() -> PaymentService:
     from chalicelib.services.payments import PaymentService
 
     s = settings()
-    return PaymentService(uow(s), clock(), notifier(s), s.webhook_secret, s.staff_email)
+    return PaymentService(uow(s), clock(), notifier(s), s.webhook_secret, s.staff_email, s.time_zone)
 
 
 # --- permits, inspections and the daily job ---------------------------------------------------

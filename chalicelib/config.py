@@ -24,6 +24,9 @@ def _str(name: str, default: str) -> str:
     return raw or default
 
 
+DEFAULT_TIME_ZONE = "America/Los_Angeles"
+"""COUNTY_TIME_ZONE unset: the county of the guide's demo (services take the zone from settings)."""
+
 SECRET_MAX_AGE = 300
 """Seconds a value read from Secrets Manager is kept before it is read again: a rotated secret is in
 use everywhere within this long (README.md, "Secrets")."""
@@ -124,6 +127,9 @@ class Settings:
     inspection_request_cutoff: str
     inspection_cancel_cutoff: str
     expiry_reminder_days: int
+    # Who the county is, as receipts print it.
+    county_name: str = "Community Development"
+    county_address: tuple[str, ...] = ()
 
     @property
     def webhook_secret(self) -> str | None:
@@ -162,7 +168,7 @@ def get_settings() -> Settings:
         table_name=_str("TABLE_NAME", "contractor-portal"),
         dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
         region=_str("AWS_REGION", _str("AWS_DEFAULT_REGION", "us-west-2")),
-        time_zone=ZoneInfo(_str("COUNTY_TIME_ZONE", "America/Los_Angeles")),
+        time_zone=ZoneInfo(_str("COUNTY_TIME_ZONE", DEFAULT_TIME_ZONE)),
         bcrypt_cost=_int("BCRYPT_COST", 12),
         pin_valid_days=_int("PIN_VALID_DAYS", 30),
         session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30),
@@ -192,4 +198,11 @@ def get_settings() -> Settings:
         inspection_request_cutoff=_str("INSPECTION_REQUEST_CUTOFF", "15:00"),
         inspection_cancel_cutoff=_str("INSPECTION_CANCEL_CUTOFF", "06:00"),
         expiry_reminder_days=_int("EXPIRY_REMINDER_DAYS", 14),
+        county_name=_str("COUNTY_NAME", "Community Development"),
+        county_address=address_lines(env.get("COUNTY_ADDRESS", "")),
     )
+
+
+def address_lines(raw: str) -> tuple[str, ...]:
+    """COUNTY_ADDRESS's lines: one variable, lines separated by "|" ("451 Main St|Boise, ID 83702")."""
+    return tuple(line.strip() for line in raw.split("|") if line.strip())

@@ -10,6 +10,7 @@ from chalicelib.api import guard
 from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.payment_views import cart_json
 from chalicelib.api.schemas import Strict
+from chalicelib.domain.payments import Cart
 
 bp = Blueprint(__name__)
 
@@ -18,23 +19,28 @@ class CartAdd(Strict):
     permit_no: str = Field(min_length=1, max_length=64)
 
 
+def _answer(contractor_id: str, cart: Cart) -> object:
+    """Every cart route answers the cart with the payments in progress beside it."""
+    return ok(cart_json(cart, bootstrap.cart().pending_payments(contractor_id)))
+
+
 @route(bp, "/cart", methods=["GET"])
 def get_cart() -> object:
     principal = guard.contractor(bp.current_request)
-    return ok(cart_json(bootstrap.cart().cart(principal.principal_id)))
+    return _answer(principal.principal_id, bootstrap.cart().cart(principal.principal_id))
 
 
 @route(bp, "/cart/items", methods=["POST"])
 def add_item() -> object:
     principal = guard.contractor(bp.current_request)
     body = parse_body(bp.current_request, CartAdd)
-    return ok(cart_json(bootstrap.cart().add(principal.principal_id, body.permit_no)))
+    return _answer(principal.principal_id, bootstrap.cart().add(principal.principal_id, body.permit_no))
 
 
 @route(bp, "/cart/items/{permit_no}", methods=["DELETE"])
 def remove_item(permit_no: str) -> object:
     principal = guard.contractor(bp.current_request)
-    return ok(cart_json(bootstrap.cart().remove(principal.principal_id, permit_no)))
+    return _answer(principal.principal_id, bootstrap.cart().remove(principal.principal_id, permit_no))
 
 
 class NoFields(Strict):
@@ -45,4 +51,4 @@ class NoFields(Strict):
 def pay_all() -> object:
     principal = guard.contractor(bp.current_request)
     parse_body(bp.current_request, NoFields)
-    return ok(cart_json(bootstrap.cart().pay_all(principal.principal_id)))
+    return _answer(principal.principal_id, bootstrap.cart().pay_all(principal.principal_id))

@@ -84,6 +84,8 @@ def rules() -> dict[str, Any]:
         "max_failed_attempts": s.max_failed_attempts,
         "upload": {"max_bytes": UPLOAD_MAX_BYTES, "content_types": list(UPLOAD_CONTENT_TYPES)},
         "time_zone": s.time_zone.key,
+        # Receipts print who the county is (COUNTY_NAME, COUNTY_ADDRESS) and its clock.
+        "county": {"name": s.county_name, "address": list(s.county_address), "time_zone": s.time_zone.key},
     }
 
 

@@ -35,9 +35,16 @@ def cart_permit_json(permit: CartPermit) -> dict[str, Any]:
     }
 
 
-def cart_json(cart: Cart) -> dict[str, Any]:
-    """`GET /cart`: the permits with fees due now and their total."""
-    return {"items": [cart_permit_json(p) for p in cart.permits], "total_fees": format_money(cart.total_fees)}
+def cart_json(cart: Cart, pending: Iterable[Payment] = ()) -> dict[str, Any]:
+    """`GET /cart`: the permits with fees due now and their total, and the payments in progress that
+    hold fees taken out of it (until their hold ends)."""
+    return {"items": [cart_permit_json(p) for p in cart.permits], "total_fees": format_money(cart.total_fees),
+            "pending_payments": [pending_payment_json(p) for p in pending]}
+
+
+def pending_payment_json(payment: Payment) -> dict[str, Any]:
+    return {"payment_id": payment.payment_id, "permit_nos": payment.permit_nos,
+            "total_due": format_money(payment.total_due), "expires_at": rfc3339(payment.expires_at)}
 
 
 def summary_json(cart: Cart, quote: Quote) -> dict[str, Any]:
@@ -70,6 +77,9 @@ def payment_json(payment: Payment, now: datetime) -> dict[str, Any]:
     """A payment (Paid Items) or a receipt: the same shape, every fee line it carries."""
     return {
         "payment_id": payment.payment_id,
+        "receipt_no": payment.receipt_no,
+        # Only an approved payment has a receipt; the site offers one where this says so.
+        "receipt_available": payment.has_receipt,
         "status": payment.effective_status(now).value,
         "payment_method": payment.payment_method.value,
         "created_at": rfc3339(payment.created_at),

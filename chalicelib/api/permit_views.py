@@ -47,7 +47,15 @@ def permit_row(permit: Permit, now: datetime, today: date) -> dict[str, Any]:
         "inspection_request": eligibility.allowed,
         "inspection_request_detail": eligibility_view(eligibility),
         "fees_due": format_money(permit.fees_due(now)),
+        **pending_view(permit, now),
     }
+
+
+def pending_view(permit: Permit, now: datetime) -> dict[str, Any]:
+    """Fees a payment in progress holds, and until when: FEES DUE alone would read $0.00 for them."""
+    until = permit.payment_pending_until(now)
+    return {"fees_held": format_money(permit.fees_held(now)),
+            "payment_pending_until": rfc3339(until) if until else None}
 
 
 def search_row(permit: Permit, now: datetime, today: date) -> dict[str, Any]:
@@ -57,7 +65,7 @@ def search_row(permit: Permit, now: datetime, today: date) -> dict[str, Any]:
 def expired_row(permit: Permit, now: datetime) -> dict[str, Any]:
     return {"permit_no": permit.permit_no, "address": permit.address, "type": permit.type,
             "status": permit.status.value, "expired": _iso(permit.expires_date),
-            "fees_due": format_money(permit.fees_due(now))}
+            "fees_due": format_money(permit.fees_due(now)), **pending_view(permit, now)}
 
 
 def inspection_view(insp: Inspection, address: str | None = None) -> dict[str, Any]:

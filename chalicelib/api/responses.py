@@ -85,6 +85,8 @@ class PermitRow(Model):
     inspection_request: bool
     inspection_request_detail: InspectionRequestDetail
     fees_due: Money
+    fees_held: Money = "0.00"  # held by a payment in progress: not in fees_due, not paid either
+    payment_pending_until: datetime | None = None  # when that payment's hold ends
 
 
 class SearchRow(PermitRow):
@@ -99,6 +101,8 @@ class ExpiredRow(Model):
     status: str
     expired: date | None = None
     fees_due: Money
+    fees_held: Money = "0.00"
+    payment_pending_until: datetime | None = None
 
 
 class Inspection(Model):
@@ -210,9 +214,19 @@ class CartPermit(Model):
     subtotal: Money
 
 
+class PendingPayment(Model):
+    """A payment in progress: its fees are held (not in the cart) until `expires_at`."""
+
+    payment_id: str
+    permit_nos: list[str]
+    total_due: Money
+    expires_at: datetime
+
+
 class Cart(Model):
     items: list[CartPermit]
     total_fees: Money
+    pending_payments: list[PendingPayment] = []
 
 
 class ConvenienceFee(Model):
@@ -254,6 +268,8 @@ class UnappliedTransaction(Model):
 
 class Payment(Model):
     payment_id: str
+    receipt_no: str  # the short number printed on the receipt, e.g. K7QM2-XD9TB
+    receipt_available: bool  # approved (PAID): the only payments with a receipt
     status: str
     payment_method: str
     created_at: datetime
@@ -356,3 +372,4 @@ class MetaRules(Model):
     reset_code_minutes: int
     upload: dict[str, object]
     time_zone: str
+    county: dict[str, object]

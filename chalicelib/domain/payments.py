@@ -49,6 +49,7 @@ __all__ = [
     "fees_to_add",
     "hold_fees",
     "pay_fees",
+    "receipt_number",
     "release_fees",
 ]
 
@@ -246,6 +247,19 @@ class Payment:
         return self.status is PaymentStatus.PAID and not self.refund_required
 
     @property
+    def has_receipt(self) -> bool:
+        """Only money the portal approved gets a receipt: a declined, cancelled, expired or pending
+        payment took nothing, and a printed "receipt" for it would read as proof of payment."""
+        return self.status is PaymentStatus.PAID
+
+    @property
+    def receipt_no(self) -> str:
+        """The receipt's short number: the first 50 bits of the (random) payment id in Crockford's
+        base 32 (no I, L, O, U: nothing to misread over the phone), as 5-5 (`K7QM2-XD9TB`). The same
+        payment always gets the same number; the id stays the API's key."""
+        return receipt_number(self.payment_id)
+
+    @property
     def refund_due(self) -> bool:
         """Money was received that paid nothing: this payment (not applied), or a later approval."""
         return self.refund_required or bool(self.unapplied)
@@ -326,6 +340,19 @@ class Payment:
             return False
         self.unapplied.append(UnappliedApproval(transaction_id, amount, now))
         return True
+
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def receipt_number(payment_id: str) -> str:
+    """`Payment.receipt_no` of a payment id (hex, as checkout makes them; other ids are read as text)."""
+    try:
+        value = int(payment_id[:13], 16) >> 2  # 13 hex digits = 52 bits; keep 50, ten base-32 digits
+    except ValueError:
+        value = int.from_bytes(payment_id.encode()[:7].ljust(7, b"0"), "big") >> 6
+    digits = "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(45, -5, -5))
+    return f"{digits[:5]}-{digits[5:]}"
 
 
 # --- a payment and the permits whose fees it carries --------------------------------------------

@@ -510,6 +510,11 @@ class Permit:
         """Fees a pending payment holds: not due, but not paid either (the payment may still fail)."""
         return sum_money(f.amount for f in self.fees if f.is_held(now))
 
+    def payment_pending_until(self, now: datetime) -> datetime | None:
+        """When the last hold of a payment in progress on this permit ends (its payment's expiry), or
+        None: FEES DUE leaves held fees out, so the screens say a payment is pending and until when."""
+        return max((f.hold_expires_at for f in self.fees if f.is_held(now) and f.hold_expires_at), default=None)
+
     def request_blockers(self, today: date, now: datetime) -> list[str]:
         return inspection_request_blockers(self.status, self.expired, self.expires_date, today,
                                            self.fees_due(now), fees_held=self.fees_held(now))

@@ -36,3 +36,8 @@ def words(code: str) -> str:
     """A code in readable words: ADDRESSING -> Addressing, FINAL_ELECTRICAL -> Final electrical."""
     text = code.replace("_", " ").strip()
     return text[:1].upper() + text[1:].lower() if text.isupper() else text
+
+
+def a_or_an(text: str) -> str:
+    """The indefinite article a sentence needs before `text`: "an Addressing", "a Final electrical"."""
+    return f"{'an' if text[:1].lower() in 'aeiou' else 'a'} {text}"

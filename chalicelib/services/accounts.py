@@ -25,8 +25,10 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from chalicelib import metrics
+from chalicelib.config import DEFAULT_TIME_ZONE
 from chalicelib.domain import credentials
 from chalicelib.domain.accounts import (
     Company,
@@ -77,6 +79,7 @@ class AuthConfig:
     reset_codes_per_hour: int = 3
     source_max_failed_attempts: int = 50
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
+    time_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIME_ZONE))  # mail states times in it
 
     @classmethod
     def from_settings(cls, s: Settings) -> AuthConfig:
@@ -94,6 +97,7 @@ class AuthConfig:
             password_policy=PasswordPolicy(min_length=s.password_min_length,
                                            max_length=s.password_max_length,
                                            reject_common=s.password_check_common),
+            time_zone=s.time_zone,
         )
 
     @property
@@ -472,6 +476,7 @@ class AccountService:
         send_quietly(
             self.notifier, user.email, "Your portal password was changed",
             f"Hello {company.company_name},\n\nThe password of your contractor portal account was "
-            f"changed on {mail_time(self.clock.now())}. If you did not do this, call Community Development now.\n\n"
+            f"changed on {mail_time(self.clock.now(), self.config.time_zone)}. If you did not do this, "
+            "call Community Development now.\n\n"
             "It is strongly recommended to change your password every time someone leaves your employment.",
         )

@@ -4,7 +4,8 @@ The cart remembers permits, not amounts: it always shows the fees due on those p
 (`domain.payments.Cart`), so a fee paid, or held by a pending payment, since it was added drops out
 by itself. Reading the cart costs two requests: the cart entries (one consistent Query) and the
 contractor's permits with their fees (`uow.permits.of_contractor`, one Query on GSI1); a permit in the
-cart that is not on the dashboard's range (archived) is read on its own.
+cart that is not on the dashboard's range (archived) is read on its own. `GET /cart` also names the
+payments in progress (`pending_payments`: one GSI1 Query of their newest few payments).
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ from typing import TYPE_CHECKING
 from chalicelib.clock import Clock
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.fees import FeeSchedule, Quote
-from chalicelib.domain.payments import Cart, check_payable, fees_to_add
+from chalicelib.domain.payments import Cart, Payment, PaymentStatus, check_payable, fees_to_add
 from chalicelib.domain.permits import Permit
 
 if TYPE_CHECKING:
     from chalicelib.store.unit_of_work import UnitOfWork
+
+PENDING_LOOKBACK = 5
+"""How many of their newest payments the cart looks through for ones in progress: a payment in progress
+is younger than the hold, and a contractor opens few checkouts in half an hour."""
 
 
 def contractor_permits(uow: UnitOfWork, contractor_id: str, numbers: Iterable[str] = ()) -> dict[str, Permit]:
@@ -48,6 +53,13 @@ class CartService:
 
     def cart(self, contractor_id: str) -> Cart:
         return read_cart(self.uow, contractor_id, self.clock)[0]
+
+    def pending_payments(self, contractor_id: str) -> list[Payment]:
+        """Their payments still in progress (PENDING, hold not ended), newest first: the checkout took
+        those fees out of the cart, and the cart says where they went and until when."""
+        now = self.clock.now()
+        return [p for p in self.uow.payments.newest_of_contractor(contractor_id, PENDING_LOOKBACK)
+                if p.effective_status(now) is PaymentStatus.PENDING]
 
     def add(self, contractor_id: str, permit_no: str) -> Cart:
         """Put a permit's due fees in the cart: 404 unless it is theirs, 409 if nothing is due now

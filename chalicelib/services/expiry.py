@@ -17,6 +17,7 @@ from typing import Any
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.permits import PERMIT_VALIDITY_DAYS, Permit
+from chalicelib.domain.wording import us_date, us_day
 from chalicelib.services.mail import send_quietly
 from chalicelib.services.permits import PermitWork
 
@@ -100,9 +101,9 @@ class ExpiryJob(PermitWork):
             days = (reminder.expires_date - today).days
             sent = send_quietly(
                 self.notifier, company.email,
-                f"Permit {reminder.permit_no} expires on {reminder.expires_date.isoformat()}",
+                f"Permit {reminder.permit_no} expires on {us_date(reminder.expires_date)}",
                 f"Permit {reminder.permit_no} ({reminder.address}) expires on "
-                f"{reminder.expires_date:%A} {reminder.expires_date.isoformat()}, in {days} day(s).\n"
+                f"{us_day(reminder.expires_date)}, in {days} {'day' if days == 1 else 'days'}.\n"
                 f"A passed inspection keeps a permit alive for another {PERMIT_VALIDITY_DAYS} days (IRC R105.5): "
                 "request one from your dashboard before then.")
             if sent:

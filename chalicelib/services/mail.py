@@ -8,10 +8,12 @@ stands (raising would make the caller retry and book twice).
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from chalicelib import metrics
+from chalicelib.domain.wording import county_datetime
 
 if TYPE_CHECKING:
     from chalicelib.notifier import Notifier
@@ -30,6 +32,6 @@ def send_quietly(notifier: Notifier, to: str, subject: str, body: str) -> bool:
     return True
 
 
-def mail_time(at: datetime) -> str:
-    """An instant as mail states it: 2026-11-24 17:00 UTC."""
-    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def mail_time(at: datetime, zone: ZoneInfo) -> str:
+    """An instant as mail states it, on the county's clock: 11/24/2026 9:00 AM PST."""
+    return county_datetime(at, zone)

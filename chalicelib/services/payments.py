@@ -34,9 +34,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from chalicelib import metrics
-from chalicelib.clock import Clock, epoch_seconds, rfc3339
+from chalicelib.clock import Clock, epoch_seconds
+from chalicelib.config import DEFAULT_TIME_ZONE
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, StaleRecord, Unavailable
 from chalicelib.domain.money import display_money
 from chalicelib.domain.payments import (
@@ -47,6 +49,7 @@ from chalicelib.domain.payments import (
     release_fees,
 )
 from chalicelib.domain.permits import Permit, PermitStatus
+from chalicelib.domain.wording import county_datetime
 from chalicelib.notifier import Notifier
 from chalicelib.payments.provider import CallbackBody, CallbackOutcome, build_callback_body, parse_callback_body
 from chalicelib.payments.signature import SIGNATURE_HEADER, sign, verify
@@ -80,8 +83,9 @@ def _nothing() -> None:
 
 class PaymentService:
     def __init__(self, uow: UnitOfWork, clock: Clock, notifier: Notifier, webhook_secret: str | None,
-                 staff_email: str) -> None:
+                 staff_email: str, time_zone: ZoneInfo | None = None) -> None:
         self.uow = uow
+        self.time_zone = time_zone or ZoneInfo(DEFAULT_TIME_ZONE)  # mail states times on the county's clock
         self.clock = clock
         self.notifier = notifier
         self.webhook_secret = webhook_secret
@@ -260,9 +264,10 @@ class PaymentService:
                              for line in payment.lines)
         company = self.uow.accounts.company(payment.contractor_id)
         if company and company.email:
-            send_quietly(self.notifier, company.email, f"Payment receipt {transaction_id}", (
+            send_quietly(self.notifier, company.email, f"Payment receipt {payment.receipt_no}", (
                 f"Thank you. We received your payment of {display_money(payment.total_due)}.\n\n"
-                f"Payment: {payment.payment_id}\nTransaction: {transaction_id}\nPaid: {rfc3339(now)}\n\n"
+                f"Receipt: {payment.receipt_no}\nTransaction: {transaction_id}\n"
+                f"Paid: {county_datetime(now, self.time_zone)}\n\n"
                 f"{fee_rows}\n  Total fees: {display_money(payment.total_fees)}\n"
                 f"  {payment.convenience_label}: {display_money(payment.convenience_fee)}\n"
                 f"  Total paid: {display_money(payment.total_due)}\n\n"

@@ -27,6 +27,7 @@ from chalicelib.domain.inspections import (
     parse_time_window,
 )
 from chalicelib.domain.permits import Permit, PermitStatus, parse_permit_status
+from chalicelib.domain.wording import clock_time, us_day, words
 from chalicelib.notifier import Notifier
 
 if TYPE_CHECKING:
@@ -93,6 +94,11 @@ def retrying[T](operation: Callable[[], T], attempts: int = STALE_RETRIES) -> T:
             if attempt + 1 == attempts:
                 raise
     raise AssertionError("unreachable")
+
+
+def window_words(window: str) -> str:
+    """A time window as mail writes it: morning, afternoon, or any time of day."""
+    return {"AM": "morning", "PM": "afternoon", "ANY": "any time of day"}.get(window, window)
 
 
 def notify_contractor(uow: UnitOfWork, notifier: Notifier, contractor_id: str, subject: str, body: str) -> None:
@@ -190,11 +196,11 @@ class PermitService(PermitWork):
             return permit, insp
 
         permit, insp = retrying(book)
-        self._mail(contractor_id, f"Inspection requested: {kind} on {permit.permit_no}",
-                   f"Your {kind} inspection on permit {permit.permit_no} ({permit.address}) is requested for "
-                   f"{request.date:%A} {request.date.isoformat()} ({window.value}).\n"
+        self._mail(contractor_id, f"Inspection requested: {words(kind)} on {permit.permit_no}",
+                   f"Your {words(kind)} inspection on permit {permit.permit_no} ({permit.address}) is requested "
+                   f"for {us_day(request.date)} ({window_words(window.value)}).\n"
                    f"Inspection id: {insp.inspection_id}. You may cancel it until "
-                   f"{self.config.calendar.cancel_cutoff:%H:%M} on that day.")
+                   f"{clock_time(self.config.calendar.cancel_cutoff)} on that day.")
         return insp
 
     def cancel_inspection(self, contractor_id: str, inspection_id: str) -> None:
@@ -210,9 +216,9 @@ class PermitService(PermitWork):
             return insp
 
         insp = retrying(cancel)
-        self._mail(contractor_id, f"Inspection cancelled: {insp.inspection_type} on {insp.permit_no}",
-                   f"The {insp.inspection_type} inspection on permit {insp.permit_no} for "
-                   f"{insp.date:%A} {insp.date.isoformat()} is cancelled.")
+        self._mail(contractor_id, f"Inspection cancelled: {words(insp.inspection_type)} on {insp.permit_no}",
+                   f"The {words(insp.inspection_type)} inspection on permit {insp.permit_no} for "
+                   f"{us_day(insp.date)} is cancelled.")
 
 
 __all__ = ["InspectionRequest", "PermitConfig", "PermitService", "PermitStatus", "PermitWork", "notify_contractor",

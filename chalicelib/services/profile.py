@@ -62,7 +62,8 @@ class ProfileService:
         send_quietly(
             self.notifier, old_email, "Your portal e-mail address was changed",
             f"Hello {company.company_name},\n\nThe e-mail address of your contractor portal account was "
-            f"changed on {mail_time(self.clock.now())} to {_masked(company.email)}. Password reset codes and "
+            f"changed on {mail_time(self.clock.now(), self.accounts.config.time_zone)} to {_masked(company.email)}. "
+            "Password reset codes and "
             "notices now go there.\n\nIf you did not do this, call Community Development now.")
 
 

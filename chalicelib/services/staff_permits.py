@@ -34,7 +34,8 @@ from chalicelib.domain.permits import (
     parse_permit_type,
     prefix_for_type,
 )
-from chalicelib.services.permits import PermitWork, new_inspection_id, permit_of_inspection, retrying
+from chalicelib.domain.wording import a_or_an, us_day, words
+from chalicelib.services.permits import PermitWork, new_inspection_id, permit_of_inspection, retrying, window_words
 
 log = logging.getLogger(__name__)
 
@@ -262,9 +263,10 @@ class StaffPermitService(PermitWork):
             return permit, insp
 
         permit, insp = retrying(book)
-        self._mail(permit.contractor_id, f"Inspection scheduled: {kind} on {permit.permit_no}",
-                   f"Community Development scheduled a {kind} inspection on permit {permit.permit_no} "
-                   f"({permit.address}) for {when:%A} {when.isoformat()}.\nInspection id: {insp.inspection_id}.")
+        self._mail(permit.contractor_id, f"Inspection scheduled: {words(kind)} on {permit.permit_no}",
+                   f"Community Development scheduled {a_or_an(words(kind))} inspection on permit "
+                   f"{permit.permit_no} ({permit.address}) for {us_day(when)} ({window_words(window.value)}).\n"
+                   f"Inspection id: {insp.inspection_id}.")
         return insp
 
     def record_result(self, inspection_id: str, result: str, notes: str = "") -> Inspection:
@@ -287,8 +289,8 @@ class StaffPermitService(PermitWork):
         if permit.expires_date != old_expires:
             self._sync_reminder(permit, old_expires)
         self._mail(insp.contractor_id,
-                   f"Inspection result: {insp.inspection_type} on {insp.permit_no} {outcome.value}",
-                   f"The {insp.inspection_type} inspection on permit {insp.permit_no} of {insp.date.isoformat()} "
+                   f"Inspection result: {words(insp.inspection_type)} on {insp.permit_no} {outcome.value}",
+                   f"The {words(insp.inspection_type)} inspection on permit {insp.permit_no} of {us_day(insp.date)} "
                    f"was recorded as {outcome.value}." + (f"\nInspector's notes: {insp.result_notes}"
                                                           if insp.result_notes else ""))
         return insp

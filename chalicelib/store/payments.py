@@ -202,6 +202,14 @@ class PaymentRepository:
                           sk_prefix=keys.PAYMENT_INDEX_PREFIX, forward=False)
         return self._listed(items)
 
+    def newest_of_contractor(self, contractor_id: str, limit: int) -> list[Payment]:
+        """The contractor's `limit` newest payments (approvals beside them aside): one GSI1 Query of
+        about that many items, newest first. The cart shows a payment in progress from these: one
+        is at most `HOLD` old, so it is among the newest."""
+        page = self.uow.items.query(keys.contractor_partition(contractor_id), index="GSI1",
+                                    sk_prefix=keys.PAYMENT_INDEX_PREFIX, forward=False, limit=limit)
+        return self._listed(page.items)
+
     def page_of_contractor(self, contractor_id: str, limit: int,
                            cursor: str | None = None) -> tuple[list[Payment], str | None]:
         """A page of a contractor's payments, newest first, with their unapplied approvals: a GSI1 Query

@@ -21,7 +21,7 @@ def rich(api: Any, contractor: dict[str, str], table: Any) -> dict[str, str]:
 def test_empty_cart(api: Any, rich: dict[str, str]) -> None:
     response = api.get("/cart", rich["token"])
     assert response.status_code == 200
-    assert response.json_body == {"items": [], "total_fees": "0.00"}
+    assert response.json_body == {"items": [], "total_fees": "0.00", "pending_payments": []}
 
 
 def test_adding_a_permit_puts_every_due_fee_in_the_cart(api: Any, rich: dict[str, str]) -> None:

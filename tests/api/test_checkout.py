@@ -42,7 +42,17 @@ def test_held_fees_are_not_due_and_leave_the_cart(api: Any, rich: dict[str, str]
     assert {f.held_by for f in fees} == {payment_id}
     assert {f.status(clock.now()) for f in fees} == {FeeStatus.PENDING}
     assert fees_due(fees, clock.now()) == 0  # the dashboard's FEES DUE leaves held fees out
-    assert api.get("/cart", rich["token"]).json_body == {"items": [], "total_fees": "0.00"}
+    cart = api.get("/cart", rich["token"]).json_body
+    assert (cart["items"], cart["total_fees"]) == ([], "0.00")
+    # ... but the cart says where they went and until when, and the dashboard that they are held.
+    assert cart["pending_payments"] == [{"payment_id": payment_id, "permit_nos": ["RES16-0688"],
+                                         "total_due": "1025.48", "expires_at": "2026-11-24T17:30:00Z"}]
+    row = next(r for r in api.get("/dashboard", rich["token"]).json_body["active_permits"]["items"]
+               if r["permit_no"] == "RES16-0688")
+    assert (row["fees_due"], row["fees_held"], row["payment_pending_until"]) == (
+        "0.00", "1023.98", "2026-11-24T17:30:00Z")
+    detail = api.get("/permits/RES16-0688", rich["token"]).json_body
+    assert (detail["fees_held"], detail["payment_pending_until"]) == ("1023.98", "2026-11-24T17:30:00Z")
     refused = api.post("/cart/items", {"permit_no": "RES16-0688"}, rich["token"])
     assert refused.status_code == 409 and "pending payment" in refused.json_body["detail"]
     assert api.post("/cart/pay-all", token=rich["token"]).json_body["items"] == []

@@ -39,8 +39,8 @@ def test_requesting_the_next_business_day_books_it_and_mails_a_confirmation(api,
         "permit_no": "RES16-0304", "inspection_type": "FOOTING", "date": "2026-11-25", "time_window": "AM",
         "status": "SCHEDULED", "notes": "Gate code 1234"}
     (mail,) = mails(api, MAIL, "Inspection requested")
-    assert mail["subject"] == "Inspection requested: FOOTING on RES16-0304"
-    assert "2026-11-25" in mail["body"] and body["inspection_id"] in mail["body"]
+    assert mail["subject"] == "Inspection requested: Footing on RES16-0304"
+    assert "11/25/2026" in mail["body"] and body["inspection_id"] in mail["body"]
     assert api.get("/permits/RES16-0304", contractor["token"]).json_body["inspections"] == [body]
 
 
@@ -177,7 +177,7 @@ def test_cancelling_before_six_on_the_day_works_and_mails(api, contractor, permi
     detail = api.get("/permits/RES16-0304", contractor["token"]).json_body
     assert detail["inspections"][0]["status"] == "CANCELLED"
     assert [m["subject"] for m in mails(api, MAIL, "Inspection cancelled")] == [
-        "Inspection cancelled: FOOTING on RES16-0304"]
+        "Inspection cancelled: Footing on RES16-0304"]
     again = api.delete(f"/inspections/{booked['inspection_id']}", contractor["token"])
     assert again.status_code == 409
 

@@ -91,7 +91,8 @@ def test_pay_all_beyond_the_limit_is_refused_and_adds_nothing(api: Any, contract
 
     assert_limit_problem(api.post("/cart/pay-all", {}, contractor["token"]))
 
-    assert api.get("/cart", contractor["token"]).json_body == {"items": [], "total_fees": "0.00"}
+    cart = api.get("/cart", contractor["token"]).json_body
+    assert cart == {"items": [], "total_fees": "0.00", "pending_payments": []}
 
 
 def test_staff_cannot_add_a_fee_above_the_limit(api: Any, contractor: dict[str, str], staff_token: str) -> None:

@@ -36,7 +36,7 @@ def test_a_permit_is_flagged_the_day_after_its_expiry_date_and_keeps_its_status(
     assert body["active_permits"]["total"] == 0
     assert body["expired_permits"]["items"] == [{
         "permit_no": permit["permit_no"], "address": "1502 E FALLS AVE", "type": "RESIDENTIAL", "status": "ACTIVE",
-        "expired": "2027-05-23", "fees_due": "0.00"}]
+        "expired": "2027-05-23", "fees_due": "0.00", "fees_held": "0.00", "payment_pending_until": None}]
     item = table.get_item(Key={"PK": f"PERMIT#{permit['permit_no']}", "SK": "PERMIT"})["Item"]
     assert item["expired"] is True and "GSI2PK" not in item and "GSI2SK" not in item
 
@@ -109,7 +109,7 @@ def test_a_reminder_goes_out_fourteen_days_before_expiry_once(api, contractor, s
     clock.advance(days=3)
     assert run_job().reminded == 0
     (mail,) = mails(api, MAIL, f"Permit {permit['permit_no']} expires")
-    assert "2027-05-23" in mail["body"] and "in 14 day(s)" in mail["body"]
+    assert "5/23/2027" in mail["body"] and "in 14 days" in mail["body"]
 
 
 def test_a_new_expiry_date_gets_its_own_reminder_and_an_old_one_never_repeats(api, contractor, staff_token, clock):
@@ -170,4 +170,4 @@ def test_a_changed_reminder_lead_time_applies_to_permits_already_issued(api, con
     assert run_job(date(2027, 4, 22)).reminded == 0  # 31 days before
     assert run_job(date(2027, 4, 23)).reminded == 1  # 30 days before
     (mail,) = mails(api, MAIL, f"Permit {permit['permit_no']} expires")
-    assert "in 30 day(s)" in mail["body"]
+    assert "in 30 days" in mail["body"]

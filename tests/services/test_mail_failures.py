@@ -38,7 +38,7 @@ def test_an_inspection_is_booked_once_even_when_its_confirmation_bounces(api, co
     response = api.post("/permits/RES16-0304/inspections", {"inspection_type": "FOOTING", "date": "2026-11-25"},
                         contractor["token"])
     assert response.status_code == 201, response.body
-    assert ses_refuses == ["Inspection requested: FOOTING on RES16-0304"]
+    assert ses_refuses == ["Inspection requested: Footing on RES16-0304"]
 
 
 def test_staff_scheduling_and_results_stand_when_the_notice_bounces(api, contractor, staff_token, ses_refuses):
@@ -61,9 +61,9 @@ def test_one_bouncing_reminder_does_not_stop_the_others(api, contractor, staff_t
     make_permit(api, staff_token, cid, status="ACTIVE", issued_date="2026-06-01", expires_date="2026-11-30")
     make_permit(api, staff_token, other_id, status="ACTIVE", issued_date="2026-06-01", expires_date="2026-12-01")
     assert run_job().reminded == 1
-    assert any(s.endswith("expires on 2026-11-30") for s in ses_refuses)
+    assert any(s.endswith("expires on 11/30/2026") for s in ses_refuses)
     mail = api.get("/sandbox/outbox?to=office@lakecity.example").json_body["items"]
-    assert any(m["subject"].endswith("expires on 2026-12-01") for m in mail)
+    assert any(m["subject"].endswith("expires on 12/1/2026") for m in mail)
 
 
 def test_first_login_set_up_answers_with_its_session_when_the_notice_bounces(api, staff_token, ses_refuses):

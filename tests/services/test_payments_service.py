@@ -254,7 +254,7 @@ def test_approval_pays_every_fee_once_and_mails_receipt_and_staff(world: World) 
     receipt = world.payments().receipt("C1", payment.payment_id)
     assert receipt.status is PaymentStatus.PAID and receipt.transaction_id == "TX-123" and receipt.applied
     [(_, subject, body)] = world.mail.to("contractor@online.com")
-    assert subject == "Payment receipt TX-123" and "$1,054.70" in body
+    assert subject == f"Payment receipt {receipt.receipt_no}" and "$1,054.70" in body and "TX-123" in body
     [(_, staff_subject, staff_body)] = world.mail.to(STAFF)
     assert "RES16-0688" in staff_subject and "READY TO ISSUE and can be issued" in staff_body
 

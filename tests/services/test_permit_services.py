@@ -85,7 +85,7 @@ def test_an_inspection_request_is_booked_once_and_mailed(portal: Portal, items: 
     insp = portal.contractor().request_inspection(CID, no, InspectionRequest("footing", date(2026, 11, 25), "AM"))
     assert insp.status is InspectionStatus.SCHEDULED and insp.inspection_type == "FOOTING"
     assert (f"PERMIT#{no}", "INSPECTION_SLOT#FOOTING#2026-11-25") in items.items
-    assert portal.outbox.subjects() == [f"Inspection requested: FOOTING on {no}"]
+    assert portal.outbox.subjects() == [f"Inspection requested: Footing on {no}"]
     with pytest.raises(Conflict) as again:
         portal.contractor().request_inspection(CID, no, InspectionRequest("FOOTING", date(2026, 11, 25)))
     assert again.value.slug == "inspection-slot-taken" and insp.inspection_id in again.value.detail
@@ -142,7 +142,7 @@ def test_a_result_waits_for_the_inspection_day_and_passed_moves_the_expiry(porta
     clock.advance(days=21)
     portal.staff().record_result(insp.inspection_id, "passed", "Forms and rebar OK")
     assert portal.staff().detail(no).expires_date == date(2026, 12, 15) + timedelta(days=180)
-    assert portal.outbox.subjects()[-1] == f"Inspection result: FOOTING on {no} PASSED"
+    assert portal.outbox.subjects()[-1] == f"Inspection result: Footing on {no} PASSED"
 
 
 def test_two_writers_of_one_permit_cannot_both_land(portal: Portal, items: MemoryItems) -> None:
