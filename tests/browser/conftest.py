@@ -45,6 +45,13 @@ STAFF = ("admin", os.environ.get("DEMO_STAFF_PASSWORD", "DemoAdmin1"))
 expect.set_options(timeout=15_000)
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Every test that drives the browser or the started portal is a browser test, marked or not, so
+    `make test-fast` (-m "not browser") never tries to start Chromium for a file that forgot its mark."""
+    if {"page", "portal"} & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def page(page: Page) -> Page:
     page.set_default_timeout(20_000)

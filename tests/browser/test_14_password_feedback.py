@@ -10,9 +10,12 @@ import itertools
 import os
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import PASSWORD, assert_accessible, field, log_in
+
+pytestmark = pytest.mark.browser
 
 _SEQ = itertools.count(1)
 COMMON = "Password1"  # letters and a number, long enough: only the common-password list refuses it
