@@ -34,6 +34,8 @@ Access pattern → request → key:
   → PK=PERMIT#<no>, SK=ARCHIVE_DUE, GSI2PK=EXPIRY, GSI2SK=<date>#<no>
 - paid items, newest first → Query GSI1 → GSI1PK=CONTRACTOR#<id>, GSI1SK begins_with PAYMENT#<created_at>
   (an unapplied approval is indexed at <its payment's GSI1SK>#UNAPPLIED#<transaction_id>, read with it)
+- one payment per receipt number (its short number is unique, not just probably so) → conditional Put in the
+  checkout's transaction → PK=RECEIPT#<receipt_no>, SK=RECEIPT
 - payment with its lines → Query → PK=PAYMENT#<id>, SK=PAYMENT | LINE#<fee_id> | UNAPPLIED#<transaction_id>
   (UNAPPLIED#: an approval that could not be applied to a payment that had already ended — a refund is due)
 - a contractor's cart, one item per permit in it → consistent Query → PK=CONTRACTOR#<id>, SK begins_with CART#
@@ -161,6 +163,10 @@ PAYMENT_INDEX_PREFIX = "PAYMENT#"
 
 def payment(payment_id: str) -> Key:
     return {"PK": payment_partition(payment_id), "SK": PAYMENT_SK}
+
+
+def receipt_claim(receipt_no: str) -> Key:
+    return {"PK": f"RECEIPT#{receipt_no}", "SK": "RECEIPT"}
 
 
 def payment_line(payment_id: str, fee_id: str) -> Key:

@@ -277,8 +277,11 @@ class PaymentRepository:
     def _create(self, payment: Payment) -> None:
         root = payment_item(payment)
         root["version"] = 1
-        self._stage(payment, {}, [Put(root, absent()), *(Put(line_item(payment.payment_id, line), absent())
-                                                          for line in payment.lines),
+        # The receipt number is claimed with the payment: two payments can never print the same one
+        # (a clash, one pair in about 10^14, fails the transaction as a stale read, and checkout retries with a new id).
+        claim = Put({**keys.receipt_claim(payment.receipt_no), "payment_id": payment.payment_id}, absent())
+        self._stage(payment, {}, [Put(root, absent()), claim, *(Put(line_item(payment.payment_id, line), absent())
+                                                                for line in payment.lines),
                                   *(Put(unapplied_item(payment, u), absent()) for u in payment.unapplied)])
 
     def _stage(self, payment: Payment, loaded: dict[ItemKey, Item], actions: list[Put]) -> None:

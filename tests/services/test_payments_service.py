@@ -167,6 +167,28 @@ def test_checkout_holds_every_fee_in_one_transaction_and_empties_the_cart(world:
     assert [line.fee_id for line in stored.lines] == [line.fee_id for line in payment.lines]
 
 
+def test_two_payments_never_share_a_receipt_number(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uuid
+    from types import SimpleNamespace
+
+    from chalicelib.services import checkout as checkout_module
+
+    # The second id is alike the first in the bits the short number is made of (48 random bits:
+    # rare, never impossible); its claim fails, and checkout's retry takes the next id.
+    ids = iter([uuid.UUID("0123456789ab4def8000000000000001"), uuid.UUID("0123456789ab4fff8000000000000002"),
+                uuid.UUID("fedcba9876544def8000000000000003")])
+    monkeypatch.setattr(checkout_module, "uuid", SimpleNamespace(uuid4=lambda: next(ids)))
+    world.cart().add("C1", "RES16-0688")
+    first = world.checkout()
+    world.cart().add("C1", "RES16-0686")
+    second = world.checkout()
+    assert second.payment_id == "fedcba9876544def8000000000000003"
+    assert second.receipt_no != first.receipt_no
+    with pytest.raises(NotFound):
+        world.payments().receipt("C1", "0123456789ab4fff8000000000000002")  # the clash left nothing behind
+    assert {f.held_by for f in world.permit("RES16-0686").fees} == {second.payment_id}
+
+
 def test_a_second_checkout_of_the_same_fees_is_409_and_holds_nothing(world: World) -> None:
     world.cart().add("C1", "RES16-0688")
     stale = world.uow()  # a second tab that read the fees as due before the first checkout held them
