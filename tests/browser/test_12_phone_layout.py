@@ -124,10 +124,12 @@ def test_at_desktop_width_the_bar_and_side_menu_show_without_a_menu_button(page:
       return Boolean(side.compareDocumentPosition(main) & Node.DOCUMENT_POSITION_FOLLOWING);
     }""")
     assert side.bounding_box()["x"] < page.locator("main").bounding_box()["x"]
-    # Tabbing from the side menu's last link goes into the content.
+    # Tabbing from the side menu's last link goes into the content (its first link: the tables' data in).
+    expect(page.get_by_role("link", name="RES16-0304", exact=True)).to_be_visible()
     side.get_by_role("link", name="Paid Items").focus()
     page.keyboard.press("Tab")
-    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)"), page.evaluate(
+        "document.activeElement.outerHTML.slice(0, 200)")
 
 
 def test_back_from_the_payment_portal_focus_is_on_the_outcome(page: Page, portal, console_errors,
