@@ -9,7 +9,7 @@ One mapping per item type:
 - the company's PROFILE item holds the `Company` *and*, for now, its first `User` (the PIN holder):
   the company's attributes (`contractor_id`, `company_name`, `license_no`, `email`, `address`, `city`,
   `state`, `zip`, `phone`, `cell_phone`, `fax`, `created_at`, `updated_at`, `version`, the directory's
-  `GSI1PK`/`GSI1SK`) and the user's (`security_question`, `secret_answer_hash`, `password_hash`,
+  `GSI3PK`/`GSI3SK`) and the user's (`security_question`, `secret_answer_hash`, `password_hash`,
   `pin_hash`, `pin_expires_at`, `setup_complete`, `user_version`). The user's e-mail is the company's
   `email`; its id is `first_user_id(contractor_id)`; its role (admin) and status (active) are not stored.
   `save_company` and `save_user` each SET only their own attributes and are conditioned on their own
@@ -133,11 +133,21 @@ def _company_attributes(company: Company) -> dict[str, Any]:
         "license_no": company.license_no,
         "email": company.email or None,
         **{name: getattr(company, name) or None for name in _COMPANY_TEXT},
-        "GSI1PK": keys.DIRECTORY,
-        "GSI1SK": keys.directory_sort_key(company.company_name, company.contractor_id),
+        "GSI3PK": keys.DIRECTORY,
+        "GSI3SK": keys.directory_sort_key(company.company_name, company.contractor_id),
+        # The directory's entry before GSI3 (full items on GSI1): a save takes the item out of it.
+        "GSI1PK": None,
+        "GSI1SK": None,
         "created_at": _epoch(company.created_at),
         "updated_at": _epoch(company.updated_at),
     }
+
+
+def company_item(company: Company) -> Item:
+    """A company's PROFILE item as first stored, without its user: what bulk loads (the bench, tests of
+    a county-sized directory) write in batches, since `add_company` is a transaction per business."""
+    item = {**keys.contractor(company.contractor_id), **_company_attributes(company), "version": company.version}
+    return {k: v for k, v in item.items() if v is not None}
 
 
 def _user_attributes(user: User) -> dict[str, Any]:
@@ -220,14 +230,31 @@ class AccountRepository:
         return account, _throttle_from_item(throttle)
 
     def directory(self) -> list[Company]:
-        """Every listed company, sorted by name: one Query on GSI1 (paged past 1 MB)."""
-        companies = [company_from_item(i) for i in query_all(self.items, keys.DIRECTORY, index="GSI1")]
+        """Every listed company, sorted by name, with only its id and name: a Query on GSI3, whose
+        entries are that small (thousands to a 1 MB page)."""
+        companies = [company_from_item(i) for i in query_all(self.items, keys.DIRECTORY, index="GSI3")]
         # One damaged item must not take the login drop-down down for every contractor.
         listed = [c for c in companies if c.listed]
         if len(listed) < len(companies):
             log.warning("directory: %d contractor item(s) without an id or a name left out",
                         len(companies) - len(listed))
         return listed
+
+    def backfill_directory(self) -> int:
+        """One-off for a table written before GSI3: moves every company still listed on GSI1
+        (GSI1PK=DIRECTORY, full items) to GSI3. Idempotent: a moved item leaves GSI1's directory,
+        so a second run finds nothing. Returns how many were moved."""
+        moved = 0
+        for item in query_all(self.items, keys.DIRECTORY, index="GSI1"):
+            name, contractor_id = _text(item.get("company_name")), _text(item.get("contractor_id"))
+            with suppress(ConditionFailed):  # deleted meanwhile: nothing to list
+                self.items.update(Update(
+                    {"PK": item["PK"], "SK": item["SK"]},
+                    set={"GSI3PK": keys.DIRECTORY, "GSI3SK": keys.directory_sort_key(name, contractor_id),
+                         "GSI1PK": None, "GSI1SK": None},
+                    cond=present()))
+                moved += 1
+        return moved
 
     def add_company(self, company: Company, user: User) -> None:
         """Staged: the company with its first user, and the claim on its license (one account per

@@ -35,7 +35,8 @@ BATCH_GET_LIMIT = 100
 BATCH_WRITE_LIMIT = 25
 
 #: The table's indexes: name → (partition attribute, sort attribute).
-INDEXES: Mapping[str, tuple[str, str]] = {"GSI1": ("GSI1PK", "GSI1SK"), "GSI2": ("GSI2PK", "GSI2SK")}
+INDEXES: Mapping[str, tuple[str, str]] = {"GSI1": ("GSI1PK", "GSI1SK"), "GSI2": ("GSI2PK", "GSI2SK"),
+                                          "GSI3": ("GSI3PK", "GSI3SK")}
 
 
 # --- conditions ----------------------------------------------------------------------------------

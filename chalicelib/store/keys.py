@@ -1,12 +1,13 @@
 """The single-table key design: every access pattern and the key that serves it.
 
-Table `PK`/`SK` (strings), two global secondary indexes (`GSI1`, `GSI2`, projection ALL), and a
+Table `PK`/`SK` (strings), global secondary indexes `GSI1`, `GSI2` (projection ALL) and `GSI3` (the directory), and a
 TTL attribute `ttl` (epoch seconds) that lets DynamoDB delete sessions, codes and throttles.
 
 Access pattern → request → key:
 
 - contractor by id (login, profile) → GetItem → PK=CONTRACTOR#<id>, SK=PROFILE
-- login drop-down, contractors by name → Query GSI1 → GSI1PK=DIRECTORY, GSI1SK=<COMPANY NAME>#<id>
+- login drop-down, contractors by name → Query GSI3 (sparse, projects only contractor_id and company_name,
+  so thousands of businesses fit a 1 MB page) → GSI3PK=DIRECTORY, GSI3SK=<COMPANY NAME>#<id>
 - one account per state license → conditional Put in the same transaction → PK=LICENSE#<license>, SK=LICENSE
 - staff user by name → GetItem → PK=STAFF#<username>, SK=PROFILE
 - session per request → GetItem → PK=SESSION#<sha256(token)>, SK=SESSION

@@ -160,8 +160,8 @@ def test_a_company_name_blank_after_trimming_is_refused_and_sign_in_stays_up(api
 
 def test_one_damaged_directory_item_does_not_take_the_drop_down_down(api, staff_token, table):
     good_id, _ = register(api, staff_token)
-    table.put_item(Item={"PK": "CONTRACTOR#c-damaged", "SK": "PROFILE", "GSI1PK": "DIRECTORY",
-                         "GSI1SK": "#c-damaged", "contractor_id": "c-damaged"})  # stored before the fix
+    table.put_item(Item={"PK": "CONTRACTOR#c-damaged", "SK": "PROFILE", "GSI3PK": "DIRECTORY",
+                         "GSI3SK": "#c-damaged", "contractor_id": "c-damaged"})  # stored before the fix
     listed = api.get("/contractors")
     assert listed.status_code == 200
     assert [item["contractor_id"] for item in listed.json_body["items"]] == [good_id]

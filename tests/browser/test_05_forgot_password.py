@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import EMAIL, assert_accessible, field, log_in
+from tests.browser.helpers import EMAIL, assert_accessible, choose_business, field, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_forgotten_password_end_to_end(page: Page, portal, console_errors) -> No
     page.get_by_role("link", name="Forgot your password?").click()
     expect(page).to_have_url(re.compile(r"/forgot-password\.html$"))
     assert_accessible(page, "forgot password")
-    page.get_by_label("Locate your business name").select_option(label="RICH CONTRACTOR")
+    choose_business(page, "RICH CONTRACTOR")
     page.get_by_role("button", name="E-MAIL ME A CODE").click()
     expect(page.get_by_role("heading", name="Step 2 of 3: enter the code")).to_be_visible()
 

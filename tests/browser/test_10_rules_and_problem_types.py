@@ -22,6 +22,7 @@ from tests.browser.helpers import (
     SECRET_ANSWER,
     SECRET_QUESTION,
     assert_accessible,
+    choose_business,
     field,
     log_in,
     log_in_to_dashboard,
@@ -87,7 +88,7 @@ def test_the_forgotten_password_page_shows_a_wrong_secret_answer(page: Page, por
     expect(page.get_by_text(re.compile(r"The code is valid for \d+ minutes?\."))).to_be_visible()
     minutes = portal.call("GET", "/meta/rules")["reset_code_minutes"]
     expect(page.get_by_text(f"The code is valid for {minutes} minutes.")).to_be_visible()
-    page.get_by_label("Locate your business name").select_option(label=contractor.company)
+    choose_business(page, contractor.company)
     page.get_by_role("button", name="E-MAIL ME A CODE").click()
     expect(page.get_by_role("heading", name="Step 2 of 3: enter the code")).to_be_visible()
 

@@ -22,5 +22,6 @@ def test_stack_creates_the_table_with_its_indexes():
         table = boto3.client("dynamodb", region_name="us-west-2").describe_table(TableName="portal-smoke")["Table"]
         indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]]
                    for i in table["GlobalSecondaryIndexes"]}
-        assert indexes == {"GSI1": ["GSI1PK", "GSI1SK"], "GSI2": ["GSI2PK", "GSI2SK"]}
+        assert indexes == {"GSI1": ["GSI1PK", "GSI1SK"], "GSI2": ["GSI2PK", "GSI2SK"],
+                           "GSI3": ["GSI3PK", "GSI3SK"]}
         assert {k["AttributeName"] for k in table["KeySchema"]} == {"PK", "SK"}

@@ -63,10 +63,10 @@ def test_a_new_company_and_its_first_user_are_one_profile_item_with_todays_attri
     registered(new_uow)
     item = raw(new_uow, keys.contractor("c-1"))
     assert item is not None
-    assert set(item) == {"PK", "SK", "GSI1PK", "GSI1SK", "contractor_id", "company_name", "license_no", "email",
+    assert set(item) == {"PK", "SK", "GSI3PK", "GSI3SK", "contractor_id", "company_name", "license_no", "email",
                          "city", "created_at", "updated_at", "pin_hash", "pin_expires_at", "setup_complete",
                          "version", "user_version"}
-    assert (item["PK"], item["SK"], item["GSI1PK"], item["GSI1SK"]) == (
+    assert (item["PK"], item["SK"], item["GSI3PK"], item["GSI3SK"]) == (
         "CONTRACTOR#c-1", "PROFILE", "DIRECTORY", "RICH CONTRACTOR#c-1")
     assert item["pin_expires_at"] == int((NOW + timedelta(days=30)).timestamp())
     assert item["setup_complete"] is False
@@ -145,6 +145,23 @@ def test_an_item_written_before_versions_saves_at_version_zero(new_uow):
     uow.commit()
     item = raw(new_uow, keys.contractor("c-old"))
     assert (item["version"], item["user_version"], item["password_hash"]) == (1, 1, "$2b$x")
+    # A save moves an entry of the old directory (full items on GSI1) to GSI3's.
+    assert "GSI1PK" not in item and "GSI1SK" not in item
+    assert (item["GSI3PK"], item["GSI3SK"]) == ("DIRECTORY", "OLD CO#c-old")
+    assert [c.contractor_id for c in new_uow().accounts.directory()] == ["c-old"]
+
+
+def test_the_backfill_moves_the_old_directory_to_gsi3_once(new_uow):
+    registered(new_uow)
+    new_uow().items.put_many([{**keys.contractor(f"c-old{i}"), "GSI1PK": "DIRECTORY", "GSI1SK": f"OLD CO {i}#c-old{i}",
+                               "contractor_id": f"c-old{i}", "company_name": f"OLD CO {i}", "license_no": f"OLD{i}",
+                               "email": "old@example.com"} for i in range(3)])
+    assert [c.contractor_id for c in new_uow().accounts.directory()] == ["c-1"]  # before: not listed
+    assert new_uow().accounts.backfill_directory() == 3
+    assert [c.contractor_id for c in new_uow().accounts.directory()] == ["c-old0", "c-old1", "c-old2", "c-1"]
+    assert new_uow().accounts.backfill_directory() == 0  # idempotent
+    item = raw(new_uow, keys.contractor("c-old1"))
+    assert "GSI1PK" not in item and item["email"] == "old@example.com"  # nothing else touched
 
 
 def test_the_directory_is_sorted_and_leaves_damaged_items_out(new_uow):
@@ -154,7 +171,7 @@ def test_the_directory_is_sorted_and_leaves_damaged_items_out(new_uow):
     company.company_name = "ACME HOMES"
     uow.accounts.add_company(company, user)
     uow.commit()
-    new_uow().items.put_many([{**keys.contractor("c-bad"), "GSI1PK": "DIRECTORY", "GSI1SK": "#c-bad",
+    new_uow().items.put_many([{**keys.contractor("c-bad"), "GSI3PK": "DIRECTORY", "GSI3SK": "#c-bad",
                                "contractor_id": "c-bad"}])
     assert [(c.contractor_id, c.company_name) for c in new_uow().accounts.directory()] == [
         ("c-1", "ACME HOMES"), ("c-2", "RICH CONTRACTOR")]

@@ -1,5 +1,6 @@
-import { get, post, problemIs } from "../api.js";
-import { h, $, clear } from "../dom.js";
+import { post, problemIs } from "../api.js";
+import { loadBusinesses } from "../business-combo.js";
+import { $ } from "../dom.js";
 import { attemptsWarning, busy, requireFields, showErrors, values } from "../forms.js";
 import { initPage } from "../layout.js";
 import { attachRules, unmetMessage } from "../password-rules.js";
@@ -35,9 +36,7 @@ function show(form) {
 
 async function loadContractors() {
   try {
-    const list = await get("/contractors", { auth: false });
-    clear(select).append(h("option", { value: "" }, "- Select your business -"));
-    for (const item of list.items || []) select.append(h("option", { value: item.contractor_id }, item.company_name));
+    await loadBusinesses(select); // the whole directory in one answer, as a type-ahead combo box
   } catch (error) {
     showErrors(startForm, error, { fallback: "The list of businesses could not be loaded." });
   }

@@ -1,4 +1,5 @@
-import { get, post, problemIs } from "../api.js";
+import { post, problemIs } from "../api.js";
+import { loadBusinesses } from "../business-combo.js";
 import { rulesOrNull } from "../rules.js";
 import { h, $, clear, params, showMessage } from "../dom.js";
 import { attemptsWarning, busy, fieldError, clearErrors, requireFields, showErrors, values } from "../forms.js";
@@ -30,19 +31,7 @@ if (signedIn) {
 
 async function loadContractors() {
   try {
-    // The directory comes a page at a time (200 businesses); the drop-down lists them all.
-    const items = [];
-    let cursor = null;
-    do {
-      const page = await get(cursor ? `/contractors?cursor=${encodeURIComponent(cursor)}` : "/contractors", { auth: false });
-      items.push(...(page.items || []));
-      cursor = page.next_cursor || null;
-    } while (cursor);
-    clear(select);
-    select.append(h("option", { value: "" }, "- Select your business -"));
-    for (const item of items) {
-      select.append(h("option", { value: item.contractor_id }, item.company_name));
-    }
+    await loadBusinesses(select); // the whole directory in one answer, as a type-ahead combo box
   } catch (error) {
     clear(select);
     select.append(h("option", { value: "" }, "Businesses could not be loaded"));
