@@ -2,7 +2,8 @@ import { get } from "../api.js";
 import { h, $, clear, showMessage, table } from "../dom.js";
 import { date } from "../format.js";
 import { initPage, setCompany } from "../layout.js";
-import { feesDueCell, permitLink } from "../permit-links.js";
+import { feesDueCell, pendingByPermit, permitLink } from "../permit-links.js";
+import { rulesOrNull } from "../rules.js";
 
 initPage({ page: "dashboard", title: "My Dashboard" });
 const message = $("#page-message");
@@ -28,6 +29,7 @@ function loaded() {
 
 async function load() {
   let data;
+  const rules = rulesOrNull();
   try {
     data = await get("/dashboard");
   } catch (error) {
@@ -42,6 +44,10 @@ async function load() {
   greeting.append(`Hello ${company}.`, h("br"), "Below is a Dashboard of your current activities.");
 
   const active = data.active_permits || { total: 0, items: [] };
+  const expired = data.expired_permits || { total: 0, items: [] };
+  // A payment in progress is shown on its permits' FEES DUE, in the county's clock.
+  const [pending, all] = await Promise.all([pendingByPermit([...active.items, ...expired.items]), rules]);
+  const fees = { timeZone: all?.county?.time_zone, pending };
   count("active-permits", active.total ?? active.items.length);
   fill(
     "active-permits",
@@ -54,7 +60,7 @@ async function load() {
       p.inspection_request
         ? h("a", { class: "usa-link", href: `permit.html?permit_no=${encodeURIComponent(p.permit_no)}#request-inspection`, "aria-label": `Request an inspection for ${p.permit_no}` }, "Request")
         : "",
-      feesDueCell(p, message),
+      feesDueCell(p, message, fees),
     ]),
     "You have no active permits.",
   );
@@ -68,12 +74,11 @@ async function load() {
     "You have no active inspections.",
   );
 
-  const expired = data.expired_permits || { total: 0, items: [] };
   count("expired-permits", expired.total ?? expired.items.length);
   fill(
     "expired-permits",
     ["PERMIT NO.", "ADDRESS", "TYPE", "STATUS", "EXPIRED", "FEES DUE"],
-    expired.items.map((p) => [permitLink(p.permit_no), p.address || "", p.type || "", p.status || "", date(p.expired), feesDueCell(p, message)]),
+    expired.items.map((p) => [permitLink(p.permit_no), p.address || "", p.type || "", p.status || "", date(p.expired), feesDueCell(p, message, fees)]),
     "You have no expired permits.",
   );
   loaded();
