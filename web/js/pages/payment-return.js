@@ -2,7 +2,7 @@ import { get, seg } from "../api.js";
 import { rulesOrNull } from "../rules.js";
 import { $, clear, params, showMessage } from "../dom.js";
 import { initPage } from "../layout.js";
-import { offerTryAgain, paidButRefunded, paymentDetails, paymentOutcome, showOutcome } from "../payment-view.js";
+import { hasReceipt, offerTryAgain, paidButRefunded, paymentDetails, paymentOutcome, showOutcome } from "../payment-view.js";
 
 initPage({ page: "payment-return", title: "Payment result" });
 const paymentId = params().get("payment_id") || "";
@@ -26,10 +26,12 @@ async function load() {
     showOutcome(message, payment, { withHeading: false });
     box.append(paymentDetails(payment, "result-heading", await rules));
     offerTryAgain($("#try-again"), payment, $("#retry-message"));
-    if (payment.status === "PAID") {
+    // A receipt only for an approved payment (receipt_available); money received and being refunded
+    // gets a printable record; a declined, cancelled or expired payment took nothing and gets neither.
+    if (hasReceipt(payment) || paidButRefunded(payment)) {
       const link = $("#receipt-link");
       link.href = `receipt.html?payment_id=${encodeURIComponent(payment.payment_id)}`;
-      link.textContent = paidButRefunded(payment) ? "PRINTABLE RECORD" : "PRINTABLE RECEIPT";
+      link.textContent = hasReceipt(payment) ? "PRINTABLE RECEIPT" : "PRINTABLE RECORD";
       link.hidden = false;
     }
     // Back from the payment portal the page starts at the body; the outcome is what the person came for
