@@ -1,6 +1,6 @@
 import { get, seg } from "../api.js";
 import { rulesOrNull } from "../rules.js";
-import { $, clear, params, showMessage } from "../dom.js";
+import { h, $, clear, params, showMessage } from "../dom.js";
 import { initPage } from "../layout.js";
 import { hasReceipt, offerTryAgain, paidButRefunded, paymentDetails, paymentOutcome, showOutcome } from "../payment-view.js";
 
@@ -28,11 +28,11 @@ async function load() {
     offerTryAgain($("#try-again"), payment, $("#retry-message"));
     // A receipt only for an approved payment (receipt_available); money received and being refunded
     // gets a printable record; a declined, cancelled or expired payment took nothing and gets neither.
+    // (Made here, not hidden in the page: .usa-button's display would show a [hidden] link.)
     if (hasReceipt(payment) || paidButRefunded(payment)) {
-      const link = $("#receipt-link");
-      link.href = `receipt.html?payment_id=${encodeURIComponent(payment.payment_id)}`;
-      link.textContent = hasReceipt(payment) ? "PRINTABLE RECEIPT" : "PRINTABLE RECORD";
-      link.hidden = false;
+      clear($("#receipt-slot")).append(h("a", { class: "usa-button usa-button--outline", id: "receipt-link",
+        href: `receipt.html?payment_id=${encodeURIComponent(payment.payment_id)}` },
+        hasReceipt(payment) ? "PRINTABLE RECEIPT" : "PRINTABLE RECORD"));
     }
     // Back from the payment portal the page starts at the body; the outcome is what the person came for
     // (after the outcome's alert, which would otherwise take focus for a declined payment).
