@@ -20,6 +20,9 @@ from tests.browser.helpers import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
 
 def log_in_as(page: Page, portal, contractor) -> None:
     log_in(page, portal.web, contractor.password, company=contractor.company)
@@ -61,6 +64,12 @@ def test_a_pending_payment_is_shown_then_a_declined_one_offers_no_receipt(page: 
     link = fees_cell.get_by_role("link", name=re.compile(rf"^{re.escape(note)}"))
     expect(link).to_have_attribute("href", payment_page)
     assert_accessible(page, "dashboard with a payment in progress")
+    # On a phone the note wraps inside its card: nothing of it is cut off.
+    page.set_viewport_size(PHONE)
+    expect(fees_cell).to_contain_text(note)
+    assert fees_cell.evaluate("cell => cell.scrollWidth <= cell.clientWidth + 1"), "FEES DUE is cut off at 390 px"
+    assert_accessible(page, "dashboard with a payment in progress at 390 px")
+    page.set_viewport_size(DESKTOP)
 
     # The permit page says the same beside Fees due.
     page.get_by_role("link", name=contractor.permit_no, exact=True).click()
@@ -107,7 +116,8 @@ def test_a_pending_payment_is_shown_then_a_declined_one_offers_no_receipt(page: 
     assert_accessible(page, "record of a declined payment")
 
 
-def test_an_approved_payment_has_a_receipt_in_the_countys_terms(page: Page, portal, console_errors) -> None:
+def test_an_approved_payment_has_a_receipt_in_the_countys_terms(page: Page, portal, console_errors,
+                                                               screenshots_dir) -> None:
     contractor = portal.new_contractor(fees="65.00")
     token = contractor_token(portal, contractor)
     payment = start_checkout(portal, contractor, token)
@@ -152,6 +162,7 @@ def test_an_approved_payment_has_a_receipt_in_the_countys_terms(page: Page, port
     expect(page.get_by_role("button", name="PRINT RECEIPT")).to_be_hidden()
     expect(page.get_by_role("navigation", name="Side menu")).to_be_hidden()
     expect(page.get_by_text(county["name"])).to_be_visible()
+    page.screenshot(path=str(screenshots_dir / "receipt-print.png"), full_page=True)
     pdf = page.pdf(format="Letter", print_background=False)
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages == 1, f"the printed receipt takes {pages} pages"
