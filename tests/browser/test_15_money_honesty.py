@@ -167,3 +167,25 @@ def test_an_approved_payment_has_a_receipt_in_the_countys_terms(page: Page, port
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages == 1, f"the printed receipt takes {pages} pages"
     page.emulate_media(media="screen")
+
+
+COUNTY_TIMES = [
+    # (instant, zone, countyClock, countyTimestamp): the county's clock, whatever the browser's zone.
+    ("2026-12-03T23:42:00Z", "America/Los_Angeles", "3:42 PM", "12/3/2026 3:42 PM PST"),
+    ("2026-07-04T19:05:00Z", "America/Los_Angeles", "12:05 PM", "7/4/2026 12:05 PM PDT"),
+    ("2026-12-04T07:30:00Z", "America/Boise", "12:30 AM", "12/4/2026 12:30 AM MST"),
+    ("2026-12-04T06:30:00Z", "America/Boise", "11:30 PM", "12/3/2026 11:30 PM MST"),
+]
+
+
+def test_times_are_shown_on_the_countys_clock_not_the_browsers(page: Page, portal) -> None:
+    page.goto(portal.web + "/index.html")
+    result = page.evaluate(
+        """async (cases) => {
+             const f = await import('/js/format.js');
+             return cases.map(([at, zone]) => [f.countyClock(at, zone), f.countyTimestamp(at, zone),
+                                               f.paymentInProgress(at, zone)]);
+           }""",
+        [[at, zone] for at, zone, _, _ in COUNTY_TIMES],
+    )
+    assert result == [[clock, stamp, f"Payment in progress — until {clock}"] for _, _, clock, stamp in COUNTY_TIMES]
