@@ -86,6 +86,7 @@ def test_a_pending_payment_is_shown_then_a_declined_one_offers_no_receipt(page: 
     expect(pending).to_contain_text(f"${payment['total_due']}")  # $65.00 and the card fee
     expect(pending.get_by_role("link", name=re.compile(rf"^{re.escape(note)}"))).to_have_attribute("href", payment_page)
     expect(page.get_by_text("Your cart is empty.")).to_be_visible()
+    expect(page.get_by_role("link", name="CHECKOUT")).to_have_count(0)  # nothing in the cart to pay
     assert_accessible(page, "cart with a payment in progress")
 
     # Declined: the hold ends, nothing was paid, and nothing anywhere offers a receipt for it.
