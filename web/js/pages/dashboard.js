@@ -29,7 +29,6 @@ function loaded() {
 
 async function load() {
   let data;
-  const rules = rulesOrNull();
   try {
     data = await get("/dashboard");
   } catch (error) {
@@ -38,16 +37,20 @@ async function load() {
     loaded();
     return;
   }
+  const active = data.active_permits || { total: 0, items: [] };
+  const expired = data.expired_permits || { total: 0, items: [] };
+  // A payment in progress is shown on its permits' FEES DUE, in the county's clock;
+  // everything is drawn at once after it, so the page never shows the greeting without its tables.
+  // (The cart and the rules are fetched only then: a dashboard without one costs no extra request.)
+  const rows = [...active.items, ...expired.items];
+  const held = rows.some((p) => p.payment_pending_until);
+  const [pending, all] = await Promise.all([pendingByPermit(rows), held ? rulesOrNull() : null]);
+  const fees = { timeZone: all?.county?.time_zone, pending };
   const company = data.contractor?.company_name || "";
   setCompany(company);
   const greeting = clear($("#greeting"));
   greeting.append(`Hello ${company}.`, h("br"), "Below is a Dashboard of your current activities.");
 
-  const active = data.active_permits || { total: 0, items: [] };
-  const expired = data.expired_permits || { total: 0, items: [] };
-  // A payment in progress is shown on its permits' FEES DUE, in the county's clock.
-  const [pending, all] = await Promise.all([pendingByPermit([...active.items, ...expired.items]), rules]);
-  const fees = { timeZone: all?.county?.time_zone, pending };
   count("active-permits", active.total ?? active.items.length);
   fill(
     "active-permits",

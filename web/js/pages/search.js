@@ -17,7 +17,8 @@ async function search(q) {
     const items = list.items || [];
     $("#results-count").textContent = `${list.total ?? items.length} total record(s)`;
     if (!items.length) return;
-    const [pending, rules] = await Promise.all([pendingByPermit(items), rulesOrNull()]);
+    const held = items.some((p) => p.payment_pending_until); // the cart and rules only for a held fee
+    const [pending, rules] = await Promise.all([pendingByPermit(items), held ? rulesOrNull() : null]);
     const fees = { timeZone: rules?.county?.time_zone, pending };
     box.append(
       table({
