@@ -63,3 +63,40 @@ export function paymentMethod(value, methods = []) {
   const found = (methods || []).find((m) => m.method === value);
   return found?.name || found?.label || value || "";
 }
+
+/**
+ * An instant's parts on the county's clock (GET /meta/rules county.time_zone), not the browser's:
+ * a contractor on a trip still reads the county's times. An unknown zone falls back to the browser's.
+ */
+function zonedParts(value, timeZone) {
+  if (!value) return null;
+  const when = new Date(value);
+  if (Number.isNaN(when.getTime())) return null;
+  const options = { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "2-digit", hourCycle: "h12", timeZoneName: "short" };
+  let format;
+  try {
+    format = new Intl.DateTimeFormat("en-US", { ...options, timeZone: timeZone || undefined });
+  } catch {
+    format = new Intl.DateTimeFormat("en-US", options);
+  }
+  return Object.fromEntries(format.formatToParts(when).map((part) => [part.type, part.value]));
+}
+
+/** An RFC 3339 instant as a time of day in the county's zone: "3:42 PM" (the one 12-hour format). */
+export function countyClock(value, timeZone) {
+  const p = zonedParts(value, timeZone);
+  if (!p) return String(value ?? "");
+  return clockTime(`${Number(p.hour) % 12 + (p.dayPeriod === "PM" ? 12 : 0)}:${p.minute}`);
+}
+
+/** An RFC 3339 instant in the county's zone with US date and the zone's name: "12/3/2026 3:42 PM PST". */
+export function countyTimestamp(value, timeZone) {
+  const p = zonedParts(value, timeZone);
+  if (!p) return value ? String(value) : "";
+  return `${p.month}/${p.day}/${p.year} ${countyClock(value, timeZone)} ${p.timeZoneName}`;
+}
+
+/** The words for a payment holding a permit's fees: "Payment in progress — until 3:42 PM". */
+export function paymentInProgress(until, timeZone) {
+  return `Payment in progress — until ${countyClock(until, timeZone)}`;
+}

@@ -3,7 +3,7 @@
 import { get, post, problemIs } from "./api.js";
 import { h, clear, showMessage } from "./dom.js";
 import { busy } from "./forms.js";
-import { money, paymentMethod, timestamp } from "./format.js";
+import { countyTimestamp, money, paymentMethod } from "./format.js";
 import { cartItemsTable } from "./cart-view.js";
 
 const ENDED_UNPAID = ["DECLINED", "CANCELLED", "EXPIRED"];
@@ -82,27 +82,41 @@ function refundAmount(payment) {
   return payment.refund_required ? money(payment.total_due) : "";
 }
 
-/** The payment's facts, items and totals; `rules` (GET /meta/rules) names the payment type. */
-export function paymentDetails(payment, labelledBy, rules = null) {
+/**
+ * A receipt is offered only for money the portal approved and the county applied (the API's
+ * receipt_available; a late approval that is being refunded gets a record, not a receipt).
+ */
+export function hasReceipt(payment) {
+  return payment.receipt_available === true && !paidButRefunded(payment);
+}
+
+/**
+ * The payment's facts, items and totals; `rules` (GET /meta/rules) names the payment type and gives
+ * the county's time zone. On a receipt (`receipt: true`) the total is the amount paid, not a total due.
+ */
+export function paymentDetails(payment, labelledBy, rules = null, { receipt = false } = {}) {
+  const zone = rules?.county?.time_zone || rules?.time_zone;
+  const when = (value) => countyTimestamp(value, zone);
   const totals = h(
     "dl",
     { class: "portal-totals portal-totals--wide" },
     h("div", {}, h("dt", {}, "Total Fees:"), h("dd", {}, money(payment.total_fees))),
     h("div", {}, h("dt", {}, `${payment.convenience_fee?.label || rules?.convenience_fee_label || "Convenience fee"}:`), h("dd", {}, money(payment.convenience_fee?.amount))),
-    h("div", { class: "portal-totals__due" }, h("dt", {}, "Total Due:"), h("dd", { id: "payment-total-due" }, money(payment.total_due))),
+    h("div", { class: "portal-totals__due" }, h("dt", {}, receipt ? "Amount paid:" : "Total Due:"), h("dd", { id: "payment-total-due" }, money(payment.total_due))),
   );
   const refund = refundDue(payment);
   const facts = h(
     "dl",
     { class: "portal-summary" },
-    h("div", { class: "portal-summary__row" }, h("dt", {}, "Payment ID"), h("dd", {}, payment.payment_id)),
+    // The short number people read over the phone; the 32-digit id stays the API's key.
+    h("div", { class: "portal-summary__row" }, h("dt", {}, receipt ? "Receipt no." : "Reference no."), h("dd", { id: "payment-receipt-no" }, payment.receipt_no || payment.payment_id)),
     h("div", { class: "portal-summary__row" }, h("dt", {}, "Status"), h("dd", { id: "payment-status" }, payment.status)),
     refund
       ? h("div", { class: "portal-summary__row portal-refund" }, h("dt", {}, "Refund"), h("dd", { id: "payment-refund" }, `${refundAmount(payment)} received and not applied to any fee: Community Development will refund it.`))
       : null,
     h("div", { class: "portal-summary__row" }, h("dt", {}, "Payment type"), h("dd", {}, paymentMethod(payment.payment_method, rules?.payment_methods))),
-    h("div", { class: "portal-summary__row" }, h("dt", {}, "Started"), h("dd", {}, timestamp(payment.created_at))),
-    payment.paid_at ? h("div", { class: "portal-summary__row" }, h("dt", {}, paidButRefunded(payment) ? "Received" : "Paid"), h("dd", {}, timestamp(payment.paid_at))) : null,
+    h("div", { class: "portal-summary__row" }, h("dt", {}, "Started"), h("dd", {}, when(payment.created_at))),
+    payment.paid_at ? h("div", { class: "portal-summary__row" }, h("dt", {}, paidButRefunded(payment) ? "Received" : "Paid"), h("dd", {}, when(payment.paid_at))) : null,
     payment.transaction_id ? h("div", { class: "portal-summary__row" }, h("dt", {}, "Transaction"), h("dd", {}, payment.transaction_id)) : null,
   );
   return h("div", { class: "portal-payment" }, facts, cartItemsTable(payment.items || [], { labelledBy, id: "payment-items" }), totals);

@@ -2,7 +2,8 @@ import { get } from "../api.js";
 import { h, $, clear, showMessage, table } from "../dom.js";
 import { date } from "../format.js";
 import { initPage, setCompany } from "../layout.js";
-import { feesDueCell, permitLink } from "../permit-links.js";
+import { feesDueCell, pendingByPermit, permitLink } from "../permit-links.js";
+import { rulesOrNull } from "../rules.js";
 
 initPage({ page: "dashboard", title: "My Dashboard" });
 const message = $("#page-message");
@@ -36,12 +37,20 @@ async function load() {
     loaded();
     return;
   }
+  const active = data.active_permits || { total: 0, items: [] };
+  const expired = data.expired_permits || { total: 0, items: [] };
+  // A payment in progress is shown on its permits' FEES DUE, in the county's clock;
+  // everything is drawn at once after it, so the page never shows the greeting without its tables.
+  // (The cart and the rules are fetched only then: a dashboard without one costs no extra request.)
+  const rows = [...active.items, ...expired.items];
+  const held = rows.some((p) => p.payment_pending_until);
+  const [pending, all] = await Promise.all([pendingByPermit(rows), held ? rulesOrNull() : null]);
+  const fees = { timeZone: all?.county?.time_zone, pending };
   const company = data.contractor?.company_name || "";
   setCompany(company);
   const greeting = clear($("#greeting"));
   greeting.append(`Hello ${company}.`, h("br"), "Below is a Dashboard of your current activities.");
 
-  const active = data.active_permits || { total: 0, items: [] };
   count("active-permits", active.total ?? active.items.length);
   fill(
     "active-permits",
@@ -54,7 +63,7 @@ async function load() {
       p.inspection_request
         ? h("a", { class: "usa-link", href: `permit.html?permit_no=${encodeURIComponent(p.permit_no)}#request-inspection`, "aria-label": `Request an inspection for ${p.permit_no}` }, "Request")
         : "",
-      feesDueCell(p, message),
+      feesDueCell(p, message, fees),
     ]),
     "You have no active permits.",
   );
@@ -68,12 +77,11 @@ async function load() {
     "You have no active inspections.",
   );
 
-  const expired = data.expired_permits || { total: 0, items: [] };
   count("expired-permits", expired.total ?? expired.items.length);
   fill(
     "expired-permits",
     ["PERMIT NO.", "ADDRESS", "TYPE", "STATUS", "EXPIRED", "FEES DUE"],
-    expired.items.map((p) => [permitLink(p.permit_no), p.address || "", p.type || "", p.status || "", date(p.expired), feesDueCell(p, message)]),
+    expired.items.map((p) => [permitLink(p.permit_no), p.address || "", p.type || "", p.status || "", date(p.expired), feesDueCell(p, message, fees)]),
     "You have no expired permits.",
   );
   loaded();

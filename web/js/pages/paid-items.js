@@ -1,9 +1,9 @@
 import { get } from "../api.js";
 import { rulesOrNull } from "../rules.js";
 import { h, $, clear, showMessage, table } from "../dom.js";
-import { money, paymentMethod, timestamp } from "../format.js";
+import { countyTimestamp, money, paymentMethod } from "../format.js";
 import { initPage } from "../layout.js";
-import { paidButRefunded, statusText } from "../payment-view.js";
+import { hasReceipt, statusText } from "../payment-view.js";
 
 initPage({ page: "paid-items", title: "Paid Items" });
 
@@ -21,12 +21,12 @@ async function load() {
       table({
         headers: ["DATE", "PERMITS", "PAYMENT TYPE", "TOTAL", "STATUS", "RECEIPT"],
         rows: items.map((p) => [
-          timestamp(p.paid_at || p.created_at),
+          countyTimestamp(p.paid_at || p.created_at, rules?.county?.time_zone),
           (p.items || []).map((i) => i.permit_no).join(", "),
           paymentMethod(p.payment_method, rules?.payment_methods),
           h("span", { class: "portal-money" }, money(p.total_due)),
           statusText(p),
-          receiptLink(p),
+          receiptLink(p, rules?.county?.time_zone),
         ]),
         labelledBy: "paid-heading",
         id: "payments-table",
@@ -38,9 +38,10 @@ async function load() {
 }
 load();
 
+// "Receipt" only where the API says there is one (receipt_available); otherwise the payment's details.
 // The accessible name starts with the link's visible word (WCAG 2.5.3, axe label-content-name-mismatch).
-function receiptLink(p) {
-  const text = p.status === "PAID" && !paidButRefunded(p) ? "Receipt" : "Details";
+function receiptLink(p, timeZone) {
+  const text = hasReceipt(p) ? "Receipt" : "Details";
   return h("a", { class: "usa-link", href: `receipt.html?payment_id=${encodeURIComponent(p.payment_id)}`,
-    "aria-label": `${text} of the payment of ${money(p.total_due)} on ${timestamp(p.paid_at || p.created_at)}` }, text);
+    "aria-label": `${text} of the payment of ${money(p.total_due)} on ${countyTimestamp(p.paid_at || p.created_at, timeZone)}` }, text);
 }

@@ -1,8 +1,8 @@
 import { get, seg } from "../api.js";
 import { rulesOrNull } from "../rules.js";
-import { $, clear, params, showMessage } from "../dom.js";
+import { h, $, clear, params, showMessage } from "../dom.js";
 import { initPage } from "../layout.js";
-import { offerTryAgain, paidButRefunded, paymentDetails, paymentOutcome, showOutcome } from "../payment-view.js";
+import { hasReceipt, offerTryAgain, paidButRefunded, paymentDetails, paymentOutcome, showOutcome } from "../payment-view.js";
 
 initPage({ page: "payment-return", title: "Payment result" });
 const paymentId = params().get("payment_id") || "";
@@ -26,11 +26,13 @@ async function load() {
     showOutcome(message, payment, { withHeading: false });
     box.append(paymentDetails(payment, "result-heading", await rules));
     offerTryAgain($("#try-again"), payment, $("#retry-message"));
-    if (payment.status === "PAID") {
-      const link = $("#receipt-link");
-      link.href = `receipt.html?payment_id=${encodeURIComponent(payment.payment_id)}`;
-      link.textContent = paidButRefunded(payment) ? "PRINTABLE RECORD" : "PRINTABLE RECEIPT";
-      link.hidden = false;
+    // A receipt only for an approved payment (receipt_available); money received and being refunded
+    // gets a printable record; a declined, cancelled or expired payment took nothing and gets neither.
+    // (Made here, not hidden in the page: .usa-button's display would show a [hidden] link.)
+    if (hasReceipt(payment) || paidButRefunded(payment)) {
+      clear($("#receipt-slot")).append(h("a", { class: "usa-button usa-button--outline", id: "receipt-link",
+        href: `receipt.html?payment_id=${encodeURIComponent(payment.payment_id)}` },
+        hasReceipt(payment) ? "PRINTABLE RECEIPT" : "PRINTABLE RECORD"));
     }
     // Back from the payment portal the page starts at the body; the outcome is what the person came for
     // (after the outcome's alert, which would otherwise take focus for a declined payment).

@@ -4,8 +4,8 @@ import { busy, requireFields, showErrors, values } from "../forms.js";
 import { date, isPositive, money, timeWindow, timestamp } from "../format.js";
 import { cancelButton } from "../inspections.js";
 import { initPage } from "../layout.js";
-import { addToCartAndCheckout } from "../permit-links.js";
-import { fillFigures } from "../rules.js";
+import { addToCartAndCheckout, pendingByPermit, pendingNote } from "../permit-links.js";
+import { fillFigures, rulesOrNull } from "../rules.js";
 
 initPage({ page: "permit", title: "Permit" });
 const permitNo = params().get("permit_no") || "";
@@ -45,13 +45,16 @@ function summaryList(rows) {
   return dl;
 }
 
-function renderPermit(p) {
+function renderPermit(p, pending = {}) {
   document.title = `Permit ${p.permit_no} | Contractor Permit Portal`;
   $("#permit-heading").textContent = `Permit ${p.permit_no}`;
   const summary = clear($("#permit-summary"));
   const feesDue = isPositive(p.fees_due)
     ? h("span", {}, money(p.fees_due), " ", payButton(p))
     : money(p.fees_due);
+  // Fees held by a payment in progress are neither due nor paid: say so, with the payment's page.
+  const note = pendingNote(p, pending);
+  const feesCell = note ? h("span", { class: "portal-fees-cell" }, feesDue, note) : feesDue;
   summary.append(
     summaryList([
       ["Status", h("strong", {}, p.status || "")],
@@ -62,7 +65,7 @@ function renderPermit(p) {
       ["Issued", date(p.issued_date)],
       ["Expires", date(p.expires_date)],
       ["Expired", p.expired ? "Yes" : "No"],
-      ["Fees due", feesDue],
+      ["Fees due", feesCell],
     ]),
   );
 
@@ -148,7 +151,9 @@ async function load() {
     return;
   }
   try {
-    renderPermit(await get(`/permits/${seg(permitNo)}`));
+    const permit = await get(`/permits/${seg(permitNo)}`);
+    const [held, rules] = await Promise.all([pendingByPermit([permit]), rulesOrNull()]);
+    renderPermit(permit, { timeZone: rules?.county?.time_zone, payment: held.get(permit.permit_no) });
   } catch (error) {
     clear($("#permit-summary"));
     showRequestForm({ allowed: false, reason: "Open one of your permits to request an inspection on it." });

@@ -2,7 +2,8 @@ import { get } from "../api.js";
 import { h, $, clear, params, showMessage, table } from "../dom.js";
 import { busy } from "../forms.js";
 import { initPage } from "../layout.js";
-import { feesDueCell, permitLink } from "../permit-links.js";
+import { feesDueCell, pendingByPermit, permitLink } from "../permit-links.js";
+import { rulesOrNull } from "../rules.js";
 
 initPage({ page: "search", title: "Search Permit" });
 const form = $("#search-form");
@@ -16,10 +17,13 @@ async function search(q) {
     const items = list.items || [];
     $("#results-count").textContent = `${list.total ?? items.length} total record(s)`;
     if (!items.length) return;
+    const held = items.some((p) => p.payment_pending_until); // the cart and rules only for a held fee
+    const [pending, rules] = await Promise.all([pendingByPermit(items), held ? rulesOrNull() : null]);
+    const fees = { timeZone: rules?.county?.time_zone, pending };
     box.append(
       table({
         headers: ["PERMIT NO.", "ADDRESS", "TYPE", "STATUS", "FEES DUE"],
-        rows: items.map((p) => [permitLink(p.permit_no), p.address || "", p.type || "", p.status || "", feesDueCell(p, message)]),
+        rows: items.map((p) => [permitLink(p.permit_no), p.address || "", p.type || "", p.status || "", feesDueCell(p, message, fees)]),
         labelledBy: "search-heading",
       }),
     );
