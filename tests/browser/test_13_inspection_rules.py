@@ -18,10 +18,14 @@ pytestmark = pytest.mark.browser
 
 ALLOWED = "RES16-0314"  # ACTIVE, nothing due, 8050 W SPRUCE ST; no other journey books on it
 ADDRESS = "8050 W SPRUCE ST"
+WIDTHS = pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}],
+                                 ids=["390", "1280"])
 
 
-def test_a_permit_that_cannot_have_a_request_shows_why_instead_of_the_form(page: Page, portal,
-                                                                             console_errors) -> None:
+@WIDTHS
+def test_a_permit_that_cannot_have_a_request_shows_why_instead_of_the_form(page: Page, portal, console_errors,
+                                                                             viewport: dict) -> None:
+    page.set_viewport_size(viewport)
     log_in_to_dashboard(page, portal)
     page.goto(f"{portal.web}/permit.html?permit_no=RES16-0688")
     expect(page.get_by_role("heading", name="Permit RES16-0688")).to_be_visible()
@@ -50,7 +54,9 @@ def test_a_permit_that_cannot_have_a_request_shows_why_instead_of_the_form(page:
     assert_accessible(page, "schedule with reasons")
 
 
-def test_the_date_picker_offers_the_rules_dates(page: Page, portal, console_errors) -> None:
+@WIDTHS
+def test_the_date_picker_offers_the_rules_dates(page: Page, portal, console_errors, viewport: dict) -> None:
+    page.set_viewport_size(viewport)
     rules = portal.call("GET", "/meta/rules")["inspections"]
     log_in_to_dashboard(page, portal)
     page.goto(f"{portal.web}/permit.html?permit_no={ALLOWED}")
