@@ -156,11 +156,14 @@ class PaymentService:
             payment = self.uow.payments.get(body.payment_id)
             if payment is None:
                 raise NotFound("The payment in the callback was not found.")
-            if body.amount != payment.total_due:
-                log.warning("callback for payment %s with amount %s, due %s: refused", payment.payment_id,
-                            body.amount, payment.total_due)
-                metrics.count(metrics.CALLBACK_REFUSED)
-            payment.check_amount(body.amount)
+            # Money taken for a payment that has ended is kept for refund at whatever amount was taken;
+            # only a live payment is refused when the amount is not what it asked for.
+            if not payment.ended:
+                if body.amount != payment.total_due:
+                    log.warning("callback for payment %s with amount %s, due %s: refused", payment.payment_id,
+                                body.amount, payment.total_due)
+                    metrics.count(metrics.CALLBACK_REFUSED)
+                payment.check_amount(body.amount)
             try:
                 result, mail, metric = self._apply(payment, body, now)
             except StaleRecord:

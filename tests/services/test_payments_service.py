@@ -338,6 +338,22 @@ def test_decline_and_cancel_release_the_holds(world: World, outcome: str, status
     assert listed.refund_due and [u.transaction_id for u in listed.unapplied] == ["TX-LATE"]
 
 
+def test_an_approval_of_another_amount_after_the_end_is_kept_for_refund_at_what_was_taken(world: World) -> None:
+    payment = pending(world)
+    world.callback(payment.payment_id, "declined", payment.total_due, None)
+    taken = payment.total_due + D("10.00")  # the portal charged something else, after the payment ended
+    result = world.callback(payment.payment_id, "approved", taken, "TX-ODD")
+    assert result.refund_required is True
+    stored = world.payments().receipt("C1", payment.payment_id)
+    assert stored.status is PaymentStatus.DECLINED
+    assert [(u.transaction_id, u.amount) for u in stored.unapplied] == [("TX-ODD", taken)]
+    assert len([m for m in world.mail.to(STAFF) if m[1].startswith("Refund due")]) == 1
+    # A live payment is still refused when the amount is not what it asked for.
+    live = pending(world, "RES16-0686")
+    with pytest.raises(InvalidInput):
+        world.callback(live.payment_id, "approved", live.total_due + D("1.00"), "TX-LIVE")
+
+
 def test_an_outcome_after_the_hold_records_expired_and_leaves_the_fees(world: World) -> None:
     payment = pending(world)
     world.clock.advance(minutes=HOLD_MINUTES)
