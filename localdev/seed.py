@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from chalicelib import bootstrap
 from chalicelib.clock import Clock
-from chalicelib.domain.accounts import StaffUser
+from chalicelib.domain.accounts import StaffRole, StaffUser
 from chalicelib.domain.credentials import hash_secret
 from chalicelib.services.accounts import NewContractor
 from chalicelib.store import keys
@@ -54,8 +54,9 @@ def seed_demo(clock: Clock) -> SeedReport:
     settings = bootstrap.settings()
     accounts = bootstrap.accounts()
     staff_password = os.environ.get("DEMO_STAFF_PASSWORD", "DemoAdmin1")
+    # The demo's desk account is a supervisor (API.md Part 2); a deployed stage has no default staff.
     uow.accounts.put_staff(StaffUser("admin", "Permit Desk", settings.staff_email,
-                              hash_secret(staff_password, settings.bcrypt_cost)))
+                                     hash_secret(staff_password, settings.bcrypt_cost), StaffRole.SUPERVISOR))
     report = SeedReport(seeded=True, staff_password=staff_password)
     for new in (RICH, *OTHERS):
         contractor_id, pin = accounts.register_contractor(new)

@@ -6,7 +6,7 @@ from chalice.app import Request
 
 from chalicelib import bootstrap
 from chalicelib.api.http import bearer_token
-from chalicelib.domain.accounts import Principal, Role
+from chalicelib.domain.accounts import Principal, Role, StaffDuty, staff_may
 from chalicelib.domain.errors import Forbidden
 
 
@@ -24,8 +24,12 @@ def contractor(request: Request) -> Principal:
     return principal
 
 
-def staff(request: Request) -> Principal:
+def staff(request: Request, duty: StaffDuty) -> Principal:
+    """A staff member whose role includes `duty` (chalicelib.domain.accounts.STAFF_DUTIES)."""
     principal = signed_in(request)
     if principal.role is not Role.STAFF:
         raise Forbidden("This is for Community Development staff.")
+    if not staff_may(principal.staff_role, duty):
+        raise Forbidden(f"A {principal.staff_role or 'staff'} account cannot do this ({duty.value}).",
+                        slug="staff-role")
     return principal

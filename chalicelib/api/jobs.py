@@ -8,6 +8,7 @@ from chalicelib import bootstrap
 from chalicelib.api import guard
 from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.schemas import ApiDate, Strict
+from chalicelib.domain.accounts import StaffDuty
 
 bp = Blueprint(__name__)
 
@@ -18,7 +19,7 @@ class FlagExpiredBody(Strict):
 
 @route(bp, "/staff/jobs/flag-expired", methods=["POST"])
 def flag_expired() -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.JOB)
     body = parse_body(bp.current_request, FlagExpiredBody)
     result = bootstrap.expiry_job().run(body.as_of)
     return ok({"flagged": result.flagged, "reminded": result.reminded})

@@ -10,6 +10,7 @@ from chalicelib import bootstrap
 from chalicelib.api import guard
 from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.schemas import NewContractorRequest
+from chalicelib.domain.accounts import StaffDuty
 from chalicelib.domain.contact import normalise_email, normalise_phone, normalise_state, normalise_zip
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 
@@ -41,7 +42,7 @@ def _clean(body: NewContractorRequest) -> NewContractor:
 
 @route(bp, "/staff/contractors", methods=["POST"])
 def register_contractor() -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.CONTRACTORS)
     new = _clean(parse_body(bp.current_request, NewContractorRequest))
     contractor_id, pin = bootstrap.accounts().register_contractor(new)
     return ok({"contractor_id": contractor_id, "pin": pin}, 201)
@@ -49,5 +50,5 @@ def register_contractor() -> object:
 
 @route(bp, "/staff/contractors/{contractor_id}/pin", methods=["POST"])
 def new_pin(contractor_id: str) -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.CONTRACTORS)
     return ok({"pin": bootstrap.accounts().issue_pin(contractor_id)})

@@ -9,6 +9,7 @@ from chalicelib import bootstrap
 from chalicelib.api import guard, permit_views
 from chalicelib.api.http import county_today, ok, parse_body, route
 from chalicelib.api.schemas import ApiDate, Strict
+from chalicelib.domain.accounts import StaffDuty
 
 bp = Blueprint(__name__)
 
@@ -76,7 +77,7 @@ class AttachmentBody(Strict):
 
 @route(bp, "/staff/permits", methods=["POST"])
 def create_permit() -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.PERMITS)
     body = parse_body(bp.current_request, NewPermitBody)
     fields = body.model_dump(exclude={"permit_no", "prefix"})
     permit = bootstrap.staff_permits().create(fields, body.permit_no, body.prefix)
@@ -85,20 +86,20 @@ def create_permit() -> object:
 
 @route(bp, "/staff/permits/{permit_no}", methods=["GET"])
 def get_permit(permit_no: str) -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.VIEW_PERMITS)
     return _detail(bootstrap.staff_permits().detail(permit_no))
 
 
 @route(bp, "/staff/permits/{permit_no}", methods=["PATCH"])
 def patch_permit(permit_no: str) -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.PERMITS)
     body = parse_body(bp.current_request, PermitPatchBody)
     return _detail(bootstrap.staff_permits().update(permit_no, body.model_dump(exclude_unset=True)))
 
 
 @route(bp, "/staff/permits/{permit_no}/fees", methods=["POST"])
 def add_fee(permit_no: str) -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.FEES)
     body = parse_body(bp.current_request, FeeBody)
     fee = bootstrap.staff_permits().add_fee(permit_no, body.description, body.amount)
     return ok(permit_views.fee_view(fee, bootstrap.clock().now()), 201)
@@ -106,13 +107,13 @@ def add_fee(permit_no: str) -> object:
 
 @route(bp, "/staff/permits/{permit_no}/issue", methods=["POST"])
 def issue_permit(permit_no: str) -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.PERMITS)
     return _detail(bootstrap.staff_permits().issue(permit_no))
 
 
 @route(bp, "/staff/permits/{permit_no}/inspections", methods=["POST"])
 def schedule_inspection(permit_no: str) -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.INSPECTIONS)
     body = parse_body(bp.current_request, StaffInspectionBody)
     booked = bootstrap.staff_permits().schedule(permit_no, body.inspection_type, body.date, body.time_window,
                                                 body.notes)
@@ -121,7 +122,7 @@ def schedule_inspection(permit_no: str) -> object:
 
 @route(bp, "/staff/inspections/{inspection_id}/result", methods=["POST"])
 def record_result(inspection_id: str) -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.INSPECTIONS)
     body = parse_body(bp.current_request, ResultBody)
     return ok(permit_views.inspection_view(bootstrap.staff_permits().record_result(inspection_id, body.result,
                                                                                body.notes)))
@@ -129,7 +130,7 @@ def record_result(inspection_id: str) -> object:
 
 @route(bp, "/staff/permits/{permit_no}/reviews", methods=["POST"])
 def add_review(permit_no: str) -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.PERMITS)
     body = parse_body(bp.current_request, ReviewBody)
     review = bootstrap.staff_permits().add_review(permit_no, body.department, body.status, body.date, body.comments)
     return ok(permit_views.review_view(review), 201)
@@ -137,6 +138,6 @@ def add_review(permit_no: str) -> object:
 
 @route(bp, "/staff/permits/{permit_no}/attachments", methods=["POST"])
 def add_attachment(permit_no: str) -> object:
-    guard.staff(bp.current_request)
+    guard.staff(bp.current_request, StaffDuty.PERMITS)
     body = parse_body(bp.current_request, AttachmentBody)
     return ok(permit_views.attachment_view(bootstrap.staff_permits().add_attachment(permit_no, body.name)), 201)

@@ -191,12 +191,48 @@ class User:
 # --- staff, sessions, throttles, reset codes ---------------------------------------------------
 
 
+class StaffRole(StrEnum):
+    """A Community Development staff member's job (API.md Part 2, "The back office")."""
+
+    CLERK = "clerk"
+    INSPECTOR = "inspector"
+    SUPERVISOR = "supervisor"
+
+
+class StaffDuty(StrEnum):
+    """What a staff route does, for the one role check (`staff_may`)."""
+
+    VIEW_PERMITS = "view-permits"  # read a permit (every role's work starts there)
+    CONTRACTORS = "contractors"  # register companies, issue PINs
+    PERMITS = "permits"  # create and move permits, reviews, attachments, issue
+    FEES = "fees"  # assess fees
+    INSPECTIONS = "inspections"  # schedule inspections, record results
+    JOB = "job"  # run the expiry job
+
+
+#: Clerks run the counter, inspectors the field; supervisors do both and what only they may (the job).
+STAFF_DUTIES: dict[StaffRole, frozenset[StaffDuty]] = {
+    StaffRole.CLERK: frozenset({StaffDuty.VIEW_PERMITS, StaffDuty.CONTRACTORS, StaffDuty.PERMITS, StaffDuty.FEES}),
+    StaffRole.INSPECTOR: frozenset({StaffDuty.VIEW_PERMITS, StaffDuty.INSPECTIONS}),
+    StaffRole.SUPERVISOR: frozenset(StaffDuty),
+}
+
+
+def staff_may(role: str, duty: StaffDuty) -> bool:
+    """The one place a staff role is checked; an unknown role may do nothing."""
+    try:
+        return duty in STAFF_DUTIES[StaffRole(role)]
+    except ValueError:
+        return False
+
+
 @dataclass
 class StaffUser:
     username: str
     display_name: str
     email: str
     password_hash: str
+    role: StaffRole = StaffRole.SUPERVISOR
 
 
 @dataclass(frozen=True)
@@ -222,6 +258,7 @@ class Session:
     absolute_expires_at: datetime
     setup_only: bool = False
     user_id: str = ""
+    staff_role: str = ""  # a staff session's StaffRole, fixed when it opens
 
     def expires_at(self, policy: SessionPolicy) -> datetime:
         return min(self.last_seen_at + policy.idle, self.absolute_expires_at)
@@ -244,6 +281,7 @@ class Principal:
     setup_only: bool = False
     extra: dict[str, str] = field(default_factory=dict)
     user_id: str = ""
+    staff_role: str = ""
 
 
 @dataclass

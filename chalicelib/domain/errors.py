@@ -123,6 +123,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "wrong-credentials": "The business (or user name) or password is not correct.",
     "session-ended": "The session has ended or was revoked: sign in again.",
     "setup-required": "A PIN session: finish first-login set-up before anything else.",
+    "staff-role": "A staff account whose role (clerk, inspector, supervisor) does not include this work.",
     "setup-complete": "Set-up is already complete (or the PIN was replaced).",
     "wrong-current-password": "The current password given to confirm a change is not correct.",
     "wrong-secret-answer": "The secret answer does not match the one on file.",

@@ -181,7 +181,7 @@ class AccountService:
             detail, left = self._warned("The user name or password is not correct.", attempt)
             raise Unauthenticated(detail, slug="wrong-credentials", extensions=left)
         return self._open_session(Role.STAFF, user.username, user.display_name, setup_only=False, now=now,
-                                  clear_throttle=(ThrottleKind.STAFF_SIGN_IN, username))
+                                  clear_throttle=(ThrottleKind.STAFF_SIGN_IN, username), staff_role=user.role.value)
 
     def authenticate(self, token: str) -> Principal:
         """The principal behind a bearer token; 401 for a missing, unknown, expired or revoked one."""
@@ -194,7 +194,7 @@ class AccountService:
         if session.needs_touch(now, self.config.sessions):
             self.accounts.touch_session(session.token_hash, now)
         return Principal(session.role, session.principal_id, session.display_name, session.token_hash,
-                         session.setup_only, user_id=session.user_id)
+                         session.setup_only, user_id=session.user_id, staff_role=session.staff_role)
 
     def logout(self, principal: Principal) -> None:
         self.accounts.end_session(principal.role, principal.principal_id, principal.token_hash)
@@ -460,12 +460,14 @@ class AccountService:
         return f"{source or '-'}#{int(now.timestamp()) // window}"
 
     def _open_session(self, role: Role, principal_id: str, display_name: str, setup_only: bool,
-                      now: datetime, user_id: str = "", clear_throttle: tuple[str, str] | None = None) -> SignedIn:
+                      now: datetime, user_id: str = "", clear_throttle: tuple[str, str] | None = None,
+                      staff_role: str = "") -> SignedIn:
         token = credentials.new_token()
         session = Session(
             token_hash=credentials.token_digest(token), role=role, principal_id=principal_id,
             display_name=display_name, created_at=now, last_seen_at=now,
             absolute_expires_at=now + self.config.sessions.absolute, setup_only=setup_only, user_id=user_id,
+            staff_role=staff_role,
         )
         self.accounts.open_session(session, clear_throttle)
         return SignedIn(token, session.expires_at(self.config.sessions), role, setup_only)

@@ -42,6 +42,7 @@ from chalicelib.domain.accounts import (
     ResetToken,
     Role,
     Session,
+    StaffRole,
     StaffUser,
     Throttle,
     User,
@@ -185,6 +186,7 @@ def _session_from_item(token_hash: str, item: Item) -> Session:
         absolute_expires_at=_time(item["absolute_expires_at"]),  # type: ignore[arg-type]
         setup_only=bool(item.get("setup_only", False)),
         user_id=_text(item.get("user_id")),
+        staff_role=_text(item.get("staff_role")),
     )
 
 
@@ -315,15 +317,17 @@ class AccountRepository:
         throttle = next((i for i in found if _same_key(i, throttle_key)), None)
         user = None
         if staff:
+            # A staff item from before roles is the one seeded desk account: a supervisor.
             user = StaffUser(str(staff["username"]), str(staff.get("display_name") or staff["username"]),
-                             str(staff.get("email", "")), str(staff["password_hash"]))
+                             str(staff.get("email", "")), str(staff["password_hash"]),
+                             StaffRole(str(staff.get("role") or StaffRole.SUPERVISOR)))
         return user, _throttle_from_item(throttle)
 
     def put_staff(self, user: StaffUser) -> None:
         """Immediate: create or replace a staff user (seeded, not yet managed through the API)."""
         self.items.write([Put({**keys.staff(user.username), "username": user.username.lower(),
                                "display_name": user.display_name, "email": user.email,
-                               "password_hash": user.password_hash})])
+                               "password_hash": user.password_hash, "role": user.role.value})])
 
     # --- throttles -----------------------------------------------------------------------------
     #
@@ -412,6 +416,8 @@ class AccountRepository:
         }
         if session.user_id:
             item["user_id"] = session.user_id
+        if session.staff_role:
+            item["staff_role"] = session.staff_role
         entry = {**keys.session_index_entry(session.role, session.principal_id, session.token_hash), "ttl": ttl}
         actions: list[Action] = [Put(item), Put(entry)]
         if clear_throttle:
