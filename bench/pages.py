@@ -18,13 +18,13 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from bench.counting import Row
 
@@ -99,52 +99,12 @@ def _session_key(root: Path) -> str:
 
 @contextlib.contextmanager
 def _portal(root: Path) -> Iterator[object]:
-    """scripts/run_local.py on free ports (as the browser tests start it); its process group ends after."""
-    from tests.browser.conftest import Portal, free_port, wait_for_health, wait_for_site
+    """scripts/run_local.py on free ports, started and stopped as the browser tests do."""
+    from tests.browser.conftest import launch_portal
 
-    pin = "246810"
-    api_port, web_port, db_port = free_port(), free_port(), free_port()
-    env = {
-        **os.environ,
-        "API_PORT": str(api_port),
-        "WEB_PORT": str(web_port),
-        "DYNAMODB_PORT": str(db_port),
-        "DEMO_CONTRACTOR_PIN": pin,
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    python = ROOT / ".venv" / "bin" / "python"
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, after the process ends
-    proc = subprocess.Popen(
-        [str(python if python.exists() else sys.executable), str(root / "scripts" / "run_local.py")],
-        cwd=root,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        api, web = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
-        try:
-            wait_for_health(api, proc)
-            wait_for_site(web)
-        except (RuntimeError, TimeoutError) as error:
-            log.seek(0)
-            raise RuntimeError(f"{error}: {log.read()[-600:].decode(errors='replace')}") from None
-        yield Portal(web=web, api=api, pin=pin)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+    with (tempfile.TemporaryDirectory() as folder,
+          launch_portal(root, Path(folder) / "run_local.log", pin="246810") as portal):
+        yield portal
 
 
 def _sign_in(portal) -> str:
@@ -250,7 +210,7 @@ def run() -> list[Row]:
             key, session = _session_key(root), _sign_in(portal)
             loads = _first_loads(portal.web, key, session)
             audits = _lighthouse(portal.web, key, session)
-    except Exception as error:  # a benchmark row says why; `make bench` goes on with the other sections
+    except (Exception, pytest.fail.Exception) as error:  # a row says why (launch_portal fails as a test would)
         return [Row("pages", "first load and Lighthouse", value=f"could not run: {error}"[:300])]
     for name, path, _ in PAGES:
         load = loads[name]

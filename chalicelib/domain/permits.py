@@ -515,10 +515,6 @@ class Permit:
         None: FEES DUE leaves held fees out, so the screens say a payment is pending and until when."""
         return max((f.hold_expires_at for f in self.fees if f.is_held(now) and f.hold_expires_at), default=None)
 
-    def request_blockers(self, today: date, now: datetime) -> list[str]:
-        return inspection_request_blockers(self.status, self.expired, self.expires_date, today,
-                                           self.fees_due(now), fees_held=self.fees_held(now))
-
     def request_eligibility(self, today: date, now: datetime) -> RequestEligibility:
         return inspection_request_eligibility(self.permit_no, self.status, self.expired, self.expires_date, today,
                                               self.fees_due(now), fees_held=self.fees_held(now))

@@ -11,13 +11,6 @@ from chalicelib.store.fees import fee_from_item
 from tests.conftest import seed_permit
 
 
-@pytest.fixture
-def rich(api: Any, contractor: dict[str, str], table: Any) -> dict[str, str]:
-    seed_permit(table, contractor["contractor_id"], "RES16-0688")
-    api.post("/cart/items", {"permit_no": "RES16-0688"}, contractor["token"])
-    return contractor
-
-
 def stored_fees(table: Any, permit_no: str) -> list[Any]:
     items = table.query(KeyConditionExpression="PK = :pk AND begins_with(SK, :fee)",
                         ExpressionAttributeValues={":pk": f"PERMIT#{permit_no}", ":fee": "FEE#"})["Items"]

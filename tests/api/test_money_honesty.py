@@ -13,25 +13,10 @@ from typing import Any
 import pytest
 
 from tests.api.test_payments import keep_alive, mail, post_callback
-from tests.conftest import CONTRACTOR_PASSWORD, seed_permit
+from tests.conftest import CONTRACTOR_PASSWORD
 from tests.services.permit_helpers import mails, make_permit
 
 MAIL = "contractor@online.com"
-
-
-@pytest.fixture
-def rich(api: Any, contractor: dict[str, str], table: Any) -> dict[str, str]:
-    seed_permit(table, contractor["contractor_id"], "RES16-0688")
-    api.post("/cart/items", {"permit_no": "RES16-0688"}, contractor["token"])
-    return contractor
-
-
-@pytest.fixture
-def pending(api: Any, rich: dict[str, str]) -> dict[str, Any]:
-    """A checkout of RES16-0688 by credit card ($1,054.70), not paid yet."""
-    response = api.post("/checkout", {"payment_method": "credit_card"}, rich["token"])
-    assert response.status_code == 201, response.body
-    return response.json_body
 
 
 def row_of(api: Any, token: str, permit_no: str = "RES16-0688") -> dict[str, Any]:

@@ -48,20 +48,6 @@ def keep_alive(api: Any, token: str, clock: Any, minutes: int) -> None:
         assert api.get("/cart", token).status_code == 200
 
 
-@pytest.fixture
-def rich(api: Any, contractor: dict[str, str], table: Any) -> dict[str, str]:
-    seed_permit(table, contractor["contractor_id"], "RES16-0688")
-    api.post("/cart/items", {"permit_no": "RES16-0688"}, contractor["token"])
-    return contractor
-
-
-@pytest.fixture
-def pending(api: Any, rich: dict[str, str]) -> dict[str, Any]:
-    response = api.post("/checkout", {"payment_method": "credit_card"}, rich["token"])
-    assert response.status_code == 201, response.body
-    return response.json_body
-
-
 def test_approval_pays_every_fee_with_the_payment(api: Any, rich: dict[str, str], pending: dict[str, Any],
                                                   table: Any, clock: Any) -> None:
     response = post_callback(api, clock, pending["payment_id"], "approved", "1054.70", "TX-123")
