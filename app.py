@@ -23,6 +23,7 @@ from chalicelib.api import (
     sandbox,
     sandbox_payments,
     staff_accounts,
+    staff_audit,
     staff_permits,
 )
 
@@ -31,7 +32,7 @@ logs.configure(app.log)  # one JSON line per event, from every module (chaliceli
 middleware.register(app)
 
 for blueprint in (public, meta, auth, profile, permits, inspections, cart, checkout, payments, sandbox,
-                  sandbox_payments, staff_accounts, staff_permits, jobs, openapi_route):
+                  sandbox_payments, staff_accounts, staff_audit, staff_permits, jobs, openapi_route):
     app.register_blueprint(blueprint.bp)
 
 

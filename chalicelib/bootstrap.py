@@ -164,10 +164,11 @@ def permits() -> PermitService:
     return PermitService(*_permit_parts())
 
 
-def staff_permits() -> StaffPermitService:
+def staff_permits(actor: str = "") -> StaffPermitService:
+    """Staff work on permits, kept in the audit trail under `actor` (the staff member's username)."""
     from chalicelib.services.staff_permits import StaffPermitService
 
-    return StaffPermitService(*_permit_parts())
+    return StaffPermitService(*_permit_parts(), actor=actor)
 
 
 def expiry_job() -> ExpiryJob:

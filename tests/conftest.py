@@ -207,6 +207,20 @@ def staff_token(api: Api) -> str:
     return response.json_body["token"]
 
 
+def sign_in_as(api: Api, role: Any, name: str = "") -> str:
+    """A staff member of `role` (a StaffRole), put straight into the table, signed in: their token."""
+    from chalicelib import bootstrap
+    from chalicelib.domain.accounts import StaffUser
+    from chalicelib.domain.credentials import hash_secret
+
+    name = name or f"{role.value}1"
+    bootstrap.uow().accounts.put_staff(StaffUser(name, f"A {role.value}", f"{name}@example.gov",
+                                                 hash_secret(STAFF_PASSWORD, 4), role))
+    response = api.post("/auth/staff-login", {"username": name, "password": STAFF_PASSWORD})
+    assert response.status_code == 200, response.body
+    return str(response.json_body["token"])
+
+
 def register(api: Api, staff_token: str, name: str = "RICH CONTRACTOR", license_no: str = "AEC0119",
              email: str = "CONTRACTOR@ONLINE.COM") -> tuple[str, str]:
     response = api.post("/staff/contractors", {"company_name": name, "license_no": license_no,

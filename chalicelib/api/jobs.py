@@ -19,7 +19,7 @@ class FlagExpiredBody(Strict):
 
 @route(bp, "/staff/jobs/flag-expired", methods=["POST"])
 def flag_expired() -> object:
-    guard.staff(bp.current_request, StaffDuty.JOB)
+    supervisor = guard.staff(bp.current_request, StaffDuty.JOB)
     body = parse_body(bp.current_request, FlagExpiredBody)
-    result = bootstrap.expiry_job().run(body.as_of)
+    result = bootstrap.expiry_job().run(body.as_of, by=supervisor.principal_id)
     return ok({"flagged": result.flagged, "reminded": result.reminded})

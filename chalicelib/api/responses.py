@@ -373,3 +373,19 @@ class MetaRules(Model):
     upload: dict[str, object]
     time_zone: str
     county: dict[str, object]
+
+
+# --- the back office ---------------------------------------------------------------------------
+
+
+class AuditRecord(Model):
+    at: datetime
+    by: str
+    action: str
+    subject: str
+    before: dict[str, object] | None = None
+    after: dict[str, object] | None = None
+
+
+class AuditPage(Page[AuditRecord]):
+    pass

@@ -42,13 +42,13 @@ def _clean(body: NewContractorRequest) -> NewContractor:
 
 @route(bp, "/staff/contractors", methods=["POST"])
 def register_contractor() -> object:
-    guard.staff(bp.current_request, StaffDuty.CONTRACTORS)
+    clerk = guard.staff(bp.current_request, StaffDuty.CONTRACTORS)
     new = _clean(parse_body(bp.current_request, NewContractorRequest))
-    contractor_id, pin = bootstrap.accounts().register_contractor(new)
+    contractor_id, pin = bootstrap.accounts().register_contractor(new, by=clerk.principal_id)
     return ok({"contractor_id": contractor_id, "pin": pin}, 201)
 
 
 @route(bp, "/staff/contractors/{contractor_id}/pin", methods=["POST"])
 def new_pin(contractor_id: str) -> object:
-    guard.staff(bp.current_request, StaffDuty.CONTRACTORS)
-    return ok({"pin": bootstrap.accounts().issue_pin(contractor_id)})
+    clerk = guard.staff(bp.current_request, StaffDuty.CONTRACTORS)
+    return ok({"pin": bootstrap.accounts().issue_pin(contractor_id, by=clerk.principal_id)})

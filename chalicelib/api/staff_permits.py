@@ -77,67 +77,68 @@ class AttachmentBody(Strict):
 
 @route(bp, "/staff/permits", methods=["POST"])
 def create_permit() -> object:
-    guard.staff(bp.current_request, StaffDuty.PERMITS)
+    actor = guard.staff(bp.current_request, StaffDuty.PERMITS).principal_id
     body = parse_body(bp.current_request, NewPermitBody)
     fields = body.model_dump(exclude={"permit_no", "prefix"})
-    permit = bootstrap.staff_permits().create(fields, body.permit_no, body.prefix)
+    permit = bootstrap.staff_permits(actor).create(fields, body.permit_no, body.prefix)
     return ok(permit_views.permit_detail(permit, bootstrap.clock().now(), county_today()), 201)
 
 
 @route(bp, "/staff/permits/{permit_no}", methods=["GET"])
 def get_permit(permit_no: str) -> object:
-    guard.staff(bp.current_request, StaffDuty.VIEW_PERMITS)
-    return _detail(bootstrap.staff_permits().detail(permit_no))
+    actor = guard.staff(bp.current_request, StaffDuty.VIEW_PERMITS).principal_id
+    return _detail(bootstrap.staff_permits(actor).detail(permit_no))
 
 
 @route(bp, "/staff/permits/{permit_no}", methods=["PATCH"])
 def patch_permit(permit_no: str) -> object:
-    guard.staff(bp.current_request, StaffDuty.PERMITS)
+    actor = guard.staff(bp.current_request, StaffDuty.PERMITS).principal_id
     body = parse_body(bp.current_request, PermitPatchBody)
-    return _detail(bootstrap.staff_permits().update(permit_no, body.model_dump(exclude_unset=True)))
+    return _detail(bootstrap.staff_permits(actor).update(permit_no, body.model_dump(exclude_unset=True)))
 
 
 @route(bp, "/staff/permits/{permit_no}/fees", methods=["POST"])
 def add_fee(permit_no: str) -> object:
-    guard.staff(bp.current_request, StaffDuty.FEES)
+    actor = guard.staff(bp.current_request, StaffDuty.FEES).principal_id
     body = parse_body(bp.current_request, FeeBody)
-    fee = bootstrap.staff_permits().add_fee(permit_no, body.description, body.amount)
+    fee = bootstrap.staff_permits(actor).add_fee(permit_no, body.description, body.amount)
     return ok(permit_views.fee_view(fee, bootstrap.clock().now()), 201)
 
 
 @route(bp, "/staff/permits/{permit_no}/issue", methods=["POST"])
 def issue_permit(permit_no: str) -> object:
-    guard.staff(bp.current_request, StaffDuty.PERMITS)
-    return _detail(bootstrap.staff_permits().issue(permit_no))
+    actor = guard.staff(bp.current_request, StaffDuty.PERMITS).principal_id
+    return _detail(bootstrap.staff_permits(actor).issue(permit_no))
 
 
 @route(bp, "/staff/permits/{permit_no}/inspections", methods=["POST"])
 def schedule_inspection(permit_no: str) -> object:
-    guard.staff(bp.current_request, StaffDuty.INSPECTIONS)
+    actor = guard.staff(bp.current_request, StaffDuty.INSPECTIONS).principal_id
     body = parse_body(bp.current_request, StaffInspectionBody)
-    booked = bootstrap.staff_permits().schedule(permit_no, body.inspection_type, body.date, body.time_window,
+    booked = bootstrap.staff_permits(actor).schedule(permit_no, body.inspection_type, body.date, body.time_window,
                                                 body.notes)
     return ok(permit_views.inspection_view(booked), 201)
 
 
 @route(bp, "/staff/inspections/{inspection_id}/result", methods=["POST"])
 def record_result(inspection_id: str) -> object:
-    guard.staff(bp.current_request, StaffDuty.INSPECTIONS)
+    actor = guard.staff(bp.current_request, StaffDuty.INSPECTIONS).principal_id
     body = parse_body(bp.current_request, ResultBody)
-    return ok(permit_views.inspection_view(bootstrap.staff_permits().record_result(inspection_id, body.result,
+    return ok(permit_views.inspection_view(bootstrap.staff_permits(actor).record_result(inspection_id, body.result,
                                                                                body.notes)))
 
 
 @route(bp, "/staff/permits/{permit_no}/reviews", methods=["POST"])
 def add_review(permit_no: str) -> object:
-    guard.staff(bp.current_request, StaffDuty.PERMITS)
+    actor = guard.staff(bp.current_request, StaffDuty.PERMITS).principal_id
     body = parse_body(bp.current_request, ReviewBody)
-    review = bootstrap.staff_permits().add_review(permit_no, body.department, body.status, body.date, body.comments)
+    review = bootstrap.staff_permits(actor).add_review(permit_no, body.department, body.status, body.date,
+                                                       body.comments)
     return ok(permit_views.review_view(review), 201)
 
 
 @route(bp, "/staff/permits/{permit_no}/attachments", methods=["POST"])
 def add_attachment(permit_no: str) -> object:
-    guard.staff(bp.current_request, StaffDuty.PERMITS)
+    actor = guard.staff(bp.current_request, StaffDuty.PERMITS).principal_id
     body = parse_body(bp.current_request, AttachmentBody)
-    return ok(permit_views.attachment_view(bootstrap.staff_permits().add_attachment(permit_no, body.name)), 201)
+    return ok(permit_views.attachment_view(bootstrap.staff_permits(actor).add_attachment(permit_no, body.name)), 201)

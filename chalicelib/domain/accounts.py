@@ -208,6 +208,8 @@ class StaffDuty(StrEnum):
     FEES = "fees"  # assess fees
     INSPECTIONS = "inspections"  # schedule inspections, record results
     JOB = "job"  # run the expiry job
+    STAFF_USERS = "staff-users"  # invite, change and disable staff accounts
+    AUDIT = "audit"  # read the audit trail
 
 
 #: Clerks run the counter, inspectors the field; supervisors do both and what only they may (the job).

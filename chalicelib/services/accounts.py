@@ -42,6 +42,7 @@ from chalicelib.domain.accounts import (
     User,
     first_user_id,
 )
+from chalicelib.domain.audit import AuditAction, AuditEntry, subject
 from chalicelib.domain.errors import (
     Conflict,
     FieldProblem,
@@ -348,8 +349,9 @@ class AccountService:
 
     # --- staff: accounts and PINs ------------------------------------------------------------
 
-    def register_contractor(self, new: NewContractor) -> tuple[str, str]:
-        """Create a business with its first user and PIN; returns (contractor_id, pin). PIN shown once."""
+    def register_contractor(self, new: NewContractor, by: str = "") -> tuple[str, str]:
+        """Create a business with its first user and PIN; returns (contractor_id, pin). PIN shown once.
+        `by`: the staff member, for the audit trail."""
         # Checked after normalising: "  " is a blank name, and a blank name has no place in the drop-down.
         problems = [FieldProblem(name, "is required") for name in ("company_name", "license_no", "email")
                     if not getattr(new, name).strip()]
@@ -364,13 +366,16 @@ class AccountService:
         pin = credentials.new_pin()
         user.issue_pin(pin, now, self.config.pin_valid, self.config.bcrypt_cost)
         self.accounts.add_company(company, user)
+        self.uow.audit.record(AuditEntry(
+            now, by, AuditAction.CONTRACTOR_REGISTERED, subject("contractor", contractor_id),
+            after={"company_name": new.company_name, "license_no": new.license_no, "email": new.email}))
         try:
             self.uow.commit()
         except StaleRecord:  # the license is claimed (the id, random, practically never collides)
             raise Conflict(f"State license {new.license_no} is already registered.", slug="license-taken") from None
         return contractor_id, pin
 
-    def issue_pin(self, contractor_id: str, pin: str | None = None) -> str:
+    def issue_pin(self, contractor_id: str, pin: str | None = None, by: str = "") -> str:
         """A new PIN: the password stops working, sessions end, set-up must be done again."""
         if not 0 < len(contractor_id) <= 64:  # an id from the URL: longer is no account, and a key DynamoDB refuses
             raise NotFound(f"No contractor {contractor_id[:64]}.")
@@ -378,9 +383,11 @@ class AccountService:
         if user is None:
             raise NotFound(f"No contractor {contractor_id}.")
         pin = pin or credentials.new_pin()
-        user.issue_pin(pin, self.clock.now(), self.config.pin_valid, self.config.bcrypt_cost)
+        now = self.clock.now()
+        user.issue_pin(pin, now, self.config.pin_valid, self.config.bcrypt_cost)
         self.accounts.save_user(user)
         self.accounts.forget_throttles((ThrottleKind.SIGN_IN, contractor_id))
+        self.uow.audit.record(AuditEntry(now, by, AuditAction.PIN_ISSUED, subject("contractor", contractor_id)))
         self.uow.commit()
         self.accounts.revoke_sessions(Role.CONTRACTOR, contractor_id)
         return pin

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.audit import AuditAction, AuditEntry, subject
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.permits import PERMIT_VALIDITY_DAYS, Permit
 from chalicelib.domain.wording import us_date, us_day
@@ -48,10 +49,11 @@ class ExpiryJob(PermitWork):
     """The daily job: flag permits whose expiry date has passed, move cancelled permits off the
     dashboard after their 30 days, and send the 14-day reminders."""
 
-    def run(self, as_of: date | None = None) -> JobResult:
+    def run(self, as_of: date | None = None, by: str | None = None) -> JobResult:
         """Flag what expired before `as_of` (default: today, county time), archive, then remind.
 
-        An `as_of` more than a year from today is refused before anything is read or written."""
+        An `as_of` more than a year from today is refused before anything is read or written.
+        `by`: the staff member who ran it from the back office, kept in the audit trail with the counts."""
         now = self.clock.now()
         today = self.config.calendar.local_today(now)
         if as_of is not None:
@@ -65,6 +67,11 @@ class ExpiryJob(PermitWork):
                 flagged += self._flag(due, today)
         reminded = self._remind(today, now)
         log.info("expiry job for %s: %d flagged, %d archived, %d reminded", today, flagged, archived, reminded)
+        if by is not None:
+            self.uow.audit.record(AuditEntry(now, by, AuditAction.JOB_RUN, subject("job", "flag-expired"),
+                                             after={"as_of": today, "flagged": flagged, "archived": archived,
+                                                    "reminded": reminded}))
+            self.uow.commit()
         return JobResult(flagged, reminded)
 
     def _flag(self, permit: Permit, today: date) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from chalicelib.domain.audit import AuditAction, AuditEntry, difference, subject
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.fee_lines import FeeLine
 from chalicelib.domain.inspections import Inspection, parse_result, parse_time_window
@@ -35,7 +36,14 @@ from chalicelib.domain.permits import (
     prefix_for_type,
 )
 from chalicelib.domain.wording import a_or_an, us_day, words
-from chalicelib.services.permits import PermitWork, new_inspection_id, permit_of_inspection, retrying, window_words
+from chalicelib.services.permits import (
+    PermitConfig,
+    PermitWork,
+    new_inspection_id,
+    permit_of_inspection,
+    retrying,
+    window_words,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +96,25 @@ def _expiry(issued: date, last_passed: date | None, field: str) -> date:
                            [FieldProblem(field, "is too far in the future")]) from None
 
 
+def permit_facts(permit: Permit) -> dict[str, Any]:
+    """What the audit trail shows of a permit before and after a change."""
+    return {name: getattr(permit, name) for name in PERMIT_FIELDS} | {"expired": permit.expired}
+
+
 class StaffPermitService(PermitWork):
-    """Community Development's work on permits: create, edit, fees, issue, inspections and results."""
+    """Community Development's work on permits: create, edit, fees, issue, inspections and results.
+
+    `actor` is the staff member the service works for: every change is kept in the audit trail under
+    their name, in the change's own transaction."""
+
+    def __init__(self, uow: Any, clock: Any, notifier: Any, config: PermitConfig, actor: str = "") -> None:
+        super().__init__(uow, clock, notifier, config)
+        self.actor = actor
+
+    def _audit(self, action: AuditAction, kind: str, record_id: str, before: dict[str, Any] | None = None,
+               after: dict[str, Any] | None = None) -> None:
+        self.uow.audit.record(AuditEntry(self.clock.now(), self.actor, action, subject(kind, record_id),
+                                         before, after))
 
     def _permit(self, permit_no: str) -> Permit:
         permit = self.uow.permits.get(permit_no)
@@ -150,6 +175,7 @@ class StaffPermitService(PermitWork):
     def _create(self, permit: Permit) -> bool:
         """Write a new permit; False when the number is taken (nothing is overwritten)."""
         self.uow.permits.save(permit)
+        self._audit(AuditAction.PERMIT_CREATED, "permit", permit.permit_no, after=permit_facts(permit))
         return self.uow.commit_unless_stale()
 
     def _create_numbered(self, permit: Permit, prefix: str, yy: int) -> None:
@@ -175,6 +201,7 @@ class StaffPermitService(PermitWork):
             permit = self._permit(permit_no)
             old_expires = permit.expires_date
             old_state = (permit.expires_date, permit.contractor_id, permit.status)
+            facts_before = permit_facts(permit)
             if "address" in changes:
                 permit.address = _norm(changes["address"])
             if "type" in changes:
@@ -196,8 +223,11 @@ class StaffPermitService(PermitWork):
             permit.revive_if_renewed(today)
             if "contractor_id" in changes:
                 permit.reassign(changes["contractor_id"], now)
-            self.uow.check_fits(extra=1 + len(permit.fees) + len(permit.inspections))
+            self.uow.check_fits(extra=2 + len(permit.fees) + len(permit.inspections))
             self.uow.permits.save(permit)
+            before, after = difference(facts_before, permit_facts(permit))
+            if after:
+                self._audit(AuditAction.PERMIT_CHANGED, "permit", permit.permit_no, before, after)
             self.uow.commit()
             return permit, old_expires, old_state
 
@@ -226,6 +256,8 @@ class StaffPermitService(PermitWork):
             permit = self._permit(permit_no)
             line = permit.add_fee(text, value)
             self.uow.permits.save(permit)
+            self._audit(AuditAction.FEE_ADDED, "permit", permit.permit_no,
+                        after={"fee_id": line.fee_id, "description": line.description, "amount": line.amount})
             self.uow.commit()
             return line
 
@@ -238,7 +270,9 @@ class StaffPermitService(PermitWork):
         now, today = self._now_today()
         permit = self._permit(permit_no)
         old_expires = permit.expires_date
+        before = permit_facts(permit)
         permit.issue(today, now)
+        self._audit(AuditAction.PERMIT_ISSUED, "permit", permit.permit_no, *difference(before, permit_facts(permit)))
         self._commit(permit, old_expires)
         return permit
 
@@ -259,6 +293,9 @@ class StaffPermitService(PermitWork):
                               when, window.value, notes=notes.strip(), requested_by="staff", created_at=now)
             permit.schedule_inspection(insp, self.config.calendar, today)
             self.uow.permits.save(permit)
+            self._audit(AuditAction.INSPECTION_SCHEDULED, "permit", permit.permit_no,
+                        after={"inspection_id": insp.inspection_id, "inspection_type": kind, "date": when,
+                               "time_window": window.value})
             self.uow.commit()
             return permit, insp
 
@@ -282,6 +319,10 @@ class StaffPermitService(PermitWork):
             old_expires = permit.expires_date
             insp = permit.record_result(inspection_id, outcome, notes.strip(), today, now)
             self.uow.permits.save(permit)
+            self._audit(AuditAction.RESULT_RECORDED, "permit", permit.permit_no,
+                        {"expires_date": old_expires},
+                        {"inspection_id": inspection_id, "result": outcome.value, "notes": insp.result_notes,
+                         "expires_date": permit.expires_date})
             self.uow.commit()
             return permit, insp, old_expires
 
@@ -305,7 +346,12 @@ class StaffPermitService(PermitWork):
             if not getattr(review, name):
                 raise InvalidInput(f"The review's {name} is required.", [FieldProblem(name, "is required")])
 
-        self._change_file(permit_no, lambda permit: permit.reviews.append(review))
+        def add(permit: Permit) -> None:
+            permit.reviews.append(review)
+            self._audit(AuditAction.REVIEW_ADDED, "permit", permit.permit_no,
+                        after={"department": review.department, "status": review.status})
+
+        self._change_file(permit_no, add)
         return review
 
     def add_attachment(self, permit_no: str, name: str) -> Attachment:
@@ -316,6 +362,7 @@ class StaffPermitService(PermitWork):
             if not attachment.name:  # after the permit is found: an unknown permit is a 404 first
                 raise InvalidInput("The attachment's name is required.", [FieldProblem("name", "is required")])
             permit.attachments.append(attachment)
+            self._audit(AuditAction.ATTACHMENT_ADDED, "permit", permit.permit_no, after={"name": attachment.name})
 
         self._change_file(permit_no, attach)
         return attachment

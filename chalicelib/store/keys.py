@@ -256,3 +256,15 @@ def archive_due(permit_no: str) -> Key:
 def inspection_slot(permit_no: str, inspection_type: str, day: str) -> Key:
     """The claim on a permit's inspection type for one day (`day` ISO, last so a `#` in a type stays unambiguous)."""
     return {"PK": permit_partition(permit_no), "SK": f"{INSPECTION_SLOT_PREFIX}{inspection_type.upper()}#{day}"}
+
+
+# --- the audit trail -------------------------------------------------------------------------------
+# - a record's audit entries, newest first → Query → PK=AUDIT#<subject>, SK=<at>#<entry id>
+# - every entry, newest first → Query GSI1 → GSI1PK=AUDIT, GSI1SK=<at>#<entry id> (staff actions are a few
+#   thousand a day at most: one index partition takes them without sharding)
+
+AUDIT_ALL = "AUDIT"
+
+
+def audit_partition(subject: str) -> str:
+    return f"AUDIT#{subject}"

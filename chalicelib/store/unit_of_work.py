@@ -41,6 +41,7 @@ from chalicelib.store.items import (
 
 if TYPE_CHECKING:
     from chalicelib.store.accounts import AccountRepository
+    from chalicelib.store.audit import AuditRepository
     from chalicelib.store.payments import CartRepository, PaymentRepository
     from chalicelib.store.permits import PermitRepository
 
@@ -140,6 +141,12 @@ class UnitOfWork:
         from chalicelib.store.accounts import AccountRepository
 
         return AccountRepository(self)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        from chalicelib.store.audit import AuditRepository
+
+        return AuditRepository(self)
 
     # --- writes --------------------------------------------------------------------------------
 

@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from chalicelib.domain.accounts import STAFF_DUTIES, StaffRole, StaffUser
-from chalicelib.domain.credentials import hash_secret
-from tests.conftest import STAFF_PASSWORD, Api
+from chalicelib.domain.accounts import STAFF_DUTIES, StaffRole
+from tests.conftest import Api, sign_in_as
 
 # What each staff route is for; a route missing here fails the walk, so a new one must be placed.
 ROUTE_DUTIES = {
@@ -26,6 +25,7 @@ ROUTE_DUTIES = {
     ("POST", "/staff/permits/{permit_no}/inspections"): "inspections",
     ("POST", "/staff/inspections/{inspection_id}/result"): "inspections",
     ("POST", "/staff/jobs/flag-expired"): "job",
+    ("GET", "/staff/audit"): "audit",
 }
 
 
@@ -34,17 +34,6 @@ def staff_routes() -> list[tuple[str, str]]:
 
     return sorted((method, path) for path, entries in app.routes.items() if path.startswith("/staff/")
                   for method in entries)
-
-
-def sign_in_as(api: Api, role: StaffRole) -> str:
-    from chalicelib import bootstrap
-
-    name = f"{role.value}1"
-    bootstrap.uow().accounts.put_staff(StaffUser(name, f"A {role.value}", f"{name}@example.gov",
-                                                 hash_secret(STAFF_PASSWORD, 4), role))
-    response = api.post("/auth/staff-login", {"username": name, "password": STAFF_PASSWORD})
-    assert response.status_code == 200, response.body
-    return response.json_body["token"]
 
 
 def call(api: Api, method: str, path: str, token: str):
