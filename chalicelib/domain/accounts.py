@@ -206,6 +206,8 @@ class StaffDuty(StrEnum):
     CONTRACTORS = "contractors"  # register companies, issue PINs
     PERMITS = "permits"  # create and move permits, reviews, attachments, issue
     FEES = "fees"  # assess fees
+    PAYMENTS = "payments"  # search payments, receipts, the refund queue, the day's export
+    VOIDS = "voids"  # void or adjust a fee (the ledger keeps both lines)
     INSPECTIONS = "inspections"  # schedule inspections, record results
     JOB = "job"  # run the expiry job
     STAFF_USERS = "staff-users"  # invite, change and disable staff accounts
@@ -214,7 +216,8 @@ class StaffDuty(StrEnum):
 
 #: Clerks run the counter, inspectors the field; supervisors do both and what only they may (the job).
 STAFF_DUTIES: dict[StaffRole, frozenset[StaffDuty]] = {
-    StaffRole.CLERK: frozenset({StaffDuty.VIEW_PERMITS, StaffDuty.CONTRACTORS, StaffDuty.PERMITS, StaffDuty.FEES}),
+    StaffRole.CLERK: frozenset({StaffDuty.VIEW_PERMITS, StaffDuty.CONTRACTORS, StaffDuty.PERMITS, StaffDuty.FEES,
+                                StaffDuty.PAYMENTS}),
     StaffRole.INSPECTOR: frozenset({StaffDuty.VIEW_PERMITS, StaffDuty.INSPECTIONS}),
     StaffRole.SUPERVISOR: frozenset(StaffDuty),
 }
