@@ -84,6 +84,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("POST", "/staff/permits/{permit_no}/attachments"): (AttachmentBody, r.Attachment, 201, "staff"),
         ("POST", "/staff/jobs/flag-expired"): (FlagExpiredBody, r.JobResult, 200, "staff"),
         ("GET", "/staff/audit"): (None, r.AuditPage, 200, "staff"),
+        ("GET", "/staff/me"): (None, r.StaffMe, 200, "staff"),
     }
 
 

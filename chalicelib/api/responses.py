@@ -389,3 +389,10 @@ class AuditRecord(Model):
 
 class AuditPage(Page[AuditRecord]):
     pass
+
+
+class StaffMe(Model):
+    username: str
+    name: str
+    role: Literal["clerk", "inspector", "supervisor"]
+    duties: list[str]

@@ -10,7 +10,7 @@ from chalicelib import bootstrap
 from chalicelib.api import guard
 from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.schemas import NewContractorRequest
-from chalicelib.domain.accounts import StaffDuty
+from chalicelib.domain.accounts import StaffDuty, staff_may
 from chalicelib.domain.contact import normalise_email, normalise_phone, normalise_state, normalise_zip
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 
@@ -52,3 +52,11 @@ def register_contractor() -> object:
 def new_pin(contractor_id: str) -> object:
     clerk = guard.staff(bp.current_request, StaffDuty.CONTRACTORS)
     return ok({"pin": bootstrap.accounts().issue_pin(contractor_id, by=clerk.principal_id)})
+
+
+@route(bp, "/staff/me", methods=["GET"])
+def staff_me() -> object:
+    """Who is signed in, and the duties of their role: the back-office site shows the menu it is given."""
+    me = guard.staff(bp.current_request, StaffDuty.VIEW_PERMITS)
+    duties = sorted(duty.value for duty in StaffDuty if staff_may(me.staff_role, duty))
+    return ok({"username": me.principal_id, "name": me.display_name, "role": me.staff_role, "duties": duties})

@@ -65,3 +65,4 @@ def test_only_supervisors_read_the_trail_and_bad_input_is_a_400(api, contractor,
     other = trail(api, staff_token, "permit:RES26-0001", limit="1")["next_cursor"]
     assert other is None
     assert api.get("/staff/audit?subject=" + "x" * 201, staff_token).status_code == 400
+

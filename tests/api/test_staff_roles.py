@@ -26,6 +26,7 @@ ROUTE_DUTIES = {
     ("POST", "/staff/inspections/{inspection_id}/result"): "inspections",
     ("POST", "/staff/jobs/flag-expired"): "job",
     ("GET", "/staff/audit"): "audit",
+    ("GET", "/staff/me"): "view-permits",
 }
 
 
@@ -74,3 +75,10 @@ def test_a_contractor_gets_403_on_every_staff_route(api: Api, contractor) -> Non
     for method, path in staff_routes():
         response = call(api, method, path, contractor["token"])
         assert response.status_code == 403, (method, path, response.status_code)
+
+
+def test_staff_me_names_the_person_and_the_duties_of_their_role(api):
+    inspector = sign_in_as(api, StaffRole.INSPECTOR, "ipat")
+    me = api.get("/staff/me", inspector).json_body
+    assert me["username"] == "ipat" and me["role"] == "inspector"
+    assert me["duties"] == ["inspections", "view-permits"]
