@@ -73,7 +73,7 @@ function menuButton() {
 
 /** Open/close the phone menu as USWDS's header does: the drawer and overlay shown, the page behind
  * it inert (so focus and screen readers stay in the menu), Escape or the overlay closing it. */
-function wireMenu(header) {
+export function wireMenu(header) {
   const button = $(".usa-menu-btn", header);
   const nav = $(".usa-nav", header);
   const overlay = $(".usa-overlay", header);

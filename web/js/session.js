@@ -1,5 +1,6 @@
-// The signed-in session, kept in sessionStorage (gone when the tab closes).
-const KEY = "portal.session";
+// The signed-in session, kept in sessionStorage (gone when the tab closes). The back office
+// (web/staff/) keeps its own, so a staff sign-in never stands in for a contractor's or the reverse.
+const KEY = /\/staff\//.test(location.pathname) ? "portal.staff-session" : "portal.session";
 
 export function getSession() {
   try {
