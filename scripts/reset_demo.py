@@ -58,7 +58,7 @@ def main() -> int:
     create_table(client, table)
     report = seed_demo(SystemClock())
     print(f"demo data restored in {table} at {endpoint}")
-    print(f"  staff:  admin / {report.staff_password}")
+    print(f"  staff:  admin / {report.staff_password}  (the demo supervisor, at /staff/index.html)")
     for company, pin in report.pins.items():
         print(f"  contractor {company}: first-login PIN {pin}")
     return 0

@@ -146,10 +146,12 @@ def main() -> None:
 
     log("the portal is up")
     log(f"  site: {site_url}")
+    log(f"  back office (staff): {site_url}/staff/index.html")
     log(f"  API:  {api_url}  (try {api_url}/contractors); the site calls it as {site_url}/api")
     log(f"  DynamoDB endpoint: {env['AWS_ENDPOINT_URL_DYNAMODB']}  table {env['TABLE_NAME']}")
     if report.seeded:
-        log(f"  staff:  admin / {report.staff_password}   (POST /auth/staff-login)")
+        log(f"  staff:  admin / {report.staff_password}   (the demo supervisor; invite clerks and inspectors from "
+            "Staff accounts)")
         for company, pin in report.pins.items():
             log(f"  contractor {company}: first-login PIN {pin}")
     else:
