@@ -43,3 +43,14 @@ def rfc3339(at: datetime) -> str:
 
 def epoch_seconds(at: datetime) -> int:
     return int(at.timestamp())
+
+
+class ShiftedClock:
+    """The real time moved by a whole number of days: the sandbox's time travel (`POST /sandbox/clock`), so a
+    browser journey can reach an inspection's day. Never used outside the sandbox."""
+
+    def __init__(self, days: int = 0) -> None:
+        self.days = days
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + timedelta(days=self.days)

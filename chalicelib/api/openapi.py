@@ -24,6 +24,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
     from chalicelib.api.checkout import CheckoutRequest
     from chalicelib.api.jobs import FlagExpiredBody
     from chalicelib.api.permits import InspectionRequestBody
+    from chalicelib.api.sandbox import ClockShift
     from chalicelib.api.sandbox_payments import SandboxOutcome
     from chalicelib.api.staff_permits import (
         AttachmentBody,
@@ -70,6 +71,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("POST", "/payments/callback"): (r.PaymentCallbackBody, r.CallbackResult, 200, "public"),
         ("POST", "/payments/stripe/webhook"): (r.StripeEventBody, r.CallbackResult, 200, "public"),
         ("GET", "/sandbox/outbox"): (None, r.OutboxList, 200, "public"),
+        ("PUT", "/sandbox/clock"): (ClockShift, r.SandboxClock, 200, "public"),
         ("POST", "/sandbox/payments/{payment_id}"): (SandboxOutcome, r.Payment, 200, "contractor"),
         ("POST", "/staff/contractors"): (s.NewContractorRequest, r.NewContractorCreated, 201, "staff"),
         ("POST", "/staff/contractors/{contractor_id}/pin"): (None, r.NewPin, 200, "staff"),

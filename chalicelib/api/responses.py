@@ -396,3 +396,8 @@ class StaffMe(Model):
     name: str
     role: Literal["clerk", "inspector", "supervisor"]
     duties: list[str]
+
+
+class SandboxClock(Model):
+    now: datetime
+    days: int
