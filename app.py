@@ -25,6 +25,7 @@ from chalicelib.api import (
     staff_accounts,
     staff_audit,
     staff_permits,
+    staff_users,
 )
 
 app = Chalice(app_name="contractor-portal")
@@ -32,7 +33,7 @@ logs.configure(app.log)  # one JSON line per event, from every module (chaliceli
 middleware.register(app)
 
 for blueprint in (public, meta, auth, profile, permits, inspections, cart, checkout, payments, sandbox,
-                  sandbox_payments, staff_accounts, staff_audit, staff_permits, jobs, openapi_route):
+                  sandbox_payments, staff_accounts, staff_audit, staff_permits, jobs, openapi_route, staff_users):
     app.register_blueprint(blueprint.bp)
 
 

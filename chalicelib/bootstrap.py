@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from chalicelib.services.payments import PaymentService
     from chalicelib.services.permits import PermitService
     from chalicelib.services.profile import ProfileService
+    from chalicelib.services.staff_accounts import StaffAccountService
     from chalicelib.services.staff_permits import StaffPermitService
     from chalicelib.store.outbox import OutboxStore
     from chalicelib.store.unit_of_work import UnitOfWork
@@ -80,6 +81,15 @@ def accounts() -> AccountService:
 
     s = settings()
     return AccountService(uow(s), clock(), notifier(s), AuthConfig.from_settings(s))
+
+
+def staff_accounts() -> StaffAccountService:
+    """Staff accounts per person: invitations, changes, one's own password (services/staff_accounts.py)."""
+    from chalicelib.services.accounts import AuthConfig
+    from chalicelib.services.staff_accounts import StaffAccountService
+
+    s = settings()
+    return StaffAccountService(uow(s), clock(), notifier(s), AuthConfig.from_settings(s))
 
 
 def profiles() -> ProfileService:

@@ -33,6 +33,7 @@ use everywhere within this long (README.md, "Secrets")."""
 
 SANDBOX_WEBHOOK_SECRET = "sandbox-secret"  # local use only: a real portal must be given a secret of its own
 LOCAL_STAGE = "local"  # `make run` and the tests: the only stage that may use the public sandbox secret
+DEMO_DATA_STAGES = frozenset({LOCAL_STAGE, "demo"})  # the only stages seeded with a default staff password
 
 
 def _stage() -> str:
@@ -130,6 +131,15 @@ class Settings:
     # Who the county is, as receipts print it.
     county_name: str = "Community Development"
     county_address: tuple[str, ...] = ()
+    # Staff passwords: the same rules with a longer minimum (staff reach every contractor's records).
+    staff_password_min_length: int = 12
+    staff_password_max_length: int = 64
+
+    @property
+    def seeds_demo_data(self) -> bool:
+        """Whether this stage may hold the demo data, with its published staff password (`admin`):
+        only `local` and `demo`; every other stage's first supervisor is `make first-supervisor`'s."""
+        return self.stage in DEMO_DATA_STAGES
 
     @property
     def webhook_secret(self) -> str | None:
@@ -200,6 +210,8 @@ def get_settings() -> Settings:
         expiry_reminder_days=_int("EXPIRY_REMINDER_DAYS", 14),
         county_name=_str("COUNTY_NAME", "Community Development"),
         county_address=address_lines(env.get("COUNTY_ADDRESS", "")),
+        staff_password_min_length=_int("STAFF_PASSWORD_MIN_LENGTH", 12),
+        staff_password_max_length=_int("STAFF_PASSWORD_MAX_LENGTH", 64),
     )
 
 

@@ -47,6 +47,13 @@ def password_checklist(policy: PasswordPolicy) -> list[dict[str, str]]:
     return [{"rule": rule, "text": text} for rule, text in zip(ids, texts, strict=True)]
 
 
+def password_rules(policy: PasswordPolicy) -> dict[str, Any]:
+    requires = [name for name, on in (("letter", policy.require_letter), ("number", policy.require_digit)) if on]
+    return {"min_length": policy.min_length, "max_length": policy.max_length, "requires": requires,
+            "rejects_common": policy.reject_common, "case_sensitive": True, "rules": policy.rules(),
+            "checklist": password_checklist(policy), "common_passwords": "/meta/common-passwords"}
+
+
 def rules() -> dict[str, Any]:
     from chalicelib.domain.fees import PaymentMethod, base_name
     from chalicelib.domain.inspections import TimeWindow
@@ -55,16 +62,16 @@ def rules() -> dict[str, Any]:
     from chalicelib.services.permits import PermitConfig
 
     s = bootstrap.settings()
-    policy = AuthConfig.from_settings(s).password_policy
+    auth = AuthConfig.from_settings(s)
+    policy, staff_policy = auth.password_policy, auth.staff_password_policy
     calendar = PermitConfig.from_settings(s).calendar
     schedule = bootstrap.fee_schedule(s)
     now = bootstrap.clock().now()
     earliest, latest = calendar.earliest_request_date(now), calendar.latest_request_date(now)
-    requires = [name for name, on in (("letter", policy.require_letter), ("number", policy.require_digit)) if on]
     return {
-        "password": {"min_length": policy.min_length, "max_length": policy.max_length, "requires": requires,
-                     "rejects_common": policy.reject_common, "case_sensitive": True, "rules": policy.rules(),
-                     "checklist": password_checklist(policy), "common_passwords": "/meta/common-passwords"},
+        "password": password_rules(policy),
+        # The back office's: the same rules with a longer minimum (STAFF_PASSWORD_MIN_LENGTH).
+        "staff_password": password_rules(staff_policy),
         "inspections": {
             "request_cutoff": calendar.request_cutoff.strftime("%H:%M"),
             "cancel_cutoff": calendar.cancel_cutoff.strftime("%H:%M"),

@@ -35,6 +35,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ReviewBody,
         StaffInspectionBody,
     )
+    from chalicelib.api.staff_users import InvitationAcceptBody, NewStaffBody, StaffPasswordBody, StaffPatchBody
 
     return {
         ("GET", "/health"): (None, r.Health, 200, "public"),
@@ -87,6 +88,12 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("POST", "/staff/jobs/flag-expired"): (FlagExpiredBody, r.JobResult, 200, "staff"),
         ("GET", "/staff/audit"): (None, r.AuditPage, 200, "staff"),
         ("GET", "/staff/me"): (None, r.StaffMe, 200, "staff"),
+        ("GET", "/staff/users"): (None, r.StaffAccountPage, 200, "staff"),
+        ("POST", "/staff/users"): (NewStaffBody, r.StaffAccount, 201, "staff"),
+        ("POST", "/staff/users/{username}/invitation"): (None, r.StaffAccount, 200, "staff"),
+        ("PATCH", "/staff/users/{username}"): (StaffPatchBody, r.StaffAccount, 200, "staff"),
+        ("PUT", "/staff/me/password"): (StaffPasswordBody, None, 204, "staff"),
+        ("POST", "/auth/staff-invitations/accept"): (InvitationAcceptBody, r.SignedIn, 200, "public"),
     }
 
 
@@ -103,6 +110,7 @@ QUERY = {
     "/payments": ["limit", "cursor"],
     "/checkout/summary": ["payment_method"],
     "/sandbox/outbox": ["to"],
+    "/staff/users": ["limit", "cursor"],
 }
 
 

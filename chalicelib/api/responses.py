@@ -365,6 +365,7 @@ class CommonPasswords(Model):
 
 class MetaRules(Model):
     password: dict[str, object]
+    staff_password: dict[str, object]
     inspections: dict[str, object]
     payment_methods: list[dict[str, str]]
     convenience_fee_label: str
@@ -394,8 +395,25 @@ class AuditPage(Page[AuditRecord]):
 class StaffMe(Model):
     username: str
     name: str
+    email: str
     role: Literal["clerk", "inspector", "supervisor"]
     duties: list[str]
+
+
+class StaffAccount(Model):
+    """A staff account (docs/back-office.md, "Staff accounts")."""
+
+    username: str
+    name: str
+    email: str
+    role: Literal["clerk", "inspector", "supervisor"]
+    status: Literal["INVITED", "ACTIVE", "DISABLED"]
+    invited_at: datetime | None = None
+    last_sign_in_at: datetime | None = None
+
+
+class StaffAccountPage(Page[StaffAccount]):
+    pass
 
 
 class SandboxClock(Model):

@@ -59,4 +59,6 @@ def staff_me() -> object:
     """Who is signed in, and the duties of their role: the back-office site shows the menu it is given."""
     me = guard.staff(bp.current_request, StaffDuty.VIEW_PERMITS)
     duties = sorted(duty.value for duty in StaffDuty if staff_may(me.staff_role, duty))
-    return ok({"username": me.principal_id, "name": me.display_name, "role": me.staff_role, "duties": duties})
+    user = bootstrap.staff_accounts().staff_user(me.principal_id)  # one GetItem: the name and e-mail as they are now
+    return ok({"username": me.principal_id, "name": user.display_name, "email": user.email, "role": me.staff_role,
+               "duties": duties})

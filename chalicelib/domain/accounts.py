@@ -13,6 +13,7 @@ who signed in as `user_id`). Failed attempts are counted in `Throttle`s.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -51,6 +52,7 @@ class ThrottleKind(StrEnum):
 
     SIGN_IN = "contractor"  # a company's sign-in: password or PIN, and wrong secret answers too
     STAFF_SIGN_IN = "staff"
+    STAFF_INVITATION = "staff-invitation"  # guesses at a staff invitation's one-time code
     RESET_CODE = "reset-code"  # guesses at e-mailed reset codes, across every code sent
     RESET_ANSWER = "reset-answer"  # the secret answer of a password reset
     SOURCE = "source"  # one caller's address, across every account, per lock-out window
@@ -231,13 +233,97 @@ def staff_may(role: str, duty: StaffDuty) -> bool:
         return False
 
 
+class StaffStatus(StrEnum):
+    """Where a staff account stands: invited (no password yet), active, or disabled by a supervisor."""
+
+    INVITED = "INVITED"
+    ACTIVE = "ACTIVE"
+    DISABLED = "DISABLED"
+
+
+STAFF_INVITATION_VALID = timedelta(hours=72)
+"""How long an invitation's one-time code works (docs/back-office.md, "Staff accounts")."""
+
+_USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,31}")
+
+
+def normalise_username(username: str) -> str:
+    """A staff user name as stored and compared: trimmed, lower case; 2-32 characters, a letter first,
+    then letters, digits, `.`, `_` or `-`. ValueError naming the rule otherwise."""
+    name = username.strip().lower()
+    if not _USERNAME.fullmatch(name):
+        raise ValueError("must be 2 to 32 letters, digits, '.', '_' or '-', starting with a letter")
+    return name
+
+
 @dataclass
 class StaffUser:
+    """A Community Development staff member's own account (issue 12: accounts per person).
+
+    INVITED: created by a supervisor (or `make first-supervisor`) with a one-time code, kept only as
+    its keyed digest, valid `STAFF_INVITATION_VALID`; accepting it sets the password once. ACTIVE: signs
+    in with that password. DISABLED: refused at sign-in (its sessions end when it is disabled).
+    """
+
     username: str
     display_name: str
     email: str
-    password_hash: str
+    password_hash: str | None = None
     role: StaffRole = StaffRole.SUPERVISOR
+    status: StaffStatus = StaffStatus.ACTIVE
+    invited_at: datetime | None = None
+    last_sign_in_at: datetime | None = None
+    invitation_digest: str | None = field(default=None, compare=False)
+    invitation_expires_at: datetime | None = field(default=None, compare=False)
+    version: int = field(default=0, compare=False)
+
+    @property
+    def active_supervisor(self) -> bool:
+        return self.status is StaffStatus.ACTIVE and self.role is StaffRole.SUPERVISOR
+
+    def accepts_sign_in(self, password: str, cost: int) -> bool:
+        """The password of an active account; one bcrypt check either way (a missing hash spends one too)."""
+        ok = credentials.verify_secret(password, self.password_hash, cost)
+        return ok and self.status is StaffStatus.ACTIVE
+
+    def invite(self, digest: str, now: datetime, valid: timedelta = STAFF_INVITATION_VALID) -> None:
+        """A (new) invitation: the last code stops working; the password too, so the account is
+        INVITED until the code is accepted. A disabled account is enabled first."""
+        if self.status is StaffStatus.DISABLED:
+            raise Conflict(f"{self.username} is disabled: enable the account before inviting again.",
+                           slug="staff-disabled")
+        self.invitation_digest = digest
+        self.invitation_expires_at = now + valid
+        self.invited_at = now
+        self.password_hash = None
+        self.status = StaffStatus.INVITED
+
+    def invitation_matches(self, digest: str, now: datetime) -> bool:
+        return (self.status is StaffStatus.INVITED and self.invitation_digest is not None
+                and self.invitation_expires_at is not None and now < self.invitation_expires_at
+                and credentials.same_digest(self.invitation_digest, digest))
+
+    def accept_invitation(self, password: str, now: datetime, cost: int) -> None:
+        """The code's one use: the password is set, the code forgotten, the account ACTIVE."""
+        self.password_hash = credentials.hash_secret(password, cost)
+        self.invitation_digest = None
+        self.invitation_expires_at = None
+        self.status = StaffStatus.ACTIVE
+        self.last_sign_in_at = now
+
+    def change_password(self, password: str, cost: int) -> None:
+        self.password_hash = credentials.hash_secret(password, cost)
+
+    def set_disabled(self, disabled: bool) -> None:
+        """Disable, or enable again: back to ACTIVE with a password, INVITED without one."""
+        if disabled:
+            self.status = StaffStatus.DISABLED
+        elif self.status is StaffStatus.DISABLED:
+            self.status = StaffStatus.ACTIVE if self.password_hash else StaffStatus.INVITED
+
+    def audit_view(self) -> dict[str, str]:
+        """What the audit trail records of an account (never a secret)."""
+        return {"name": self.display_name, "email": self.email, "role": self.role.value, "status": self.status.value}
 
 
 @dataclass(frozen=True)

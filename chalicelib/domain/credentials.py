@@ -69,6 +69,20 @@ def new_reset_code(digits: int = 6) -> str:
     return "".join(str(secrets.randbelow(10)) for _ in range(digits))
 
 
+#: Invitation codes are typed from an e-mail: no 0/O, 1/I/L, so none is misread.
+INVITATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_invitation_code(groups: int = 4, size: int = 4) -> str:
+    """A staff invitation's one-time code, e.g. `K7QM-2XRP-9DHT-W4NA` (16 of 31 symbols: ~79 bits)."""
+    return "-".join("".join(secrets.choice(INVITATION_ALPHABET) for _ in range(size)) for _ in range(groups))
+
+
+def normalise_invitation_code(code: str) -> str:
+    """As typed or pasted: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
 def code_digest(scope: str, code: str) -> str:
     """Short-lived, attempt-limited codes are keyed-digested, not bcrypt-hashed, so checking a code
     costs the same whether or not the account exists."""

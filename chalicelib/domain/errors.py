@@ -154,6 +154,11 @@ PROBLEM_TYPES: dict[str, str] = {
     "payment-pending": "The payment is still pending: its outcome has not been recorded yet.",
     "payment-amount-mismatch": "The callback's amount is not the payment's total due.",
     "bad-signature": "The callback's signature is missing, wrong or too old.",
+    # Staff accounts.
+    "staff-username-taken": "A staff account with this user name exists.",
+    "invalid-invitation": "The staff invitation code is not correct, has expired or was already used.",
+    "last-supervisor": "The last active supervisor cannot be demoted or disabled.",
+    "staff-disabled": "The staff account is disabled: enable it first.",
 }
 
 

@@ -81,6 +81,9 @@ class AuthConfig:
     source_max_failed_attempts: int = 50
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     time_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIME_ZONE))  # mail states times in it
+    #: Staff: the county's rules with a longer minimum; links in staff invitations start at the site's address.
+    staff_password_policy: PasswordPolicy = field(default_factory=lambda: PasswordPolicy(min_length=12, max_length=64))
+    site_base_url: str = "http://127.0.0.1:8080"
 
     @classmethod
     def from_settings(cls, s: Settings) -> AuthConfig:
@@ -99,6 +102,10 @@ class AuthConfig:
                                            max_length=s.password_max_length,
                                            reject_common=s.password_check_common),
             time_zone=s.time_zone,
+            staff_password_policy=PasswordPolicy(min_length=s.staff_password_min_length,
+                                                 max_length=s.staff_password_max_length,
+                                                 reject_common=s.password_check_common),
+            site_base_url=s.site_base_url,
         )
 
     @property
@@ -176,8 +183,10 @@ class AccountService:
                                                               self._source_id(source, now))
         self._refuse_while_locked(from_source, now)
         attempt = self._claim(ThrottleKind.STAFF_SIGN_IN, username, now)
-        ok = credentials.verify_secret(password, user.password_hash if user else None, self.config.bcrypt_cost)
-        if not ok or user is None:
+        if user is None:  # the same bcrypt work as a wrong password: a missing account answers alike
+            credentials.verify_secret(password, None, self.config.bcrypt_cost)
+        # An invited (no password yet) or disabled account is refused as a wrong password is.
+        if user is None or not user.accepts_sign_in(password, self.config.bcrypt_cost):
             self._fail(ThrottleKind.STAFF_SIGN_IN, username, attempt, now, source)
             detail, left = self._warned("The user name or password is not correct.", attempt)
             raise Unauthenticated(detail, slug="wrong-credentials", extensions=left)
@@ -476,7 +485,8 @@ class AccountService:
             absolute_expires_at=now + self.config.sessions.absolute, setup_only=setup_only, user_id=user_id,
             staff_role=staff_role,
         )
-        self.accounts.open_session(session, clear_throttle)
+        if not self.accounts.open_session(session, clear_throttle):  # a staff account disabled meanwhile
+            raise Unauthenticated("The user name or password is not correct.", slug="wrong-credentials")
         return SignedIn(token, session.expires_at(self.config.sessions), role, setup_only)
 
     def _notify_password_changed(self, company: Company, user: User) -> None:

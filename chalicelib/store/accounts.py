@@ -15,13 +15,17 @@ One mapping per item type:
   `save_company` and `save_user` each SET only their own attributes and are conditioned on their own
   version as read (`version`, `user_version`), so a profile edit and a password change do not refuse
   each other, while two changes of one aggregate cannot both land.
-- staff (STAFF#<name>), sessions and their index entries, throttles, rate windows, reset codes and
-  reset tokens: one small item each.
+- a staff account (STAFF#<name>, PROFILE): `username`, `display_name`, `email`, `role`, `status`,
+  `password_hash`, `invitation_digest`/`invitation_expires_at` (the one-time code as its keyed digest),
+  `invited_at`, `last_sign_in_at`, `version`, and `GSI1PK=STAFF`/`GSI1SK=<username>`, the staff list.
+  An item without `status`/`role` (the demo desk account of an older table) reads as an active supervisor.
+- sessions and their index entries, throttles, rate windows, reset codes and reset tokens: one small
+  item each.
 
 Two kinds of methods:
-- *staged* (`add_company`, `save_company`, `save_user`, `save_account`, `use_reset_token`,
-  `forget_throttles`): they add write actions to the unit of work; `uow.commit()` writes them as
-  one transaction;
+- *staged* (`add_company`, `save_company`, `save_user`, `save_account`, `add_staff`, `save_staff`,
+  `keep_active_supervisor`, `use_reset_token`, `forget_throttles`): they add write actions to the unit
+  of work; `uow.commit()` writes them as one transaction;
 - *immediate* (everything else that writes): single conditional requests that must land before the
   caller goes on — an attempt is counted before its secret is checked — or the one transaction of a
   sign-in (session, its index entry, the cleared failure count). They touch no pending state, so a
@@ -43,6 +47,7 @@ from chalicelib.domain.accounts import (
     Role,
     Session,
     StaffRole,
+    StaffStatus,
     StaffUser,
     Throttle,
     User,
@@ -51,8 +56,10 @@ from chalicelib.domain.accounts import (
     first_user_id,
 )
 from chalicelib.store import keys
+from chalicelib.store.cursors import decode_cursor, encode_cursor, gsi1_key
 from chalicelib.store.items import (
     Action,
+    Check,
     Cond,
     ConditionFailed,
     Delete,
@@ -190,6 +197,47 @@ def _session_from_item(token_hash: str, item: Item) -> Session:
     )
 
 
+_STAFF_OPTIONAL = ("password_hash", "invited_at", "last_sign_in_at", "invitation_digest", "invitation_expires_at")
+
+
+def staff_from_item(item: Item) -> StaffUser:
+    """A staff account. An item from before roles and statuses is the one seeded desk account: an
+    active supervisor."""
+    return StaffUser(
+        username=_text(item.get("username")),
+        display_name=_text(item.get("display_name")) or _text(item.get("username")),
+        email=_text(item.get("email")),
+        password_hash=item.get("password_hash") or None,
+        role=StaffRole(_text(item.get("role")) or StaffRole.SUPERVISOR),
+        status=StaffStatus(_text(item.get("status")) or StaffStatus.ACTIVE),
+        invited_at=_time(item.get("invited_at")),
+        last_sign_in_at=_time(item.get("last_sign_in_at")),
+        invitation_digest=item.get("invitation_digest") or None,
+        invitation_expires_at=_time(item.get("invitation_expires_at")),
+        version=int(item.get("version", 0) or 0),
+    )
+
+
+def _staff_item(user: StaffUser) -> Item:
+    item: Item = {
+        **keys.staff(user.username), "username": user.username.lower(), "display_name": user.display_name,
+        "email": user.email, "role": user.role.value, "status": user.status.value, "version": user.version,
+        "GSI1PK": keys.STAFF_ALL, "GSI1SK": keys.staff_sort_key(user.username),
+        "password_hash": user.password_hash, "invited_at": _epoch(user.invited_at),
+        "last_sign_in_at": _epoch(user.last_sign_in_at), "invitation_digest": user.invitation_digest,
+        "invitation_expires_at": _epoch(user.invitation_expires_at),
+    }
+    return {k: v for k, v in item.items() if v is not None}
+
+
+def _active() -> Cond:
+    return not_exists("status") | eq("status", StaffStatus.ACTIVE.value)
+
+
+def _supervisor() -> Cond:
+    return not_exists("role") | eq("role", StaffRole.SUPERVISOR.value)
+
+
 def _same_key(item: Item, key: dict[str, str]) -> bool:
     return item["PK"] == key["PK"] and item["SK"] == key["SK"]
 
@@ -315,19 +363,51 @@ class AccountRepository:
         found = self.items.get_many([staff_key, throttle_key], consistent=True)
         staff = next((i for i in found if _same_key(i, staff_key)), None)
         throttle = next((i for i in found if _same_key(i, throttle_key)), None)
-        user = None
-        if staff:
-            # A staff item from before roles is the one seeded desk account: a supervisor.
-            user = StaffUser(str(staff["username"]), str(staff.get("display_name") or staff["username"]),
-                             str(staff.get("email", "")), str(staff["password_hash"]),
-                             StaffRole(str(staff.get("role") or StaffRole.SUPERVISOR)))
-        return user, _throttle_from_item(throttle)
+        return (staff_from_item(staff) if staff else None), _throttle_from_item(throttle)
+
+    def staff_user(self, username: str) -> StaffUser | None:
+        """One staff account by name (GetItem, strongly consistent), or None."""
+        item = self.items.get(keys.staff(username), consistent=True)
+        return staff_from_item(item) if item else None
+
+    def staff_page(self, limit: int, cursor: str | None) -> tuple[list[StaffUser], str | None]:
+        """A page of staff accounts by user name: one Query on GSI1 (GSI1PK=STAFF), never a Scan."""
+        partition = {"GSI1PK": keys.STAFF_ALL}
+        start = decode_cursor(cursor, partition)["key"] if cursor else None
+        page = self.items.query(keys.STAFF_ALL, index="GSI1", limit=limit, start=start)
+        more = page.next_key is not None and len(page.items) == limit
+        next_cursor = encode_cursor({"key": gsi1_key(page.items[-1])}) if more and page.items else None
+        return [staff_from_item(i) for i in page.items], next_cursor
+
+    def active_supervisors(self) -> list[StaffUser]:
+        """Every active supervisor (the last-supervisor rule): the staff list read whole, a few dozen items."""
+        return [u for u in (staff_from_item(i) for i in query_all(self.items, keys.STAFF_ALL, index="GSI1"))
+                if u.active_supervisor]
 
     def put_staff(self, user: StaffUser) -> None:
-        """Immediate: create or replace a staff user (seeded, not yet managed through the API)."""
-        self.items.write([Put({**keys.staff(user.username), "username": user.username.lower(),
-                               "display_name": user.display_name, "email": user.email,
-                               "password_hash": user.password_hash, "role": user.role.value})])
+        """Immediate: create or replace a staff user (the local demo seed and tests)."""
+        user.version = user.version or 1
+        self.items.write([Put(_staff_item(user))])
+
+    def add_staff(self, user: StaffUser) -> None:
+        """Staged: a new staff account; the commit fails (StaleRecord) when the name is taken."""
+        user.version = 1
+        self.uow.add(Put(_staff_item(user), absent()))
+
+    def save_staff(self, user: StaffUser) -> None:
+        """Staged: the account, if nobody changed it since it was read."""
+        version = user.version
+        user.version = version + 1
+        item = _staff_item(user)
+        changes = {k: v for k, v in item.items() if k not in ("PK", "SK")}
+        gone = tuple(k for k in _STAFF_OPTIONAL if k not in item)
+        self.uow.add(Update(keys.staff(user.username), set=changes, remove=gone,
+                            cond=present() & at_version(version)))
+
+    def keep_active_supervisor(self, username: str) -> None:
+        """Staged: the change commits only while `username` is still an active supervisor, so two
+        supervisors demoting each other at once cannot leave the county with none."""
+        self.uow.add(Check(keys.staff(username), present() & _active() & _supervisor()))
 
     # --- throttles -----------------------------------------------------------------------------
     #
@@ -399,9 +479,11 @@ class AccountRepository:
 
     # --- sessions ------------------------------------------------------------------------------
 
-    def open_session(self, session: Session, clear_throttle: tuple[str, str] | None = None) -> None:
+    def open_session(self, session: Session, clear_throttle: tuple[str, str] | None = None) -> bool:
         """Immediate, one transaction: the session and its entry under the principal (revocation finds
-        every one); `clear_throttle` (kind, id): the sign-in succeeded, so its failure count goes too."""
+        every one); `clear_throttle` (kind, id): the sign-in succeeded, so its failure count goes too.
+        A staff session also records `last_sign_in_at` on the account, on condition that it is still
+        active: False (nothing written) when it is not."""
         ttl = _epoch(session.absolute_expires_at)
         item = {
             **keys.session(session.token_hash),
@@ -422,7 +504,14 @@ class AccountRepository:
         actions: list[Action] = [Put(item), Put(entry)]
         if clear_throttle:
             actions.append(Delete(keys.throttle(*clear_throttle)))
-        self.items.write(actions)
+        if session.role is Role.STAFF:  # the sign-in is recorded, and lands only while the account is active
+            actions.append(Update(keys.staff(session.principal_id), set={"last_sign_in_at": _epoch(session.created_at)},
+                                  cond=present() & _active()))
+        try:
+            self.items.write(actions)
+        except ConditionFailed:  # a staff account disabled between its password check and now
+            return False
+        return True
 
     def session(self, token_hash: str) -> Session | None:
         # Strongly consistent: a session made by the previous request must work, and one deleted must not.

@@ -10,6 +10,7 @@ Access pattern → request → key:
   so thousands of businesses fit a 1 MB page) → GSI3PK=DIRECTORY, GSI3SK=<COMPANY NAME>#<id>
 - one account per state license → conditional Put in the same transaction → PK=LICENSE#<license>, SK=LICENSE
 - staff user by name → GetItem → PK=STAFF#<username>, SK=PROFILE
+- staff users by name (the back office's list, paged) → Query GSI1 → GSI1PK=STAFF, GSI1SK=<username>
 - session per request → GetItem → PK=SESSION#<sha256(token)>, SK=SESSION
 - a principal's sessions (revoke all) → consistent Query → PK=<principal key>, SK begins_with SESSION#
 - failed attempts of one account, existing or not → GetItem, batched with the account
@@ -84,6 +85,13 @@ def license_claim(license_no: str) -> Key:
 
 def staff(username: str) -> Key:
     return {"PK": f"STAFF#{username.lower()}", "SK": PROFILE}
+
+
+STAFF_ALL = "STAFF"
+
+
+def staff_sort_key(username: str) -> str:
+    return username.lower()
 
 
 def principal_partition(role: str, principal_id: str) -> str:

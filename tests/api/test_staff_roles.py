@@ -27,6 +27,11 @@ ROUTE_DUTIES = {
     ("POST", "/staff/jobs/flag-expired"): "job",
     ("GET", "/staff/audit"): "audit",
     ("GET", "/staff/me"): "view-permits",
+    ("GET", "/staff/users"): "staff-users",
+    ("POST", "/staff/users"): "staff-users",
+    ("POST", "/staff/users/{username}/invitation"): "staff-users",
+    ("PATCH", "/staff/users/{username}"): "staff-users",
+    ("PUT", "/staff/me/password"): "view-permits",
 }
 
 
