@@ -48,10 +48,13 @@ def seed_demo(clock: Clock) -> SeedReport:
 
     Through `bootstrap`, the services a request uses: demo accounts obey the same rules."""
     bootstrap.use_clock(clock)
+    settings = bootstrap.settings()
+    if not settings.seeds_demo_data:  # the demo's published password never reaches a county's table
+        raise RuntimeError(f"the demo data (and its staff password) is only for the local and demo stages, "
+                           f"not {settings.stage!r}: make the first supervisor with `make first-supervisor`")
     uow = bootstrap.uow()
     if uow.items.get(keys.staff("admin")):
         return SeedReport(seeded=False)
-    settings = bootstrap.settings()
     accounts = bootstrap.accounts()
     staff_password = os.environ.get("DEMO_STAFF_PASSWORD", "DemoAdmin1")
     # The demo's desk account is a supervisor (API.md Part 2); a deployed stage has no default staff.

@@ -1,6 +1,6 @@
 # Deploying the one stack. Included by the top-level Makefile, which defines VENV and PY.
 # Needs the AWS CLI (v2) and credentials for `deploy` / `deploy-site` only; package and cfn-lint need neither.
-.PHONY: package cfn-lint deploy deploy-site
+.PHONY: package cfn-lint deploy deploy-site first-supervisor
 
 STACK ?= contractor-portal
 REGION ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),us-west-2)
@@ -37,3 +37,13 @@ deploy-site: $(if $(wildcard mk/web.mk),web-assets)
 	echo 'export const API_BASE_URL = "/api";' | $(AWS) s3 cp - "s3://$$bucket/config.js" \
 		--content-type text/javascript --cache-control no-cache && \
 	$(AWS) cloudfront create-invalidation --distribution-id "$$dist" --paths '/*'
+
+## first-supervisor: the stage's first staff account, INVITED; prints its one-time code and the accept page.
+## TABLE_NAME and SITE_BASE_URL default to the stack's TableName and SiteUrl outputs (needs the AWS CLI then).
+first-supervisor: install
+	@[ -n "$(USERNAME)" ] && [ -n "$(NAME)" ] && [ -n "$(EMAIL)" ] || { echo 'usage: make first-supervisor USERNAME=jdoe NAME="Jane Doe" EMAIL=jdoe@example.gov [STACK=… REGION=… FORCE=1]'; exit 1; }
+	@export AWS_REGION=$(REGION) AWS_DEFAULT_REGION=$(REGION); \
+	export TABLE_NAME="$${TABLE_NAME:-$(call stack_output,TableName)}"; \
+	export SITE_BASE_URL="$${SITE_BASE_URL:-$(call stack_output,SiteUrl)}"; \
+	[ -n "$$TABLE_NAME" ] || { echo "no TABLE_NAME, and stack $(STACK) has no TableName output"; exit 1; }; \
+	$(PY) scripts/create_supervisor.py --username "$(USERNAME)" --name "$(NAME)" --email "$(EMAIL)" $(if $(FORCE),--force)
