@@ -26,6 +26,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
     from chalicelib.api.permits import InspectionRequestBody
     from chalicelib.api.sandbox import ClockShift
     from chalicelib.api.sandbox_payments import SandboxOutcome
+    from chalicelib.api.staff_accounts import NewPinBody
     from chalicelib.api.staff_permits import (
         AttachmentBody,
         FeeBody,
@@ -74,7 +75,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("PUT", "/sandbox/clock"): (ClockShift, r.SandboxClock, 200, "public"),
         ("POST", "/sandbox/payments/{payment_id}"): (SandboxOutcome, r.Payment, 200, "contractor"),
         ("POST", "/staff/contractors"): (s.NewContractorRequest, r.NewContractorCreated, 201, "staff"),
-        ("POST", "/staff/contractors/{contractor_id}/pin"): (None, r.NewPin, 200, "staff"),
+        ("POST", "/staff/contractors/{contractor_id}/pin"): (NewPinBody, r.NewPin, 200, "staff"),
         ("POST", "/staff/permits"): (NewPermitBody, r.PermitDetail, 201, "staff"),
         ("GET", "/staff/permits/{permit_no}"): (None, r.PermitDetail, 200, "staff"),
         ("PATCH", "/staff/permits/{permit_no}"): (PermitPatchBody, r.PermitDetail, 200, "staff"),

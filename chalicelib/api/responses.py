@@ -322,13 +322,23 @@ class OutboxList(Model):
     items: list[dict[str, object]]
 
 
+class Letter(Model):
+    """The PIN letter: what the contractor needs to sign in the first time, printed or mailed."""
+
+    subject: str
+    body: str
+
+
 class NewContractorCreated(Model):
     contractor_id: str
     pin: str
+    letter: Letter
 
 
 class NewPin(Model):
     pin: str
+    letter: Letter
+    mailed_to: str | None = None  # with `mail_letter`: the address on file it was sent to
 
 
 class JobResult(Model):
