@@ -28,13 +28,17 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
     from chalicelib.api.sandbox_payments import SandboxOutcome
     from chalicelib.api.staff_accounts import NewPinBody
     from chalicelib.api.staff_permits import (
+        AdjustBody,
         AttachmentBody,
+        CorrectionBody,
         FeeBody,
         NewPermitBody,
         PermitPatchBody,
         ResultBody,
         ReviewBody,
         StaffInspectionBody,
+        StatusBody,
+        VoidBody,
     )
 
     return {
@@ -76,18 +80,22 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("POST", "/sandbox/payments/{payment_id}"): (SandboxOutcome, r.Payment, 200, "contractor"),
         ("POST", "/staff/contractors"): (s.NewContractorRequest, r.NewContractorCreated, 201, "staff"),
         ("POST", "/staff/contractors/{contractor_id}/pin"): (NewPinBody, r.NewPin, 200, "staff"),
-        ("POST", "/staff/permits"): (NewPermitBody, r.PermitDetail, 201, "staff"),
-        ("GET", "/staff/permits/{permit_no}"): (None, r.PermitDetail, 200, "staff"),
-        ("PATCH", "/staff/permits/{permit_no}"): (PermitPatchBody, r.PermitDetail, 200, "staff"),
+        ("POST", "/staff/permits"): (NewPermitBody, r.StaffPermitDetail, 201, "staff"),
+        ("GET", "/staff/permits/{permit_no}"): (None, r.StaffPermitDetail, 200, "staff"),
+        ("PATCH", "/staff/permits/{permit_no}"): (PermitPatchBody, r.StaffPermitDetail, 200, "staff"),
         ("POST", "/staff/permits/{permit_no}/fees"): (FeeBody, r.Fee, 201, "staff"),
-        ("POST", "/staff/permits/{permit_no}/issue"): (None, r.PermitDetail, 200, "staff"),
-        ("POST", "/staff/permits/{permit_no}/inspections"): (StaffInspectionBody, r.Inspection, 201, "staff"),
-        ("POST", "/staff/inspections/{inspection_id}/result"): (ResultBody, r.Inspection, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/issue"): (None, r.StaffPermitDetail, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/inspections"): (StaffInspectionBody, r.StaffInspection, 201, "staff"),
+        ("POST", "/staff/inspections/{inspection_id}/result"): (ResultBody, r.StaffInspection, 200, "staff"),
         ("POST", "/staff/permits/{permit_no}/reviews"): (ReviewBody, r.Review, 201, "staff"),
         ("POST", "/staff/permits/{permit_no}/attachments"): (AttachmentBody, r.Attachment, 201, "staff"),
         ("POST", "/staff/jobs/flag-expired"): (FlagExpiredBody, r.JobResult, 200, "staff"),
         ("GET", "/staff/audit"): (None, r.AuditPage, 200, "staff"),
         ("GET", "/staff/me"): (None, r.StaffMe, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/status"): (StatusBody, r.StaffPermitDetail, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/void"): (VoidBody, r.Fee, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/adjust"): (AdjustBody, r.Fee, 201, "staff"),
+        ("POST", "/staff/inspections/{inspection_id}/correction"): (CorrectionBody, r.StaffInspection, 200, "staff"),
     }
 
 

@@ -145,6 +145,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "inspection-too-late-to-cancel": "The cancel cut-off on the inspection's day has passed.",
     "inspection-not-scheduled": "The inspection is no longer scheduled (cancelled or resulted).",
     "inspection-not-yet-due": "A result cannot be recorded before the inspection's date.",
+    "inspection-no-result": "The inspection has no recorded result to correct (record one instead).",
     # Cart, checkout and payments.
     "no-fees-due": "The permit has no fees due.",
     "fees-held": "The fees are held by a payment in progress.",
@@ -154,6 +155,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "payment-pending": "The payment is still pending: its outcome has not been recorded yet.",
     "payment-amount-mismatch": "The callback's amount is not the payment's total due.",
     "bad-signature": "The callback's signature is missing, wrong or too old.",
+    "fee-not-voidable": "The fee is paid, held by a payment in progress, or already voided: it cannot be voided.",
 }
 
 

@@ -27,6 +27,10 @@ ROUTE_DUTIES = {
     ("POST", "/staff/jobs/flag-expired"): "job",
     ("GET", "/staff/audit"): "audit",
     ("GET", "/staff/me"): "view-permits",
+    ("POST", "/staff/permits/{permit_no}/status"): "permits",
+    ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/void"): "voids",
+    ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/adjust"): "voids",
+    ("POST", "/staff/inspections/{inspection_id}/correction"): "inspections",
 }
 
 
