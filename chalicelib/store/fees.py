@@ -4,7 +4,8 @@ with their permit; tests and the benchmark seed them).
 Item: PK=PERMIT#<no>  SK=FEE#<fee_id>  GSI1PK=CONTRACTOR#<contractor_id>  GSI1SK=<the permit's GSI1SK>#FEE#<fee_id>
 Attributes: fee_id, permit_no, contractor_id, description, amount (Number), status ("DUE"|"PAID"),
 created_at (epoch); while held: held_by (payment_id), hold_expires_at (epoch); once paid: paid_by,
-paid_at (epoch); once voided: status "VOIDED", voided_at (epoch), voided_by, void_reason, replaced_by. Whether a fee is due is decided by `domain.fee_lines.FeeLine`, never here.
+paid_at (epoch); once voided: status "VOIDED", voided_at (epoch), voided_by, void_reason,
+replaced_by. Whether a fee is due is decided by `domain.fee_lines.FeeLine`, never here.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from tests.services.permit_helpers import (
     add_fee,
     fresh_staff_token,
     fresh_token,
-    make_permit,
     mails,
+    make_permit,
 )
 
 MAIL = "contractor@online.com"
@@ -46,7 +46,7 @@ def test_registering_answers_the_pin_letter_a_contractor_needs_to_sign_in(api, s
 
 
 def test_a_new_pin_comes_with_its_letter_and_is_mailed_only_when_asked(api, staff_token):
-    contractor_id, old_pin = register(api, staff_token)
+    contractor_id, _ = register(api, staff_token)
     plain = api.post(f"/staff/contractors/{contractor_id}/pin", None, staff_token)
     assert plain.status_code == 200, plain.body
     assert plain.json_body["pin"] in plain.json_body["letter"]["body"] and "mailed_to" not in plain.json_body
@@ -153,7 +153,8 @@ def test_a_voided_fee_is_never_due_nor_in_a_cart_but_is_still_listed(api, contra
     row = api.get("/dashboard", token).json_body["active_permits"]["items"][0]
     assert row["fees_due"] == "35.00"
     detail = api.get(f"/permits/{no}", token).json_body
-    assert [(f["fee_id"], f["status"]) for f in detail["fees"]] == [(kept["fee_id"], "DUE"), (wrong["fee_id"], "VOIDED")]
+    assert [(f["fee_id"], f["status"]) for f in detail["fees"]] == [(kept["fee_id"], "DUE"),
+                                                                    (wrong["fee_id"], "VOIDED")]
     assert detail["fees"][1]["void_reason"] == "Assessed twice" and "voided_by" not in detail["fees"][1]
     cart = api.post("/cart/items", {"permit_no": no}, token).json_body
     assert [f["fee_id"] for item in cart["items"] for f in item["fees"]] == [kept["fee_id"]]
@@ -223,7 +224,7 @@ def test_adjusting_a_fee_adds_a_new_line_and_voids_the_old_with_its_replacement(
     assert {k: new.json_body[k] for k in ("fee_id", "description", "amount", "status")} == {
         "fee_id": f"{no}-F002", "description": "BUILDING PERMIT FEE", "amount": "600.00", "status": "DUE"}
     detail = api.get(f"/staff/permits/{no}", staff_token).json_body
-    first, second = detail["fees"]
+    first, _ = detail["fees"]
     assert (first["status"], first["replaced_by"], first["void_reason"]) == ("VOIDED", f"{no}-F002",
                                                                              "Valuation corrected")
     assert detail["fees_due"] == "600.00"
