@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from chalicelib.services.expiry import ExpiryJob
     from chalicelib.services.payments import PaymentService
     from chalicelib.services.permits import PermitService
+    from chalicelib.services.pin_letters import PinLetterService
     from chalicelib.services.profile import ProfileService
     from chalicelib.services.staff_accounts import StaffAccountService
     from chalicelib.services.staff_permits import StaffPermitService
@@ -208,3 +209,14 @@ def run_expiry_job(event: object) -> dict[str, int]:
     finally:
         metrics.flush()  # once per invocation, also when the job failed (its mail failures, say)
     return {"flagged": result.flagged, "reminded": result.reminded}
+
+
+def pin_letters(actor: str = "") -> PinLetterService:
+    """PIN letters (what a contractor needs to sign in the first time), mailed under `actor`'s name."""
+    from chalicelib.services.accounts import AuthConfig
+    from chalicelib.services.pin_letters import PinLetterService
+
+    s = settings()
+    auth = AuthConfig.from_settings(s)
+    return PinLetterService(uow(s), clock(), notifier(s), f"{s.site_base_url.rstrip('/')}/",
+                            auth.pin_valid, auth.password_policy, s.time_zone, actor=actor)

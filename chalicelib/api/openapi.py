@@ -26,14 +26,19 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
     from chalicelib.api.permits import InspectionRequestBody
     from chalicelib.api.sandbox import ClockShift
     from chalicelib.api.sandbox_payments import SandboxOutcome
+    from chalicelib.api.staff_accounts import NewPinBody
     from chalicelib.api.staff_permits import (
+        AdjustBody,
         AttachmentBody,
+        CorrectionBody,
         FeeBody,
         NewPermitBody,
         PermitPatchBody,
         ResultBody,
         ReviewBody,
         StaffInspectionBody,
+        StatusBody,
+        VoidBody,
     )
     from chalicelib.api.staff_users import InvitationAcceptBody, NewStaffBody, StaffPasswordBody, StaffPatchBody
 
@@ -75,14 +80,14 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("PUT", "/sandbox/clock"): (ClockShift, r.SandboxClock, 200, "public"),
         ("POST", "/sandbox/payments/{payment_id}"): (SandboxOutcome, r.Payment, 200, "contractor"),
         ("POST", "/staff/contractors"): (s.NewContractorRequest, r.NewContractorCreated, 201, "staff"),
-        ("POST", "/staff/contractors/{contractor_id}/pin"): (None, r.NewPin, 200, "staff"),
-        ("POST", "/staff/permits"): (NewPermitBody, r.PermitDetail, 201, "staff"),
-        ("GET", "/staff/permits/{permit_no}"): (None, r.PermitDetail, 200, "staff"),
-        ("PATCH", "/staff/permits/{permit_no}"): (PermitPatchBody, r.PermitDetail, 200, "staff"),
+        ("POST", "/staff/contractors/{contractor_id}/pin"): (NewPinBody, r.NewPin, 200, "staff"),
+        ("POST", "/staff/permits"): (NewPermitBody, r.StaffPermitDetail, 201, "staff"),
+        ("GET", "/staff/permits/{permit_no}"): (None, r.StaffPermitDetail, 200, "staff"),
+        ("PATCH", "/staff/permits/{permit_no}"): (PermitPatchBody, r.StaffPermitDetail, 200, "staff"),
         ("POST", "/staff/permits/{permit_no}/fees"): (FeeBody, r.Fee, 201, "staff"),
-        ("POST", "/staff/permits/{permit_no}/issue"): (None, r.PermitDetail, 200, "staff"),
-        ("POST", "/staff/permits/{permit_no}/inspections"): (StaffInspectionBody, r.Inspection, 201, "staff"),
-        ("POST", "/staff/inspections/{inspection_id}/result"): (ResultBody, r.Inspection, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/issue"): (None, r.StaffPermitDetail, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/inspections"): (StaffInspectionBody, r.StaffInspection, 201, "staff"),
+        ("POST", "/staff/inspections/{inspection_id}/result"): (ResultBody, r.StaffInspection, 200, "staff"),
         ("POST", "/staff/permits/{permit_no}/reviews"): (ReviewBody, r.Review, 201, "staff"),
         ("POST", "/staff/permits/{permit_no}/attachments"): (AttachmentBody, r.Attachment, 201, "staff"),
         ("POST", "/staff/jobs/flag-expired"): (FlagExpiredBody, r.JobResult, 200, "staff"),
@@ -94,6 +99,10 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("PATCH", "/staff/users/{username}"): (StaffPatchBody, r.StaffAccount, 200, "staff"),
         ("PUT", "/staff/me/password"): (StaffPasswordBody, None, 204, "staff"),
         ("POST", "/auth/staff-invitations/accept"): (InvitationAcceptBody, r.SignedIn, 200, "public"),
+        ("POST", "/staff/permits/{permit_no}/status"): (StatusBody, r.StaffPermitDetail, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/void"): (VoidBody, r.Fee, 200, "staff"),
+        ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/adjust"): (AdjustBody, r.Fee, 201, "staff"),
+        ("POST", "/staff/inspections/{inspection_id}/correction"): (CorrectionBody, r.StaffInspection, 200, "staff"),
     }
 
 

@@ -68,14 +68,21 @@ def expired_row(permit: Permit, now: datetime) -> dict[str, Any]:
             "fees_due": format_money(permit.fees_due(now)), **pending_view(permit, now)}
 
 
-def inspection_view(insp: Inspection, address: str | None = None) -> dict[str, Any]:
-    """An inspection; lists that span permits (Scheduled) add the permit's `address`."""
-    view = {"inspection_id": insp.inspection_id, "permit_no": insp.permit_no,
-            "inspection_type": insp.inspection_type, "date": insp.date.isoformat(),
-            "time_window": insp.time_window, "status": insp.status.value, "notes": insp.notes,
-            "result_notes": insp.result_notes}
+def inspection_view(insp: Inspection, address: str | None = None, *, staff: bool = False) -> dict[str, Any]:
+    """An inspection; lists that span permits (Scheduled) add the permit's `address`. Staff also see who
+    recorded the result and when, and the earlier results a correction replaced (`history`)."""
+    view: dict[str, Any] = {"inspection_id": insp.inspection_id, "permit_no": insp.permit_no,
+                            "inspection_type": insp.inspection_type, "date": insp.date.isoformat(),
+                            "time_window": insp.time_window, "status": insp.status.value, "notes": insp.notes,
+                            "result_notes": insp.result_notes}
     if address is not None:
         view["address"] = address
+    if staff:
+        view["recorded_at"] = rfc3339(insp.resulted_at) if insp.resulted_at else None
+        view["recorded_by"] = insp.recorded_by or None
+        view["history"] = [{"result": h.result.value, "notes": h.notes,
+                            "recorded_at": rfc3339(h.recorded_at) if h.recorded_at else None,
+                            "recorded_by": h.recorded_by or None} for h in insp.history]
     return view
 
 
@@ -95,9 +102,28 @@ def permit_detail(permit: Permit, now: datetime, today: date) -> dict[str, Any]:
     }
 
 
-def fee_view(fee: Any, now: datetime) -> dict[str, Any]:
-    return {"fee_id": fee.fee_id, "description": fee.description, "amount": format_money(fee.amount),
+def fee_view(fee: Any, now: datetime, *, staff: bool = False) -> dict[str, Any]:
+    """A fee line. A voided one says so, why, when, and (adjusted) which line replaced it; staff also see who."""
+    view = {"fee_id": fee.fee_id, "description": fee.description, "amount": format_money(fee.amount),
             "status": fee.status(now).value}
+    if fee.voided:
+        view |= {"void_reason": fee.void_reason, "voided_at": rfc3339(fee.voided_at), "replaced_by": fee.replaced_by}
+        if staff:
+            view["voided_by"] = fee.voided_by
+    return view
+
+
+def staff_permit_detail(permit: Permit, now: datetime, today: date) -> dict[str, Any]:
+    """The permit detail as staff see it: the contractor's, plus the status timeline, who voided a fee,
+    and who recorded each result (with the results corrections replaced)."""
+    return {
+        **permit_detail(permit, now, today),
+        "fees": [fee_view(f, now, staff=True) for f in sorted(permit.fees, key=lambda f: f.fee_id)],
+        "inspections": [inspection_view(i, staff=True) for i in sorted(permit.inspections,
+                                                                       key=lambda i: (i.date, i.inspection_id))],
+        "timeline": [{"at": rfc3339(step.at), "status": step.status.value, "by": step.by or None,
+                      "comments": step.comments} for step in permit.timeline],
+    }
 
 
 def review_view(review: Any) -> dict[str, Any]:

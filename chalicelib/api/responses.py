@@ -116,11 +116,32 @@ class Inspection(Model):
     result_notes: str | None = None
 
 
+class RecordedResult(Model):
+    """A result a correction replaced, as it was recorded."""
+
+    result: str
+    notes: str
+    recorded_at: datetime | None = None
+    recorded_by: str | None = None
+
+
+class StaffInspection(Inspection):
+    """An inspection as staff see it: who recorded its result, and the results corrections replaced."""
+
+    recorded_at: datetime | None = None
+    recorded_by: str | None = None
+    history: list[RecordedResult] = []
+
+
 class Fee(Model):
     fee_id: str
     description: str
     amount: Money
-    status: str
+    status: str  # DUE, PENDING (held by a payment in progress), PAID or VOIDED
+    void_reason: str | None = None  # a voided fee: why, when, and (adjusted) the line that replaced it
+    voided_at: datetime | None = None
+    replaced_by: str | None = None
+    voided_by: str | None = None  # staff views only
 
 
 class Review(Model):
@@ -149,6 +170,20 @@ class PermitDetail(PermitRow):
     reviews: list[Review]
     inspections: list[Inspection]
     inspection_types: list[str]
+
+
+class StatusStep(Model):
+    at: datetime
+    status: str
+    by: str | None = None
+    comments: str
+
+
+class StaffPermitDetail(PermitDetail):
+    """The permit detail staff see: the contractor's, plus its status timeline and who did what."""
+
+    inspections: list[StaffInspection]  # type: ignore[assignment]
+    timeline: list[StatusStep]
 
 
 class DashboardInspection(Model):
@@ -322,13 +357,23 @@ class OutboxList(Model):
     items: list[dict[str, object]]
 
 
+class Letter(Model):
+    """The PIN letter: what the contractor needs to sign in the first time, printed or mailed."""
+
+    subject: str
+    body: str
+
+
 class NewContractorCreated(Model):
     contractor_id: str
     pin: str
+    letter: Letter
 
 
 class NewPin(Model):
     pin: str
+    letter: Letter
+    mailed_to: str | None = None  # with `mail_letter`: the address on file it was sent to
 
 
 class JobResult(Model):

@@ -9,10 +9,11 @@ from chalice import Blueprint
 from chalicelib import bootstrap
 from chalicelib.api import guard
 from chalicelib.api.http import ok, parse_body, route
-from chalicelib.api.schemas import NewContractorRequest
+from chalicelib.api.schemas import NewContractorRequest, Strict
 from chalicelib.domain.accounts import StaffDuty, staff_may
 from chalicelib.domain.contact import normalise_email, normalise_phone, normalise_state, normalise_zip
 from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.pin_letter import Letter
 
 if TYPE_CHECKING:
     from chalicelib.services.accounts import NewContractor
@@ -45,13 +46,29 @@ def register_contractor() -> object:
     clerk = guard.staff(bp.current_request, StaffDuty.CONTRACTORS)
     new = _clean(parse_body(bp.current_request, NewContractorRequest))
     contractor_id, pin = bootstrap.accounts().register_contractor(new, by=clerk.principal_id)
-    return ok({"contractor_id": contractor_id, "pin": pin}, 201)
+    letter = bootstrap.pin_letters(clerk.principal_id).letter(contractor_id, pin)
+    return ok({"contractor_id": contractor_id, "pin": pin, "letter": _letter(letter)}, 201)
 
 
 @route(bp, "/staff/contractors/{contractor_id}/pin", methods=["POST"])
 def new_pin(contractor_id: str) -> object:
     clerk = guard.staff(bp.current_request, StaffDuty.CONTRACTORS)
-    return ok({"pin": bootstrap.accounts().issue_pin(contractor_id, by=clerk.principal_id)})
+    body = parse_body(bp.current_request, NewPinBody)  # no body: no mail
+    pin = bootstrap.accounts().issue_pin(contractor_id, by=clerk.principal_id)
+    letters = bootstrap.pin_letters(clerk.principal_id)
+    letter = letters.letter(contractor_id, pin)
+    answer: dict[str, object] = {"pin": pin, "letter": _letter(letter)}
+    if body.mail_letter:
+        answer["mailed_to"] = letters.mail(contractor_id, letter)
+    return ok(answer)
+
+
+class NewPinBody(Strict):
+    mail_letter: bool = False
+
+
+def _letter(letter: Letter) -> dict[str, str]:
+    return {"subject": letter.subject, "body": letter.body}
 
 
 @route(bp, "/staff/me", methods=["GET"])

@@ -14,8 +14,9 @@ from chalicelib.domain.accounts import StaffDuty
 bp = Blueprint(__name__)
 
 
-def _detail(permit: object) -> object:
-    return ok(permit_views.permit_detail(permit, bootstrap.clock().now(), county_today()))  # type: ignore[arg-type]
+def _detail(permit: object, status: int = 200) -> object:
+    return ok(permit_views.staff_permit_detail(permit, bootstrap.clock().now(), county_today()),  # type: ignore[arg-type]
+              status)
 
 
 class PermitFields(Strict):
@@ -64,6 +65,26 @@ class ResultBody(Strict):
     notes: str = Field(default="", max_length=2000)
 
 
+class StatusBody(Strict):
+    status: str = Field(min_length=1, max_length=40)
+    comments: str = Field(default="", max_length=2000)
+
+
+class VoidBody(Strict):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class AdjustBody(Strict):
+    amount: str = Field(max_length=32)
+    reason: str = Field(min_length=1, max_length=500)
+    description: str | None = Field(default=None, max_length=200)
+
+
+class CorrectionBody(Strict):
+    result: str = Field(min_length=1, max_length=20)
+    notes: str = Field(max_length=2000)
+
+
 class ReviewBody(Strict):
     department: str = Field(min_length=1, max_length=80)
     status: str = Field(min_length=1, max_length=40)
@@ -81,7 +102,7 @@ def create_permit() -> object:
     body = parse_body(bp.current_request, NewPermitBody)
     fields = body.model_dump(exclude={"permit_no", "prefix"})
     permit = bootstrap.staff_permits(actor).create(fields, body.permit_no, body.prefix)
-    return ok(permit_views.permit_detail(permit, bootstrap.clock().now(), county_today()), 201)
+    return _detail(permit, 201)
 
 
 @route(bp, "/staff/permits/{permit_no}", methods=["GET"])
@@ -102,7 +123,7 @@ def add_fee(permit_no: str) -> object:
     actor = guard.staff(bp.current_request, StaffDuty.FEES).principal_id
     body = parse_body(bp.current_request, FeeBody)
     fee = bootstrap.staff_permits(actor).add_fee(permit_no, body.description, body.amount)
-    return ok(permit_views.fee_view(fee, bootstrap.clock().now()), 201)
+    return ok(permit_views.fee_view(fee, bootstrap.clock().now(), staff=True), 201)
 
 
 @route(bp, "/staff/permits/{permit_no}/issue", methods=["POST"])
@@ -117,7 +138,7 @@ def schedule_inspection(permit_no: str) -> object:
     body = parse_body(bp.current_request, StaffInspectionBody)
     booked = bootstrap.staff_permits(actor).schedule(permit_no, body.inspection_type, body.date, body.time_window,
                                                 body.notes)
-    return ok(permit_views.inspection_view(booked), 201)
+    return ok(permit_views.inspection_view(booked, staff=True), 201)
 
 
 @route(bp, "/staff/inspections/{inspection_id}/result", methods=["POST"])
@@ -125,7 +146,7 @@ def record_result(inspection_id: str) -> object:
     actor = guard.staff(bp.current_request, StaffDuty.INSPECTIONS).principal_id
     body = parse_body(bp.current_request, ResultBody)
     return ok(permit_views.inspection_view(bootstrap.staff_permits(actor).record_result(inspection_id, body.result,
-                                                                               body.notes)))
+                                                                               body.notes), staff=True))
 
 
 @route(bp, "/staff/permits/{permit_no}/reviews", methods=["POST"])
@@ -142,3 +163,34 @@ def add_attachment(permit_no: str) -> object:
     actor = guard.staff(bp.current_request, StaffDuty.PERMITS).principal_id
     body = parse_body(bp.current_request, AttachmentBody)
     return ok(permit_views.attachment_view(bootstrap.staff_permits(actor).add_attachment(permit_no, body.name)), 201)
+
+
+@route(bp, "/staff/permits/{permit_no}/status", methods=["POST"])
+def change_status(permit_no: str) -> object:
+    actor = guard.staff(bp.current_request, StaffDuty.PERMITS).principal_id
+    body = parse_body(bp.current_request, StatusBody)
+    return _detail(bootstrap.staff_permits(actor).change_status(permit_no, body.status, body.comments))
+
+
+@route(bp, "/staff/permits/{permit_no}/fees/{fee_id}/void", methods=["POST"])
+def void_fee(permit_no: str, fee_id: str) -> object:
+    actor = guard.staff(bp.current_request, StaffDuty.VOIDS).principal_id
+    body = parse_body(bp.current_request, VoidBody)
+    fee = bootstrap.staff_permits(actor).void_fee(permit_no, fee_id, body.reason)
+    return ok(permit_views.fee_view(fee, bootstrap.clock().now(), staff=True))
+
+
+@route(bp, "/staff/permits/{permit_no}/fees/{fee_id}/adjust", methods=["POST"])
+def adjust_fee(permit_no: str, fee_id: str) -> object:
+    actor = guard.staff(bp.current_request, StaffDuty.VOIDS).principal_id
+    body = parse_body(bp.current_request, AdjustBody)
+    fee = bootstrap.staff_permits(actor).adjust_fee(permit_no, fee_id, body.amount, body.reason, body.description)
+    return ok(permit_views.fee_view(fee, bootstrap.clock().now(), staff=True), 201)
+
+
+@route(bp, "/staff/inspections/{inspection_id}/correction", methods=["POST"])
+def correct_result(inspection_id: str) -> object:
+    actor = guard.staff(bp.current_request, StaffDuty.INSPECTIONS).principal_id
+    body = parse_body(bp.current_request, CorrectionBody)
+    corrected = bootstrap.staff_permits(actor).correct_result(inspection_id, body.result, body.notes)
+    return ok(permit_views.inspection_view(corrected, staff=True))

@@ -145,6 +145,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "inspection-too-late-to-cancel": "The cancel cut-off on the inspection's day has passed.",
     "inspection-not-scheduled": "The inspection is no longer scheduled (cancelled or resulted).",
     "inspection-not-yet-due": "A result cannot be recorded before the inspection's date.",
+    "inspection-no-result": "The inspection has no recorded result to correct (record one instead).",
     # Cart, checkout and payments.
     "no-fees-due": "The permit has no fees due.",
     "fees-held": "The fees are held by a payment in progress.",
@@ -159,6 +160,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "invalid-invitation": "The staff invitation code is not correct, has expired or was already used.",
     "last-supervisor": "The last active supervisor cannot be demoted or disabled.",
     "staff-disabled": "The staff account is disabled: enable it first.",
+    "fee-not-voidable": "The fee is paid, held by a payment in progress, or already voided: it cannot be voided.",
 }
 
 

@@ -10,7 +10,7 @@ Pure Python (stdlib only).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import NoReturn
@@ -311,6 +311,16 @@ class InspectionCalendar:
 # --- the inspection entity (part of the Permit aggregate) ----------------------------------------
 
 
+@dataclass(frozen=True)
+class RecordedResult:
+    """A result as it was recorded before a correction replaced it: kept, never overwritten."""
+
+    result: InspectionStatus
+    notes: str
+    recorded_at: datetime | None
+    recorded_by: str
+
+
 @dataclass
 class Inspection:
     """One inspection of a permit. Its id embeds the permit number (RES17-0150-1a2b3c4d)."""
@@ -328,7 +338,14 @@ class Inspection:
     created_at: datetime | None = None
     resulted_at: datetime | None = None
     cancelled_at: datetime | None = None
+    recorded_by: str = ""  # the staff member who recorded (or last corrected) the result
+    history: list[RecordedResult] = field(default_factory=list)  # earlier results, oldest first
 
     @property
     def holds_slot(self) -> bool:
         return holds_slot(self.status)
+
+    @property
+    def has_result(self) -> bool:
+        """Whether staff recorded a result (a contractor's cancellation is none)."""
+        return self.status is not InspectionStatus.SCHEDULED and self.resulted_at is not None

@@ -16,7 +16,13 @@ from typing import NamedTuple
 
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.fee_lines import FeeLine, FeeStatus, fees_due
-from chalicelib.domain.inspections import Inspection, InspectionCalendar, InspectionStatus, slot_taken
+from chalicelib.domain.inspections import (
+    Inspection,
+    InspectionCalendar,
+    InspectionStatus,
+    RecordedResult,
+    slot_taken,
+)
 from chalicelib.domain.money import ZERO, display_money, sum_money, to_cents
 from chalicelib.domain.wording import us_date, us_day
 
@@ -465,6 +471,16 @@ class Review:
     comments: str = ""
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    """One step of the permit's timeline: the status it reached, when, by whom (a staff username), and why."""
+
+    at: datetime
+    status: PermitStatus
+    by: str = ""
+    comments: str = ""
+
+
 @dataclass
 class Attachment:
     attachment_id: str
@@ -500,6 +516,7 @@ class Permit:
     inspections: list[Inspection] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    timeline: list[StatusChange] = field(default_factory=list)
 
     # --- what the file says ---------------------------------------------------------------------
 
@@ -556,25 +573,40 @@ class Permit:
 
     # --- the lifecycle ----------------------------------------------------------------------------
 
-    def change_status(self, new: PermitStatus, today: date, now: datetime) -> None:
-        """Move along the lifecycle: 409 `status-transition` for a move it does not allow; ACTIVE is issuing."""
-        if new is self.status:
-            return
-        if new is PermitStatus.ACTIVE:
-            self.issue(today, now)
+    def opened(self, now: datetime, by: str = "", comments: str = "") -> None:
+        """The timeline's first step: the status the permit was entered at."""
+        self.timeline.append(StatusChange(now, self.status, by, comments))
+
+    def change_status(self, new: PermitStatus, today: date, now: datetime, *, by: str = "",
+                      comments: str = "") -> None:
+        """Move along the lifecycle: 409 `status-transition` for a move it does not allow; ACTIVE is issuing.
+        The same status is no move (nothing happens), except ACTIVE on an expired permit: renewing it."""
+        if new is self.status and not (new is PermitStatus.ACTIVE and self.expired):
             return
         if new not in TRANSITIONS.get(self.status, frozenset()):
             raise transition_refused(self.permit_no, self.status, new)
-        self._set_status(new, today)
+        if new is PermitStatus.ACTIVE:
+            self.issue(today, now, by=by, comments=comments)
+            return
+        self._set_status(new, today, now, by, comments)
 
-    def _set_status(self, new: PermitStatus, today: date) -> None:
+    def move(self, new: PermitStatus, today: date, now: datetime, *, by: str = "", comments: str = "") -> None:
+        """A status change asked for as such (`POST .../status`): the same status is refused as no move."""
+        if new is self.status and not (new is PermitStatus.ACTIVE and self.expired):
+            allowed = sorted(s.value for s in TRANSITIONS.get(self.status, frozenset()) if s is not self.status)
+            then = f"from {self.status} it may go to {', '.join(allowed)}" if allowed else f"{self.status} is final"
+            raise Conflict(f"Permit {self.permit_no} is already {self.status}: {then}.", slug="status-transition")
+        self.change_status(new, today, now, by=by, comments=comments)
+
+    def _set_status(self, new: PermitStatus, today: date, now: datetime, by: str = "", comments: str = "") -> None:
         self.status = new
         self.status_changed_on = today
         self.archived = new in ARCHIVED_STATUSES
+        self.timeline.append(StatusChange(now, new, by, " ".join(comments.split())))
 
-    def issue(self, today: date, now: datetime) -> None:
+    def issue(self, today: date, now: datetime, *, by: str = "", comments: str = "") -> None:
         """ACTIVE, issued today, expires in PERMIT_VALIDITY_DAYS; refused while any fee is unpaid."""
-        unpaid = [f for f in self.fees if f.status(now) is not FeeStatus.PAID]
+        unpaid = [f for f in self.fees if f.is_unpaid(now)]  # a voided fee is owed by nobody
         if unpaid:
             pending = [f for f in unpaid if f.status(now) is FeeStatus.PENDING]
             total = display_money(sum_money(f.amount for f in unpaid))
@@ -586,7 +618,8 @@ class Permit:
         # Never a finished or cancelled permit (the lifecycle leads nowhere from there).
         if self.status in _ENDED_STATUSES:
             raise Conflict(f"Permit {self.permit_no} is {self.status} and cannot be issued.", slug="status-transition")
-        self._set_status(PermitStatus.ACTIVE, today)
+        self._set_status(PermitStatus.ACTIVE, today, now, by, comments or
+                         ("Renewed" if self.status is PermitStatus.ACTIVE else "Issued"))
         self.issued_date = today
         self.expires_date = expiry_date(today)
         self.expired = False
@@ -634,6 +667,35 @@ class Permit:
         self.fees.append(line)
         return line
 
+    def void_fee(self, fee_id: str, reason: str, now: datetime, by: str, replaced_by: str | None = None) -> FeeLine:
+        """Staff void a fee: it is never due, held or paid again, and stays listed with who, when and why.
+        409 `fee-not-voidable` for a paid fee, one a payment in progress holds, or one already voided."""
+        line = self.voidable_fee(fee_id, now)
+        voided = replace(line, voided_at=now, voided_by=by, void_reason=" ".join(reason.split()),
+                         replaced_by=replaced_by, held_by=None, hold_expires_at=None)
+        self._replace_fee(voided)
+        return voided
+
+    def adjust_fee(self, fee_id: str, amount: Decimal, reason: str, now: datetime, by: str,
+                   description: str = "") -> tuple[FeeLine, FeeLine]:
+        """A new fee line of `amount` (the old description unless given) in place of `fee_id`, which is
+        voided with `reason` and `replaced_by` the new line: (new, old). Refused like a void."""
+        old = self.voidable_fee(fee_id, now)
+        new = self.add_fee(description or old.description, amount)
+        return new, self.void_fee(fee_id, reason, now, by, replaced_by=new.fee_id)
+
+    def voidable_fee(self, fee_id: str, now: datetime) -> FeeLine:
+        line = self.fee(fee_id)
+        if line is None:
+            raise NotFound(f"Permit {self.permit_no} has no fee {fee_id[:64]}.")
+        why = {FeeStatus.PAID: "it is paid (a payment's ledger line is never changed; refund it instead)",
+               FeeStatus.PENDING: "a payment in progress holds it; wait for that payment to end",
+               FeeStatus.VOIDED: "it is already voided"}.get(line.status(now))
+        if why:
+            raise Conflict(f"Fee {fee_id} of permit {self.permit_no} cannot be voided: {why}.",
+                           slug="fee-not-voidable")
+        return line
+
     def hold_fee(self, fee_id: str, amount: Decimal, payment_id: str, until: datetime, now: datetime) -> None:
         """A checkout holds a due fee of the amount it showed; 409 `fees-held` when it no longer can."""
         line = self.fee(fee_id)
@@ -645,7 +707,7 @@ class Permit:
     def can_pay_fee(self, fee_id: str, amount: Decimal, payment_id: str, now: datetime) -> bool:
         """An approval pays a fee still due at its amount and held by this payment, unheld, or whose hold ended."""
         line = self.fee(fee_id)
-        if line is None or line.paid or line.amount != amount:
+        if line is None or line.paid or line.voided or line.amount != amount:
             return False
         return line.held_by in (None, payment_id) or not line.is_held(now)
 
@@ -715,7 +777,7 @@ class Permit:
         return insp
 
     def record_result(self, inspection_id: str, result: InspectionStatus, notes: str, today: date,
-                      now: datetime) -> Inspection:
+                      now: datetime, by: str = "") -> Inspection:
         """Staff record a result. Not before the inspection's day (CANCELLED excepted: a visit called off
         is no result); PASSED restarts the permit's 180 days from the inspection's date."""
         insp = self.inspection(inspection_id)
@@ -727,16 +789,50 @@ class Permit:
             raise Conflict(f"The {insp.inspection_type} inspection is on {us_date(insp.date)}: its result can be "
                            "recorded from that day on.", slug="inspection-not-yet-due")
         if result is InspectionStatus.PASSED:
-            try:
-                self.expires_date = expiry_date(self.issued_date or insp.date, self.last_passed(insp.date))
-            except OverflowError:  # booked before the API bounded dates: no expiry exists 180 days after it
-                raise Conflict(f"The inspection's date {us_date(insp.date)} is too far in the future to pass; "
-                               "record it as CANCELLED and book it again.") from None
-            self.revive_if_renewed(today)
+            self._expiry_after_results(insp, today, passed=True)
         insp.status = result
         insp.result_notes = notes
         insp.resulted_at = now
+        insp.recorded_by = by
         return insp
+
+    def correct_result(self, inspection_id: str, result: InspectionStatus, notes: str, today: date,
+                       now: datetime, by: str = "") -> Inspection:
+        """Staff correct a recorded result: the earlier one is kept in the inspection's `history`, and the
+        permit's expiry follows the corrected result (a pass restarts the 180 days from the inspection's
+        date; a pass corrected away takes that restart back). 409 `inspection-no-result` before a result."""
+        insp = self.inspection(inspection_id)
+        if insp is None:
+            raise NotFound(f"No inspection {inspection_id}.")
+        if not insp.has_result:
+            raise Conflict(f"The {insp.inspection_type} inspection is {insp.status} and has no recorded result to "
+                           "correct; record its result instead.", slug="inspection-no-result")
+        was_passed = insp.status is InspectionStatus.PASSED
+        if was_passed != (result is InspectionStatus.PASSED):
+            self._expiry_after_results(insp, today, passed=result is InspectionStatus.PASSED)
+        insp.history.append(RecordedResult(insp.status, insp.result_notes, insp.resulted_at, insp.recorded_by))
+        insp.status = result
+        insp.result_notes = notes
+        insp.resulted_at = now
+        insp.recorded_by = by
+        return insp
+
+    def _expiry_after_results(self, insp: Inspection, today: date, *, passed: bool) -> None:
+        """How results move expiry, in one place: the later of issue + 180 days and the last passed
+        inspection + 180, counting `insp` as passed or not. Without an issue date the earliest pass
+        stands in for it; with neither, the expiry date on file is left as it is."""
+        others = [i.date for i in self.inspections if i.status is InspectionStatus.PASSED and i is not insp]
+        passes = [*others, insp.date] if passed else others
+        base = self.issued_date or min(passes, default=None)
+        if base is None:
+            return
+        try:
+            self.expires_date = expiry_date(base, max(passes, default=None))
+        except OverflowError:  # booked before the API bounded dates: no expiry exists 180 days after it
+            raise Conflict(f"The inspection's date {us_date(insp.date)} is too far in the future to pass; "
+                           "record it as CANCELLED and book it again.") from None
+        self.revive_if_renewed(today)
+        self.flag_expired(today)
 
     def _scheduled(self, inspection_id: str, verb: str) -> Inspection:
         insp = self.inspection(inspection_id)

@@ -96,6 +96,13 @@ def _expiry(issued: date, last_passed: date | None, field: str) -> date:
                            [FieldProblem(field, "is too far in the future")]) from None
 
 
+def _reason(reason: str) -> str:
+    text = " ".join((reason or "").split())
+    if not text:
+        raise InvalidInput("Give the reason for the change to the fee.", [FieldProblem("reason", "is required")])
+    return text
+
+
 def permit_facts(permit: Permit) -> dict[str, Any]:
     """What the audit trail shows of a permit before and after a change."""
     return {name: getattr(permit, name) for name in PERMIT_FIELDS} | {"expired": permit.expired}
@@ -158,6 +165,7 @@ class StaffPermitService(PermitWork):
             created_at=now, status_changed_on=today,
         )
         permit.archived = permit.status in ARCHIVED_STATUSES  # entered finished: straight to the archive
+        permit.opened(now, self.actor, "Entered")
         if permit.status is PermitStatus.ACTIVE and permit.issued_date is None:
             permit.issued_date = today
         if permit.issued_date and permit.expires_date is None:
@@ -219,7 +227,7 @@ class StaffPermitService(PermitWork):
             if "expires_date" in changes:
                 permit.expires_date = parse_date(changes["expires_date"], "expires_date")
             if status is not None:
-                permit.change_status(status, today, now)
+                permit.change_status(status, today, now, by=self.actor)
             permit.revive_if_renewed(today)
             if "contractor_id" in changes:
                 permit.reassign(changes["contractor_id"], now)
@@ -244,6 +252,30 @@ class StaffPermitService(PermitWork):
                 and not has_lapsed(permit.expires_date, today)):
             self.uow.permits.arm_reminder(permit)
 
+    def change_status(self, permit_no: str, status: str, comments: str = "") -> Permit:
+        """`POST .../status`: a move along the lifecycle, kept on the permit's timeline with who and why.
+        409 `status-transition` naming where it may go; ACTIVE is issuing (409 `fees-due` while fees are due)."""
+        new = parse_permit_status(status)
+
+        def move() -> tuple[Permit, date | None, tuple[Any, ...]]:
+            now, today = self._now_today()
+            permit = self._permit(permit_no)
+            old_expires = permit.expires_date
+            old_state = (permit.expires_date, permit.contractor_id, permit.status)
+            before = permit_facts(permit)
+            permit.move(new, today, now, by=self.actor, comments=comments)
+            self.uow.permits.save(permit)
+            changed_before, changed_after = difference(before, permit_facts(permit))
+            self._audit(AuditAction.PERMIT_STATUS, "permit", permit.permit_no, changed_before,
+                        {**changed_after, "comments": permit.timeline[-1].comments})
+            self.uow.commit()
+            return permit, old_expires, old_state
+
+        permit, old_expires, old_state = retrying(move)
+        if (permit.expires_date, permit.contractor_id, permit.status) != old_state:
+            self._sync_reminder(permit, old_expires)
+        return permit
+
     # --- fees --------------------------------------------------------------------------------
 
     def add_fee(self, permit_no: str, description: str, amount: Any) -> FeeLine:
@@ -263,6 +295,44 @@ class StaffPermitService(PermitWork):
 
         return retrying(add, attempts=5)
 
+    def void_fee(self, permit_no: str, fee_id: str, reason: str) -> FeeLine:
+        """Void a fee with a reason: never due again, still listed. 409 `fee-not-voidable` when paid or held."""
+        why = _reason(reason)
+
+        def void() -> FeeLine:
+            now, _ = self._now_today()
+            permit = self._permit(permit_no)
+            line = permit.void_fee(fee_id, why, now, self.actor)
+            self.uow.permits.save(permit)
+            self._audit(AuditAction.FEE_VOIDED, "permit", permit.permit_no,
+                        {"fee_id": line.fee_id, "amount": line.amount, "status": "DUE"},
+                        {"fee_id": line.fee_id, "status": "VOIDED", "void_reason": line.void_reason})
+            self.uow.commit()
+            return line
+
+        return retrying(void, attempts=5)
+
+    def adjust_fee(self, permit_no: str, fee_id: str, amount: Any, reason: str,
+                   description: str | None = None) -> FeeLine:
+        """A new fee line in place of one still due: the old is voided (`replaced_by` the new), never rewritten."""
+        why = _reason(reason)
+        value = parse_money(amount, "amount", allow_zero=False)
+        text = " ".join((description or "").split()).upper()
+
+        def adjust() -> FeeLine:
+            now, _ = self._now_today()
+            permit = self._permit(permit_no)
+            new, old = permit.adjust_fee(fee_id, value, why, now, self.actor, text)
+            self.uow.permits.save(permit)
+            self._audit(AuditAction.FEE_ADJUSTED, "permit", permit.permit_no,
+                        {"fee_id": old.fee_id, "description": old.description, "amount": old.amount},
+                        {"fee_id": new.fee_id, "description": new.description, "amount": new.amount,
+                         "void_reason": old.void_reason})
+            self.uow.commit()
+            return new
+
+        return retrying(adjust, attempts=5)
+
     # --- issuing -----------------------------------------------------------------------------
 
     def issue(self, permit_no: str) -> Permit:
@@ -271,7 +341,7 @@ class StaffPermitService(PermitWork):
         permit = self._permit(permit_no)
         old_expires = permit.expires_date
         before = permit_facts(permit)
-        permit.issue(today, now)
+        permit.issue(today, now, by=self.actor)
         self._audit(AuditAction.PERMIT_ISSUED, "permit", permit.permit_no, *difference(before, permit_facts(permit)))
         self._commit(permit, old_expires)
         return permit
@@ -317,7 +387,7 @@ class StaffPermitService(PermitWork):
             if permit is None or permit.inspection(inspection_id) is None:
                 raise NotFound(f"No inspection {inspection_id}.")
             old_expires = permit.expires_date
-            insp = permit.record_result(inspection_id, outcome, notes.strip(), today, now)
+            insp = permit.record_result(inspection_id, outcome, notes.strip(), today, now, by=self.actor)
             self.uow.permits.save(permit)
             self._audit(AuditAction.RESULT_RECORDED, "permit", permit.permit_no,
                         {"expires_date": old_expires},
@@ -334,6 +404,39 @@ class StaffPermitService(PermitWork):
                    f"The {words(insp.inspection_type)} inspection on permit {insp.permit_no} of {us_day(insp.date)} "
                    f"was recorded as {outcome.value}." + (f"\nInspector's notes: {insp.result_notes}"
                                                           if insp.result_notes else ""))
+        return insp
+
+    def correct_result(self, inspection_id: str, result: str, notes: str) -> Inspection:
+        """Correct a recorded result: the earlier one kept in `history`, the expiry following the new one."""
+        outcome = parse_result(result)
+        permit_no = permit_of_inspection(inspection_id)
+
+        def correct() -> tuple[Permit, Inspection, date | None]:
+            now, today = self._now_today()
+            permit = self.uow.permits.get(permit_no)
+            if permit is None or permit.inspection(inspection_id) is None:
+                raise NotFound(f"No inspection {inspection_id}.")
+            old_expires = permit.expires_date
+            insp = permit.correct_result(inspection_id, outcome, notes.strip(), today, now, by=self.actor)
+            earlier = insp.history[-1]
+            self.uow.permits.save(permit)
+            self._audit(AuditAction.RESULT_CORRECTED, "permit", permit.permit_no,
+                        {"inspection_id": inspection_id, "result": earlier.result.value, "notes": earlier.notes,
+                         "expires_date": old_expires},
+                        {"inspection_id": inspection_id, "result": outcome.value, "notes": insp.result_notes,
+                         "expires_date": permit.expires_date})
+            self.uow.commit()
+            return permit, insp, old_expires
+
+        permit, insp, old_expires = retrying(correct)
+        if permit.expires_date != old_expires:
+            self._sync_reminder(permit, old_expires)
+        self._mail(insp.contractor_id,
+                   f"Inspection result corrected: {words(insp.inspection_type)} on {insp.permit_no} {outcome.value}",
+                   f"Community Development corrected the result of the {words(insp.inspection_type)} inspection on "
+                   f"permit {insp.permit_no} of {us_day(insp.date)}: it is now {outcome.value} (it was recorded as "
+                   f"{insp.history[-1].result.value})." + (f"\nInspector's notes: {insp.result_notes}"
+                                                            if insp.result_notes else ""))
         return insp
 
     # --- reviews and attachments -------------------------------------------------------------

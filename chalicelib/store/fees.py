@@ -4,7 +4,8 @@ with their permit; tests and the benchmark seed them).
 Item: PK=PERMIT#<no>  SK=FEE#<fee_id>  GSI1PK=CONTRACTOR#<contractor_id>  GSI1SK=<the permit's GSI1SK>#FEE#<fee_id>
 Attributes: fee_id, permit_no, contractor_id, description, amount (Number), status ("DUE"|"PAID"),
 created_at (epoch); while held: held_by (payment_id), hold_expires_at (epoch); once paid: paid_by,
-paid_at (epoch). Whether a fee is due is decided by `domain.fee_lines.FeeLine`, never here.
+paid_at (epoch); once voided: status "VOIDED", voided_at (epoch), voided_by, void_reason,
+replaced_by. Whether a fee is due is decided by `domain.fee_lines.FeeLine`, never here.
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ def fee_attributes(line: FeeLine, created_at: datetime | None = None, *, archive
         "GSI1SK": keys.contractor_fee_sort_key(line.permit_no, line.fee_id, archived),
         "fee_id": line.fee_id, "permit_no": line.permit_no, "contractor_id": line.contractor_id,
         "description": line.description, "amount": line.amount,
-        # Stored DUE or PAID; PENDING (held) is read from the hold, which ends by itself.
-        "status": (FeeStatus.PAID if line.paid else FeeStatus.DUE).value,
+        # Stored DUE, PAID or VOIDED; PENDING (held) is read from the hold, which ends by itself.
+        "status": (FeeStatus.PAID if line.paid else FeeStatus.VOIDED if line.voided else FeeStatus.DUE).value,
         "created_at": to_epoch(created_at), "paid_by": line.paid_by, "paid_at": to_epoch(line.paid_at),
         "held_by": line.held_by if held else None,
         "hold_expires_at": to_epoch(line.hold_expires_at) if held else None,
+        "voided_at": to_epoch(line.voided_at), "voided_by": line.voided_by, "void_reason": line.void_reason or None,
+        "replaced_by": line.replaced_by,
     }
 
 
@@ -53,6 +56,8 @@ def fee_from_item(item: dict[str, Any]) -> FeeLine:
         description=item["description"], amount=item["amount"], paid=item.get("status") == FeeStatus.PAID.value,
         paid_by=item.get("paid_by"), held_by=item.get("held_by"),
         hold_expires_at=from_epoch(item.get("hold_expires_at")), paid_at=from_epoch(item.get("paid_at")),
+        voided_at=from_epoch(item.get("voided_at")), voided_by=item.get("voided_by"),
+        void_reason=item.get("void_reason", ""), replaced_by=item.get("replaced_by"),
     )
 
 

@@ -26,8 +26,8 @@ Access pattern → request → key:
   users, a later issue, get items of their own)
 - sandbox outbox by address, newest first → Query → PK=OUTBOX#<address>, SK=<sent_at>#<id>
   (all mail: GSI1PK=OUTBOX)
-- permit detail with fees, inspections, reviews, attachments → Query
-  → PK=PERMIT#<no>, SK=PERMIT | FEE#<id> | INSPECTION#<id> | REVIEW#<id> | ATTACHMENT#<id>
+- permit detail with fees, inspections, reviews, attachments, its status timeline → Query
+  → PK=PERMIT#<no>, SK=PERMIT | FEE#<id> | INSPECTION#<id> | REVIEW#<id> | ATTACHMENT#<id> | STATUS#<seq>
 - dashboard: a contractor's permits, fees and inspections → Query GSI1
   → GSI1PK=CONTRACTOR#<id>, GSI1SK begins_with PERMIT# (PERMIT#<no>, PERMIT#<no>#FEE#<id>, ...)
 - finished permits (FINALED, CLOSED; CANCELLED 30 days after) → the same items under
@@ -264,6 +264,14 @@ def archive_due(permit_no: str) -> Key:
 def inspection_slot(permit_no: str, inspection_type: str, day: str) -> Key:
     """The claim on a permit's inspection type for one day (`day` ISO, last so a `#` in a type stays unambiguous)."""
     return {"PK": permit_partition(permit_no), "SK": f"{INSPECTION_SLOT_PREFIX}{inspection_type.upper()}#{day}"}
+
+
+STATUS_PREFIX = "STATUS#"
+
+
+def status_change(permit_no: str, seq: int) -> Key:
+    """One step of a permit's timeline (detail only, no GSI keys): numbered in order, never rewritten."""
+    return {"PK": permit_partition(permit_no), "SK": f"{STATUS_PREFIX}{seq:05d}"}
 
 
 # --- the audit trail -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ Items of a permit's partition (keys spelled in `keys.py`):
               `ttl` clears claims a week after their day. No GSI keys.
 - review      PK=PERMIT#<no> SK=REVIEW#<id>       (detail only)
 - attachment  PK=PERMIT#<no> SK=ATTACHMENT#<id>   (detail only; metadata, the file lives elsewhere)
+- status      PK=PERMIT#<no> SK=STATUS#<seq>       one step of the timeline (detail only; written once)
 - archive-due PK=PERMIT#<no> SK=ARCHIVE_DUE       GSI2PK=EXPIRY GSI2SK=<date>#<no>, while a cancelled
               permit waits to leave the dashboard (the job's one Query of what falls due finds both).
 - reminder    PK=PERMIT#<no> SK=REMINDER#<expires_date>  GSI2PK=REMINDER GSI2SK=<expires_date>#<no> while
@@ -33,8 +34,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
-from chalicelib.domain.inspections import Inspection, InspectionStatus, TimeWindow
-from chalicelib.domain.permits import Attachment, Permit, PermitStatus, Review
+from chalicelib.domain.inspections import Inspection, InspectionStatus, RecordedResult, TimeWindow
+from chalicelib.domain.permits import Attachment, Permit, PermitStatus, Review, StatusChange
 from chalicelib.store import keys
 from chalicelib.store.common import from_epoch, to_epoch
 from chalicelib.store.cursors import decode_cursor, encode_cursor, gsi1_key
@@ -59,7 +60,7 @@ _SLOT_KEPT_DAYS = 7
 """A claim outlives its day by a week: no request can name a past day, so TTL may then clear it."""
 
 _OWNED = (keys.PERMIT_SK, keys.FEE_PREFIX, keys.INSPECTION_PREFIX, keys.INSPECTION_SLOT_PREFIX, keys.REVIEW_PREFIX,
-          keys.ATTACHMENT_PREFIX, keys.ARCHIVE_DUE_SK)
+          keys.ATTACHMENT_PREFIX, keys.ARCHIVE_DUE_SK, keys.STATUS_PREFIX)
 """Sort keys of the items the aggregate owns (a save may create, rewrite or delete them)."""
 
 
@@ -124,6 +125,9 @@ def inspection_item(insp: Inspection, archived: bool = False) -> Item:
         "status": insp.status.value, "notes": insp.notes, "result_notes": insp.result_notes,
         "requested_by": insp.requested_by, "created_at": to_epoch(insp.created_at),
         "resulted_at": to_epoch(insp.resulted_at), "cancelled_at": to_epoch(insp.cancelled_at),
+        "recorded_by": insp.recorded_by or None,
+        "history": [{"result": h.result.value, "notes": h.notes, "recorded_at": to_epoch(h.recorded_at),
+                     "recorded_by": h.recorded_by} for h in insp.history] or None,
     }
 
 
@@ -146,6 +150,8 @@ def permit_items(permit: Permit) -> list[Item]:
                "status": r.status, "date": r.date.isoformat(), "comments": r.comments} for r in permit.reviews]
     items += [{**keys.attachment(permit.permit_no, a.attachment_id), "attachment_id": a.attachment_id,
                "name": a.name, "uploaded_at": to_epoch(a.uploaded_at)} for a in permit.attachments]
+    items += [{**keys.status_change(permit.permit_no, seq), "at": to_epoch(step.at), "status": step.status.value,
+               "by": step.by, "comments": step.comments} for seq, step in enumerate(permit.timeline, 1)]
     archive_on = permit.archive_on
     if archive_on is not None:
         items.append({**keys.archive_due(permit.permit_no), "GSI2PK": keys.EXPIRY_INDEX,
@@ -177,6 +183,9 @@ def inspection_from_item(item: Item) -> Inspection:
         notes=item.get("notes", ""), result_notes=item.get("result_notes", ""),
         requested_by=item.get("requested_by", "contractor"), created_at=from_epoch(item.get("created_at")),
         resulted_at=from_epoch(item.get("resulted_at")), cancelled_at=from_epoch(item.get("cancelled_at")),
+        recorded_by=item.get("recorded_by", ""),
+        history=[RecordedResult(InspectionStatus(h["result"]), h.get("notes", ""), from_epoch(h.get("recorded_at")),
+                                h.get("recorded_by", "")) for h in item.get("history") or []],
     )
 
 
@@ -199,6 +208,9 @@ def _assemble(items: list[Item]) -> list[Permit]:
         elif sk.startswith(keys.REVIEW_PREFIX):
             owner.reviews.append(Review(item["review_id"], item["department"], item["status"],
                                         date.fromisoformat(item["date"]), item.get("comments", "")))
+        elif sk.startswith(keys.STATUS_PREFIX):
+            owner.timeline.append(StatusChange(from_epoch(item["at"]), PermitStatus(item["status"]),  # type: ignore[arg-type]
+                                               item.get("by", ""), item.get("comments", "")))
         elif sk.startswith(keys.ATTACHMENT_PREFIX):
             owner.attachments.append(Attachment(item["attachment_id"], item["name"],
                                                 from_epoch(item["uploaded_at"])))  # type: ignore[arg-type]

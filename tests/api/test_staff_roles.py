@@ -32,6 +32,10 @@ ROUTE_DUTIES = {
     ("POST", "/staff/users/{username}/invitation"): "staff-users",
     ("PATCH", "/staff/users/{username}"): "staff-users",
     ("PUT", "/staff/me/password"): "view-permits",
+    ("POST", "/staff/permits/{permit_no}/status"): "permits",
+    ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/void"): "voids",
+    ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/adjust"): "voids",
+    ("POST", "/staff/inspections/{inspection_id}/correction"): "inspections",
 }
 
 

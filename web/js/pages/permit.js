@@ -72,7 +72,7 @@ function renderPermit(p, pending = {}) {
   const fees = clear($("#fees"));
   fees.append(
     p.fees?.length
-      ? table({ headers: ["FEE", "AMOUNT", "STATUS"], rows: p.fees.map((f) => [f.description, h("span", { class: "portal-money" }, money(f.amount)), f.status]), labelledBy: "fees-heading" })
+      ? table({ headers: ["FEE", "AMOUNT", "STATUS"], rows: p.fees.map((f) => [f.description, h("span", { class: "portal-money" }, money(f.amount)), feeStatus(f, p.fees)]), labelledBy: "fees-heading" })
       : h("p", { class: "portal-empty" }, "No fees."),
   );
 
@@ -187,3 +187,16 @@ form.addEventListener("submit", (event) => {
 });
 
 load();
+
+/**
+ * A fee's STATUS cell. A voided fee is listed as the county's ledger keeps it, but says plainly that it is
+ * not owed, why, and (an adjustment) which fee took its place, so its amount is never read as due.
+ */
+function feeStatus(fee, fees) {
+  if (fee.status !== "VOIDED") return fee.status;
+  const replacement = fee.replaced_by ? fees.find((f) => f.fee_id === fee.replaced_by) : null;
+  const parts = ["Not owed"];
+  if (fee.void_reason) parts.push(`reason: ${fee.void_reason}`);
+  if (replacement) parts.push(`replaced by ${replacement.description} (${money(replacement.amount)})`);
+  return h("span", { class: "portal-fee-voided" }, h("strong", {}, "VOIDED"), ` — ${parts.join("; ")}.`);
+}
