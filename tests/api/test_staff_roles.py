@@ -27,6 +27,11 @@ ROUTE_DUTIES = {
     ("POST", "/staff/jobs/flag-expired"): "job",
     ("GET", "/staff/audit"): "audit",
     ("GET", "/staff/me"): "view-permits",
+    ("GET", "/staff/contractors"): "contractors",
+    ("GET", "/staff/contractors/{contractor_id}"): "contractors",
+    ("GET", "/staff/permits"): "view-permits",
+    ("GET", "/staff/inspections"): "inspections",
+    ("GET", "/staff/today"): "view-permits",
 }
 
 
