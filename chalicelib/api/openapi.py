@@ -87,6 +87,11 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("POST", "/staff/jobs/flag-expired"): (FlagExpiredBody, r.JobResult, 200, "staff"),
         ("GET", "/staff/audit"): (None, r.AuditPage, 200, "staff"),
         ("GET", "/staff/me"): (None, r.StaffMe, 200, "staff"),
+        ("GET", "/staff/contractors"): (None, r.StaffContractorPage, 200, "staff"),
+        ("GET", "/staff/contractors/{contractor_id}"): (None, r.StaffContractorDetail, 200, "staff"),
+        ("GET", "/staff/permits"): (None, r.StaffPermitPage, 200, "staff"),
+        ("GET", "/staff/inspections"): (None, r.StaffDayInspections, 200, "staff"),
+        ("GET", "/staff/today"): (None, r.StaffToday, 200, "staff"),
     }
 
 
@@ -103,6 +108,10 @@ QUERY = {
     "/payments": ["limit", "cursor"],
     "/checkout/summary": ["payment_method"],
     "/sandbox/outbox": ["to"],
+    "/staff/contractors": ["q", "limit", "cursor"],
+    "/staff/contractors/{contractor_id}": ["limit", "cursor"],
+    "/staff/permits": ["q", "status", "limit", "cursor"],
+    "/staff/inspections": ["date"],
 }
 
 
