@@ -71,7 +71,7 @@ class StaffLists:
         self.clock = clock
 
     def now(self) -> datetime:
-        return self.clock.now()  # type: ignore[no-any-return]
+        return self.clock.now()
 
     def company_names(self, contractor_ids: list[str]) -> dict[str, str]:
         """contractor id → company name, for the rows of one page (one BatchGetItem per hundred)."""

@@ -23,7 +23,8 @@ Items of a permit's partition (keys spelled in `keys.py`):
 
 Every item but the reminders is derived from the aggregate by `permit_items` (index attributes too, so
 every write path keeps the indexes: a status change or a new address rewrites the root, fees and
-inspections whose keys follow them); a save writes the items that differ from those read, and the root at the next version (`unit_of_work.aggregate_changes`).
+inspections whose keys follow them); a save writes the items that differ from those read, and the root
+at the next version (`unit_of_work.aggregate_changes`).
 Dates are ISO strings (county dates); instants are epoch seconds.
 """
 
