@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from chalicelib.services.pin_letters import PinLetterService
     from chalicelib.services.profile import ProfileService
     from chalicelib.services.staff_accounts import StaffAccountService
+    from chalicelib.services.staff_lists import StaffLists
     from chalicelib.services.staff_permits import StaffPermitService
     from chalicelib.store.outbox import OutboxStore
     from chalicelib.store.unit_of_work import UnitOfWork
@@ -180,6 +181,13 @@ def staff_permits(actor: str = "") -> StaffPermitService:
     from chalicelib.services.staff_permits import StaffPermitService
 
     return StaffPermitService(*_permit_parts(), actor=actor)
+
+
+def staff_lists() -> StaffLists:
+    """The back office's lists and searches (read only)."""
+    from chalicelib.services.staff_lists import StaffLists
+
+    return StaffLists(uow(), clock())
 
 
 def expiry_job() -> ExpiryJob:

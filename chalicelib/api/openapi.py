@@ -103,6 +103,11 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/void"): (VoidBody, r.Fee, 200, "staff"),
         ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/adjust"): (AdjustBody, r.Fee, 201, "staff"),
         ("POST", "/staff/inspections/{inspection_id}/correction"): (CorrectionBody, r.StaffInspection, 200, "staff"),
+        ("GET", "/staff/contractors"): (None, r.StaffContractorPage, 200, "staff"),
+        ("GET", "/staff/contractors/{contractor_id}"): (None, r.StaffContractorDetail, 200, "staff"),
+        ("GET", "/staff/permits"): (None, r.StaffPermitPage, 200, "staff"),
+        ("GET", "/staff/inspections"): (None, r.StaffDayInspections, 200, "staff"),
+        ("GET", "/staff/today"): (None, r.StaffToday, 200, "staff"),
     }
 
 
@@ -120,6 +125,10 @@ QUERY = {
     "/checkout/summary": ["payment_method"],
     "/sandbox/outbox": ["to"],
     "/staff/users": ["limit", "cursor"],
+    "/staff/contractors": ["q", "limit", "cursor"],
+    "/staff/contractors/{contractor_id}": ["limit", "cursor"],
+    "/staff/permits": ["q", "status", "limit", "cursor"],
+    "/staff/inspections": ["date"],
 }
 
 

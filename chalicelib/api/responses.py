@@ -464,3 +464,80 @@ class StaffAccountPage(Page[StaffAccount]):
 class SandboxClock(Model):
     now: datetime
     days: int
+
+
+# --- the back office's lists (docs/back-office.md "Lists"; chalicelib/api/staff_lists.py) -------------
+
+
+class StaffContractorRow(Model):
+    contractor_id: str
+    company_name: str
+    license_no: str
+    email: str
+    phone: str
+    setup_done: bool
+
+
+class StaffContractorPage(Page[StaffContractorRow]):
+    pass
+
+
+class StaffPermitRow(Model):
+    permit_no: str
+    address: str
+    type: str
+    status: str
+    contractor_id: str
+    company_name: str
+    fees_due: Money
+    applied_date: date | None = None
+    issued_date: date | None = None
+    expires_date: date | None = None
+    expired: bool
+
+
+class StaffPermitPage(Page[StaffPermitRow]):
+    pass
+
+
+class StaffContractorDetail(StaffContractorRow):
+    address: str
+    city: str
+    state: str
+    zip: str
+    permits: list[StaffPermitRow]
+    permits_next_cursor: str | None = None  # ?cursor= on this route pages the permits
+
+
+class StaffDayInspection(Inspection):
+    address: str
+    company_name: str
+
+
+class StaffDayInspections(Model):
+    date: date
+    items: list[StaffDayInspection]
+
+
+class StaffPaymentRow(Model):
+    payment_id: str
+    receipt_no: str
+    contractor_id: str
+    company_name: str
+    status: str
+    total_fees: Money
+    total_due: Money
+    payment_method: str
+    created_at: datetime
+    paid_at: datetime | None = None
+    permit_nos: list[str]
+    refund_required: bool
+    refund_amount: Money | None = None
+
+
+class StaffToday(Model):
+    date: date
+    inspections: list[StaffDayInspection] | None = None  # left out without the inspections duty
+    awaiting_issue: list[StaffPermitRow]
+    refunds_required: list[StaffPaymentRow] | None = None  # left out without the payments duty
+    unread_notices: int

@@ -29,6 +29,7 @@ __all__ = [
     "parse_result",
     "parse_time_window",
     "slot_taken",
+    "window_rank",
 ]
 
 
@@ -38,6 +39,12 @@ class TimeWindow(StrEnum):
     AM = "AM"
     PM = "PM"
     ANY = "ANY"
+
+
+def window_rank(window: str) -> int:
+    """Where a time window comes in the inspector's day: AM, then PM, then ANY (any time); unknown last."""
+    order = list(TimeWindow)
+    return order.index(TimeWindow(window)) if window in order else len(order)
 
 
 class InspectionStatus(StrEnum):

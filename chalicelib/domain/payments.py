@@ -265,6 +265,11 @@ class Payment:
         return self.refund_required or bool(self.unapplied)
 
     @property
+    def refund_amount(self) -> Decimal:
+        """What is to be refunded: the payment's total when it paid nothing, and each later approval's amount."""
+        return sum_money([*([self.total_due] if self.refund_required else []), *(u.amount for u in self.unapplied)])
+
+    @property
     def permit_nos(self) -> list[str]:
         return sorted({line.permit_no for line in self.lines})
 

@@ -33,6 +33,7 @@ __all__ = [
     "PermitNumbersExhausted",
     "PermitStatus",
     "RequestEligibility",
+    "address_search_form",
     "can_request_inspection",
     "default_inspection_types",
     "expiry_date",
@@ -350,6 +351,19 @@ def is_valid_permit_no(s: object) -> bool:
     return True
 
 
+# --- address search --------------------------------------------------------------------------------
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]+", re.ASCII)
+
+
+def address_search_form(text: str) -> str:
+    """An address as staff search it: upper case, anything but letters and digits as one space, trimmed.
+
+    "1968 e. Dodd Rd" and "1968 E DODD RD" are the same place; the start of one finds the other. The
+    permit's stored address is unchanged: this is only its index key (and the form of what is typed)."""
+    return " ".join(_NOT_ALNUM.sub(" ", text.upper()).split())
+
+
 # --- permit types --------------------------------------------------------------------------------
 
 # One table per permit type: its usual number prefix and the inspections it normally needs, in
@@ -604,9 +618,18 @@ class Permit:
         self.archived = new in ARCHIVED_STATUSES
         self.timeline.append(StatusChange(now, new, by, " ".join(comments.split())))
 
+    def unpaid_fees(self, now: datetime) -> list[FeeLine]:
+        """Fees not yet paid (due, or held by a payment in progress): while any is, the permit is not issued.
+        A voided fee is owed by nobody."""
+        return [f for f in self.fees if f.is_unpaid(now)]
+
+    def awaits_issue(self, now: datetime) -> bool:
+        """READY TO ISSUE with every fee paid: the back office's "fees paid, awaiting issue"."""
+        return self.status is PermitStatus.READY_TO_ISSUE and not self.unpaid_fees(now)
+
     def issue(self, today: date, now: datetime, *, by: str = "", comments: str = "") -> None:
         """ACTIVE, issued today, expires in PERMIT_VALIDITY_DAYS; refused while any fee is unpaid."""
-        unpaid = [f for f in self.fees if f.is_unpaid(now)]  # a voided fee is owed by nobody
+        unpaid = self.unpaid_fees(now)
         if unpaid:
             pending = [f for f in unpaid if f.status(now) is FeeStatus.PENDING]
             total = display_money(sum_money(f.amount for f in unpaid))

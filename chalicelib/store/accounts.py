@@ -290,6 +290,42 @@ class AccountRepository:
                         len(companies) - len(listed))
         return listed
 
+    def search_companies(self, name_start: str, limit: int,
+                         cursor: str | None = None) -> tuple[list[tuple[Company, User]], str | None]:
+        """A page of companies whose name starts with `name_start` (any case; "" for all), by name, with
+        their first user: one Query of the directory (GSI3, ids and names only) and one BatchGetItem of
+        the page's PROFILE items. `cursor`: the previous page's `next_cursor`."""
+        from chalicelib.store.cursors import decode_cursor, encode_cursor
+
+        start = decode_cursor(cursor, {"GSI3PK": keys.DIRECTORY})["key"] if cursor else None
+        prefix = name_start.upper() or None
+        # One entry more than the page: whether there is a next page is known without another request.
+        page = self.items.query(keys.DIRECTORY, index="GSI3", sk_prefix=prefix, start=start, limit=limit + 1)
+        entries = page.items[:limit]
+        more = len(page.items) > limit or (page.next_key is not None and len(entries) == limit)
+        accounts = self.companies_and_users([str(e.get("contractor_id", "")) for e in entries])
+        by_id = {c.contractor_id: (c, u) for c, u in accounts}
+        found = [by_id[str(e.get("contractor_id", ""))] for e in entries if str(e.get("contractor_id", "")) in by_id]
+        last = entries[-1] if entries else None
+        next_cursor = encode_cursor({"key": {k: str(last[k]) for k in ("PK", "SK", "GSI3PK", "GSI3SK")}}) \
+            if more and last else None
+        return found, next_cursor
+
+    def companies_and_users(self, contractor_ids: list[str]) -> list[tuple[Company, User]]:
+        """The companies (with their first users) of these ids, in no order: BatchGetItem (eventually
+        consistent: for lists), one request per hundred."""
+        wanted = [keys.contractor(i) for i in dict.fromkeys(contractor_ids) if 0 < len(i) <= 64]
+        items = self.items.get_many(wanted, consistent=False) if wanted else []
+        return [(company_from_item(i), user_from_item(i)) for i in items]
+
+    def contractor_of_license(self, license_no: str) -> str | None:
+        """The contractor holding a state license (its claim: one GetItem), or None."""
+        text = license_no.strip()
+        if not 0 < len(text) <= 64:
+            return None
+        claim = self.items.get(keys.license_claim(text), consistent=False)
+        return str(claim["contractor_id"]) if claim and claim.get("contractor_id") else None
+
     def backfill_directory(self) -> int:
         """One-off for a table written before GSI3: moves every company still listed on GSI1
         (GSI1PK=DIRECTORY, full items) to GSI3. Idempotent: a moved item leaves GSI1's directory,

@@ -1,7 +1,8 @@
 """The single-table key design: every access pattern and the key that serves it.
 
-Table `PK`/`SK` (strings), global secondary indexes `GSI1`, `GSI2` (projection ALL) and `GSI3` (the directory), and a
-TTL attribute `ttl` (epoch seconds) that lets DynamoDB delete sessions, codes and throttles.
+Table `PK`/`SK` (strings), global secondary indexes `GSI1`, `GSI2`, `GSI4` (the back office's permit search;
+projection ALL) and `GSI3` (the directory), and a TTL attribute `ttl` (epoch seconds) that lets DynamoDB delete
+sessions, codes and throttles.
 
 Access pattern → request → key:
 
@@ -284,3 +285,51 @@ AUDIT_ALL = "AUDIT"
 
 def audit_partition(subject: str) -> str:
     return f"AUDIT#{subject}"
+
+
+# --- the back office's lists (docs/back-office.md "Lists") ----------------------------------------
+# - contractors by the start of their name → Query GSI3 (the directory: GSI3SK=<COMPANY NAME>#<id>)
+#   begins_with the upper-cased start, then one BatchGetItem of the page's PROFILE items
+# - contractor by license number → GetItem of the license claim (LICENSE#<license>), then its PROFILE
+# - permits of one status, by address → Query GSI4 → GSI4PK=PERMITS#<status>, GSI4SK=<address search form>#<no>
+#   (the permit root; its fees at <that>#FEE#<fee_id>, so one Query reads each permit with its fees and
+#   a row's FEES DUE is the domain's, counted now); the start of an address → begins_with on each
+#   status's partition (a fixed handful); a permit number → the permit's partition
+# - the day's inspections, by address then time window → Query GSI2 → GSI2PK=INSPECTIONS#<date>,
+#   GSI2SK=<address search form>#<window rank>#<no>#<inspection id> (the inspection item, with the
+#   permit's `address`; every inspection of the day, whatever its status)
+# - payments whose money is to be refunded, newest first → Query GSI2 (sparse) → GSI2PK=REFUNDS,
+#   GSI2SK=<created_at RFC 3339>#<payment id> on a payment while `refund_required`, and
+#   <that>#UNAPPLIED#<transaction id> on an unapplied approval (read with it, as on GSI1)
+
+PERMITS_BY_STATUS_PREFIX = "PERMITS#"
+INSPECTIONS_BY_DAY_PREFIX = "INSPECTIONS#"
+REFUNDS_INDEX = "REFUNDS"
+
+
+def permits_by_status(status: str) -> str:
+    return f"{PERMITS_BY_STATUS_PREFIX}{status}"
+
+
+def permit_search_sort_key(address_form: str, permit_no: str) -> str:
+    return f"{address_form}#{permit_no.upper()}"
+
+
+def fee_search_sort_key(address_form: str, permit_no: str, fee_id: str) -> str:
+    return f"{permit_search_sort_key(address_form, permit_no)}#{FEE_PREFIX}{fee_id}"
+
+
+def inspections_on(day: str) -> str:
+    return f"{INSPECTIONS_BY_DAY_PREFIX}{day}"
+
+
+def inspection_day_sort_key(address_form: str, window_rank: int, permit_no: str, inspection_id: str) -> str:
+    return f"{address_form}#{window_rank}#{permit_no.upper()}#{inspection_id}"
+
+
+def refund_sort_key(created_at: str, payment_id: str) -> str:
+    return f"{created_at}#{payment_id}"
+
+
+def refund_unapplied_sort_key(created_at: str, payment_id: str, transaction_id: str) -> str:
+    return f"{refund_sort_key(created_at, payment_id)}#{UNAPPLIED_PREFIX}{transaction_id}"

@@ -3,6 +3,7 @@
 Items (keys in `keys.py`):
 
 - payment: PK=PAYMENT#<id>  SK=PAYMENT  GSI1PK=CONTRACTOR#<id>  GSI1SK=PAYMENT#<created_at RFC 3339>#<id>
+  (while `refund_required`: GSI2PK=REFUNDS GSI2SK=<created_at RFC 3339>#<id>, the refund queue)
   {payment_id, contractor_id, status PENDING|PAID|DECLINED|CANCELLED|EXPIRED, payment_method, total_fees,
   convenience_fee, convenience_label, total_due, items (the frozen summary, for Paid Items), created_at,
   expires_at, paid_at?, ended_at?, transaction_id?, refund_required?, portal_outcome?, version}.
@@ -12,7 +13,8 @@ Items (keys in `keys.py`):
 - unapplied approval: PK=PAYMENT#<id>  SK=UNAPPLIED#<transaction_id>  GSI1PK=CONTRACTOR#<id>
   GSI1SK=<the payment's GSI1SK>#UNAPPLIED#<transaction_id>  {payment_id, transaction_id, amount, received_at}:
   money the portal took for a payment that had already ended; staff refund it. Indexed right after its
-  payment, so Paid Items reads both with one Query.
+  payment, so Paid Items reads both with one Query; in the refund queue as GSI2PK=REFUNDS
+  GSI2SK=<the payment's refund sort key>#UNAPPLIED#<transaction_id> (`refunds_due`).
 - cart entry: PK=CONTRACTOR#<id>  SK=CART#<permit_no>  {permit_no, added_at}. One per permit in the cart;
   no GSI attributes (the dashboard's GSI1 Query never sees it). The cart shows the fees due on those
   permits *now* (`domain.payments.Cart`).
@@ -99,8 +101,10 @@ def payment_item(payment: Payment) -> Item:
         "transaction_id": payment.transaction_id, "portal_outcome": payment.portal_outcome,
         "version": payment.version,
     }
-    if payment.refund_required:
+    if payment.refund_required:  # in the refund queue (sparse GSI2) while money taken paid nothing
         item["refund_required"] = True
+        item["GSI2PK"] = keys.REFUNDS_INDEX
+        item["GSI2SK"] = keys.refund_sort_key(created, payment.payment_id)
     return {k: v for k, v in item.items() if v is not None}
 
 
@@ -116,6 +120,9 @@ def unapplied_item(payment: Payment, approval: UnappliedApproval) -> Item:
         "GSI1PK": keys.contractor_partition(payment.contractor_id),
         "GSI1SK": keys.contractor_unapplied_sort_key(rfc3339(payment.created_at), payment.payment_id,
                                                      approval.transaction_id),
+        "GSI2PK": keys.REFUNDS_INDEX,
+        "GSI2SK": keys.refund_unapplied_sort_key(rfc3339(payment.created_at), payment.payment_id,
+                                                 approval.transaction_id),
         "transaction_id": approval.transaction_id, "amount": approval.amount,
         "received_at": _epoch(approval.received_at),
     }
@@ -167,6 +174,10 @@ def _plain(value: Any) -> Any:
 def _same(old: Item, new: Item, *, without: tuple[str, ...] = ()) -> bool:
     return _plain({k: v for k, v in old.items() if k not in without}) == \
         _plain({k: v for k, v in new.items() if k not in without})
+
+
+def _gsi2_key(item: Item) -> Key:
+    return {"PK": item["PK"], "SK": item["SK"], "GSI2PK": item["GSI2PK"], "GSI2SK": item["GSI2SK"]}
 
 
 # --- the repositories ----------------------------------------------------------------------------
@@ -233,6 +244,44 @@ class PaymentRepository:
                 return self._listed(items), None
             start = page.next_key
 
+    def refunds_due(self, limit: int, cursor: str | None = None) -> tuple[list[Payment], str | None]:
+        """A page, newest first, of the payments whose money is to be refunded (`refund_due`): the ones
+        approved after their fees were taken (`refund_required`) and the ones with an approval that came
+        after they ended. One Query of the sparse GSI2 REFUNDS entries, about `limit` payments' worth,
+        and, for payments listed only by a later approval, one BatchGetItem of their roots."""
+        start: Key | None = decode_cursor(cursor, {"GSI2PK": keys.REFUNDS_INDEX})["key"] if cursor else None
+        roots: dict[str, Item] = {}
+        unapplied: dict[str, list[Item]] = {}
+        order: list[str] = []
+        next_cursor: str | None = None
+        last: Item | None = None
+        while next_cursor is None:
+            page = self.uow.items.query(keys.REFUNDS_INDEX, index="GSI2", forward=False, start=start,
+                                        limit=limit - len(order) + 2)
+            for item in page.items:
+                payment_id = str(item["payment_id"])
+                if payment_id not in unapplied and payment_id not in roots:
+                    if len(order) == limit:  # the next page starts with this payment
+                        next_cursor = encode_cursor({"key": _gsi2_key(last)}) if last else None
+                        break
+                    order.append(payment_id)
+                    unapplied[payment_id] = []
+                if _sk(item) == keys.PAYMENT_SK:
+                    roots[payment_id] = item
+                else:
+                    unapplied[payment_id].append(item)
+                last = item
+            else:
+                if page.next_key is None:
+                    break
+                start = page.next_key
+                continue
+            break
+        missing = [keys.payment(p) for p in order if p not in roots]
+        for item in self.uow.items.get_many(missing, consistent=False) if missing else []:
+            roots[str(item["payment_id"])] = item
+        return [payment_from_items(roots[p], None, unapplied[p]) for p in order if p in roots], next_cursor
+
     @staticmethod
     def _listed(items: list[Item]) -> list[Payment]:
         """Payments from their GSI1 entries, each with the unapplied approvals indexed beside it."""
@@ -261,6 +310,9 @@ class PaymentRepository:
         old_root = loaded[root_key]
         # Over the item read, so attributes this code does not know survive (a payment only gains some).
         root = {**old_root, **payment_item(payment)}
+        if not payment.refund_required:  # out of the refund queue (its entry is payment_item's alone)
+            root.pop("GSI2PK", None)
+            root.pop("GSI2SK", None)
         if not _same(old_root, root, without=("version",)):
             version = int(old_root.get("version", 0) or 0)
             root["version"] = version + 1

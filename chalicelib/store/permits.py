@@ -4,10 +4,12 @@ Items of a permit's partition (keys spelled in `keys.py`):
 
 - permit      PK=PERMIT#<no> SK=PERMIT            GSI1PK=CONTRACTOR#<id> GSI1SK=PERMIT#<no> (ARCHIVE#PERMIT#<no>
               once finished); GSI2PK=EXPIRY GSI2SK=<expires_date>#<no> only while unflagged with an expiry
-              date. Carries what a dashboard row needs; `version` guards the whole aggregate.
-- fee         PK=PERMIT#<no> SK=FEE#<fee_id>      GSI1 under the permit's sort key (dashboard, cart);
-              mapped in `store/fees.py`.
-- inspection  PK=PERMIT#<no> SK=INSPECTION#<id>   GSI1 under the permit's sort key.
+              date; GSI4PK=PERMITS#<status> GSI4SK=<address search form>#<no> (the back office's search).
+              Carries what a dashboard row needs; `version` guards the whole aggregate.
+- fee         PK=PERMIT#<no> SK=FEE#<fee_id>      GSI1 under the permit's sort key (dashboard, cart), GSI4
+              under the permit's (search rows count FEES DUE); mapped in `store/fees.py`.
+- inspection  PK=PERMIT#<no> SK=INSPECTION#<id>   GSI1 under the permit's sort key; GSI2PK=INSPECTIONS#<date>
+              GSI2SK=<address search form>#<window rank>#<no>#<id> with the permit's `address` (the day's list).
 - slot        PK=PERMIT#<no> SK=INSPECTION_SLOT#<type>#<date>  `inspection_id` of the holder: one
               scheduled inspection per permit, type and day, gone with its cancellation or result;
               `ttl` clears claims a week after their day. No GSI keys.
@@ -20,8 +22,10 @@ Items of a permit's partition (keys spelled in `keys.py`):
               armed. Not part of the aggregate: the daily job's, written best-effort after a save.
 - counter     PK=SEQ#PERMIT#<prefix><yy> SK=SEQ   `seq` incremented atomically.
 
-Every item but the reminders is derived from the aggregate by `permit_items`; a save writes the items
-that differ from those read, and the root at the next version (`unit_of_work.aggregate_changes`).
+Every item but the reminders is derived from the aggregate by `permit_items` (index attributes too, so
+every write path keeps the indexes: a status change or a new address rewrites the root, fees and
+inspections whose keys follow them); a save writes the items that differ from those read, and the root
+at the next version (`unit_of_work.aggregate_changes`).
 Dates are ISO strings (county dates); instants are epoch seconds.
 """
 
@@ -34,8 +38,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
-from chalicelib.domain.inspections import Inspection, InspectionStatus, RecordedResult, TimeWindow
-from chalicelib.domain.permits import Attachment, Permit, PermitStatus, Review, StatusChange
+from chalicelib.domain.inspections import Inspection, InspectionStatus, RecordedResult, TimeWindow, window_rank
+from chalicelib.domain.permits import Attachment, Permit, PermitStatus, Review, StatusChange, address_search_form
 from chalicelib.store import keys
 from chalicelib.store.common import from_epoch, to_epoch
 from chalicelib.store.cursors import decode_cursor, encode_cursor, gsi1_key
@@ -66,6 +70,9 @@ _OWNED = (keys.PERMIT_SK, keys.FEE_PREFIX, keys.INSPECTION_PREFIX, keys.INSPECTI
 
 _ITEMS_PER_PERMIT = 4
 """What a page of a contractor's permits expects to read per permit on GSI1 (a guess: only the cost changes)."""
+
+_SEARCH_ITEMS_PER_PERMIT = 3
+"""What a page of the back office's permit search expects to read per permit on GSI4 (the root and its fees)."""
 
 _INDEXED_KINDS = frozenset({keys.PERMIT_SK, keys.FEE_PREFIX, keys.INSPECTION_PREFIX})
 """What a contractor's GSI1 range holds of each permit."""
@@ -108,6 +115,9 @@ def permit_root_item(permit: Permit) -> Item:
         "inspection_types": list(permit.inspection_types), "version": permit.version,
         "created_at": to_epoch(permit.created_at), "status_changed_on": _iso(permit.status_changed_on),
         "archived": permit.archived or None, "GSI2PK": None, "GSI2SK": None,
+        # The back office's search (GSI4): by status, then address; its fees sort right after it.
+        "GSI4PK": keys.permits_by_status(permit.status.value),
+        "GSI4SK": keys.permit_search_sort_key(address_search_form(permit.address), no),
     }
     if permit.in_expiry_index and permit.expires_date:  # the sparse expiry index
         item["GSI2PK"] = keys.EXPIRY_INDEX
@@ -115,7 +125,9 @@ def permit_root_item(permit: Permit) -> Item:
     return item
 
 
-def inspection_item(insp: Inspection, archived: bool = False) -> Item:
+def inspection_item(insp: Inspection, archived: bool = False, address: str = "") -> Item:
+    """The inspection's item; `address` (its permit's) is kept on it for the day's list across permits
+    (GSI2 INSPECTIONS#<date>, by address then time window)."""
     return {
         **keys.inspection(insp.permit_no, insp.inspection_id),
         "GSI1PK": keys.contractor_partition(insp.contractor_id),
@@ -128,6 +140,10 @@ def inspection_item(insp: Inspection, archived: bool = False) -> Item:
         "recorded_by": insp.recorded_by or None,
         "history": [{"result": h.result.value, "notes": h.notes, "recorded_at": to_epoch(h.recorded_at),
                      "recorded_by": h.recorded_by} for h in insp.history] or None,
+        "address": address,
+        "GSI2PK": keys.inspections_on(insp.date.isoformat()),
+        "GSI2SK": keys.inspection_day_sort_key(address_search_form(address), window_rank(insp.time_window),
+                                               insp.permit_no, insp.inspection_id),
     }
 
 
@@ -142,9 +158,11 @@ def permit_items(permit: Permit) -> list[Item]:
     """Every item the aggregate owns, as it should be stored."""
     items = [permit_root_item(permit)]
     # created_at is the fee item's own (left as read): the aggregate does not carry it.
-    items += [{k: v for k, v in fee_attributes(f, archived=permit.archived).items() if k != "created_at"}
+    search = (keys.permits_by_status(permit.status.value), address_search_form(permit.address))
+    items += [{**{k: v for k, v in fee_attributes(f, archived=permit.archived).items() if k != "created_at"},
+               "GSI4PK": search[0], "GSI4SK": keys.fee_search_sort_key(search[1], permit.permit_no, f.fee_id)}
               for f in permit.fees]
-    items += [inspection_item(i, permit.archived) for i in permit.inspections]
+    items += [inspection_item(i, permit.archived, permit.address) for i in permit.inspections]
     items += [slot_item(i) for i in permit.inspections if i.holds_slot]
     items += [{**keys.review(permit.permit_no, r.review_id), "review_id": r.review_id, "department": r.department,
                "status": r.status, "date": r.date.isoformat(), "comments": r.comments} for r in permit.reviews]
@@ -312,6 +330,64 @@ class PermitRepository:
                 start = page.next_key
         return PermitPage(_page_permits(collected), None)
 
+    # the back office's lists (read only: a permit to change is read again with `get`)
+
+    def search_page(self, status: PermitStatus | None, address_start: str, limit: int,
+                    cursor: str | None = None) -> PermitPage:
+        """A page of permits, each with its fees (so FEES DUE is counted now), from GSI4: one status's
+        partition, or (no `status`) every status's in lifecycle order; by address within each.
+
+        `address_start`: the start of an address in its search form (`address_search_form`), "" for
+        all. Each partition is read a page at a time, so the cost follows the page and the matches."""
+        statuses = [status] if status is not None else list(PermitStatus)
+        index, start = self._search_position(cursor, statuses)
+        collected: list[Item] = []
+        roots = 0
+        while index < len(statuses):
+            partition = keys.permits_by_status(statuses[index].value)
+            while True:
+                page = self.items.query(partition, index="GSI4", sk_prefix=address_start or None, start=start,
+                                        limit=_SEARCH_ITEMS_PER_PERMIT * (limit - roots + 1) + 1)
+                for item in page.items:
+                    if item.get("SK") == keys.PERMIT_SK:
+                        if roots == limit:  # the next page starts with this permit
+                            return PermitPage(_assemble(collected), encode_cursor(
+                                {"status": statuses[index].value, "key": _gsi4_key(collected[-1])}))
+                        roots += 1
+                    collected.append(item)
+                if page.next_key is None:
+                    break
+                start = page.next_key
+            index, start = index + 1, None
+            if roots == limit and index < len(statuses):  # the next status's permits are the next page's
+                return PermitPage(_assemble(collected), encode_cursor({"status": statuses[index].value, "key": {}}))
+        return PermitPage(_assemble(collected), None)
+
+    @staticmethod
+    def _search_position(cursor: str | None, statuses: list[PermitStatus]) -> tuple[int, dict[str, str] | None]:
+        if not cursor:
+            return 0, None
+        state = decode_cursor(cursor, {})
+        names = [s.value for s in statuses]
+        if state.get("status") not in names:  # a cursor of another status's list, or not ours
+            raise InvalidInput("The cursor is not valid.", [FieldProblem("cursor", "is not valid")], slug="bad-cursor")
+        index = names.index(state["status"])
+        key = state["key"]
+        if key and key.get("GSI4PK") != keys.permits_by_status(names[index]):
+            raise InvalidInput("The cursor is not valid.", [FieldProblem("cursor", "is not valid")], slug="bad-cursor")
+        return index, key or None
+
+    def of_status(self, status: PermitStatus) -> list[Permit]:
+        """Every permit of a status with its fees (the back office's "awaiting issue"): a Query of its
+        GSI4 partition, so the cost follows the permits in that status, not all permits."""
+        return _assemble(query_all(self.items, keys.permits_by_status(status.value), index="GSI4"))
+
+    def inspections_on(self, day: date) -> list[tuple[Inspection, str]]:
+        """Every inspection of a day across all permits, by address then time window, with its permit's
+        address: one Query of GSI2 (INSPECTIONS#<date>; more pages only past 1 MB)."""
+        items = query_all(self.items, keys.inspections_on(day.isoformat()), index="GSI2")
+        return [(inspection_from_item(i), str(i.get("address", ""))) for i in items]
+
     def falling_due(self, today: date) -> Iterator[Permit | str]:
         """What the daily job has to do before `today`, from one Query of the sparse EXPIRY index:
         unflagged permits whose expiry date has passed (their roots, without parts: flagging touches the
@@ -407,6 +483,10 @@ class PermitRepository:
         except ConditionFailed:
             return False
         return True
+
+
+def _gsi4_key(item: Item) -> dict[str, str]:
+    return {"PK": item["PK"], "SK": item["SK"], "GSI4PK": item["GSI4PK"], "GSI4SK": item["GSI4SK"]}
 
 
 def _page_permits(items: list[Item]) -> list[Permit]:

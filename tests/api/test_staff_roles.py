@@ -36,6 +36,11 @@ ROUTE_DUTIES = {
     ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/void"): "voids",
     ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/adjust"): "voids",
     ("POST", "/staff/inspections/{inspection_id}/correction"): "inspections",
+    ("GET", "/staff/contractors"): "contractors",
+    ("GET", "/staff/contractors/{contractor_id}"): "contractors",
+    ("GET", "/staff/permits"): "view-permits",
+    ("GET", "/staff/inspections"): "inspections",
+    ("GET", "/staff/today"): "view-permits",
 }
 
 
