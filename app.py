@@ -24,6 +24,8 @@ from chalicelib.api import (
     sandbox_payments,
     staff_accounts,
     staff_audit,
+    staff_notices,
+    staff_payments,
     staff_permits,
 )
 
@@ -32,7 +34,8 @@ logs.configure(app.log)  # one JSON line per event, from every module (chaliceli
 middleware.register(app)
 
 for blueprint in (public, meta, auth, profile, permits, inspections, cart, checkout, payments, sandbox,
-                  sandbox_payments, staff_accounts, staff_audit, staff_permits, jobs, openapi_route):
+                  sandbox_payments, staff_accounts, staff_audit, staff_permits, jobs, openapi_route,
+                  staff_notices, staff_payments):
     app.register_blueprint(blueprint.bp)
 
 

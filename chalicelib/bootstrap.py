@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     from chalicelib.services.cart import CartService
     from chalicelib.services.checkout import CheckoutService
     from chalicelib.services.expiry import ExpiryJob
+    from chalicelib.services.notices import NoticeService
     from chalicelib.services.payments import PaymentService
     from chalicelib.services.permits import PermitService
     from chalicelib.services.profile import ProfileService
+    from chalicelib.services.staff_payments import StaffPaymentService
     from chalicelib.services.staff_permits import StaffPermitService
     from chalicelib.store.outbox import OutboxStore
     from chalicelib.store.unit_of_work import UnitOfWork
@@ -198,3 +200,21 @@ def run_expiry_job(event: object) -> dict[str, int]:
     finally:
         metrics.flush()  # once per invocation, also when the job failed (its mail failures, say)
     return {"flagged": result.flagged, "reminded": result.reminded}
+
+
+# --- the back office's notices and payment lists ---------------------------------------------------
+
+
+def notices(actor: str = "") -> NoticeService:
+    """The staff notice queue; marking one read is kept in the audit trail under `actor`."""
+    from chalicelib.services.notices import NoticeService
+
+    return NoticeService(uow(), clock(), actor)
+
+
+def staff_payments() -> StaffPaymentService:
+    """The back office's payment lists, detail and the day's CSV export."""
+    from chalicelib.services.staff_payments import StaffPaymentService
+
+    s = settings()
+    return StaffPaymentService(uow(s), clock(), s.time_zone)

@@ -87,6 +87,11 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("POST", "/staff/jobs/flag-expired"): (FlagExpiredBody, r.JobResult, 200, "staff"),
         ("GET", "/staff/audit"): (None, r.AuditPage, 200, "staff"),
         ("GET", "/staff/me"): (None, r.StaffMe, 200, "staff"),
+        ("GET", "/staff/notices"): (None, r.StaffNoticePage, 200, "staff"),
+        ("POST", "/staff/notices/{notice_id}/read"): (None, r.StaffNotice, 200, "staff"),
+        ("GET", "/staff/payments"): (None, r.StaffPaymentPage, 200, "staff"),
+        ("GET", "/staff/payments/{payment_id}"): (None, r.StaffPaymentDetail, 200, "staff"),
+        ("GET", "/staff/payments/export"): (None, None, 200, "staff"),  # text/csv
     }
 
 
@@ -103,6 +108,9 @@ QUERY = {
     "/payments": ["limit", "cursor"],
     "/checkout/summary": ["payment_method"],
     "/sandbox/outbox": ["to"],
+    "/staff/notices": ["unread", "limit", "cursor"],
+    "/staff/payments": ["refund_required", "date", "limit", "cursor"],
+    "/staff/payments/export": ["date"],
 }
 
 

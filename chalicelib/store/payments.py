@@ -40,7 +40,7 @@ from chalicelib.domain.payments import Payment, PaymentLine, PaymentStatus, Unap
 from chalicelib.store import keys
 from chalicelib.store.common import from_epoch, to_epoch
 from chalicelib.store.cursors import decode_cursor, encode_cursor, gsi1_key
-from chalicelib.store.items import Delete, Item, Key, Put, absent, at_version, query_all
+from chalicelib.store.items import Delete, Item, Key, Put, absent, at_version, query_all, query_pages
 
 if TYPE_CHECKING:
     from chalicelib.store.unit_of_work import UnitOfWork
@@ -57,6 +57,11 @@ def _sk(item: Item) -> str:
 
 def _key(item: Item) -> ItemKey:
     return str(item["PK"]), str(item["SK"])
+
+
+def _gsi2_key(item: Item) -> Key:
+    """Where a GSI2 query stopped: the item's table key and its GSI2 key."""
+    return {"PK": item["PK"], "SK": item["SK"], "GSI2PK": item["GSI2PK"], "GSI2SK": item["GSI2SK"]}
 
 
 def _epoch(at: datetime) -> int:
@@ -90,6 +95,8 @@ def payment_item(payment: Payment) -> Item:
         **keys.payment(payment.payment_id),
         "GSI1PK": keys.contractor_partition(payment.contractor_id),
         "GSI1SK": keys.contractor_payment_sort_key(created, payment.payment_id),
+        # The back office's list of every payment, newest first (a county day is a range of it).
+        "GSI2PK": keys.PAYMENTS_ALL, "GSI2SK": keys.payment_list_sort_key(created, payment.payment_id),
         "payment_id": payment.payment_id, "contractor_id": payment.contractor_id, "status": payment.status.value,
         "payment_method": payment.payment_method.value, "total_fees": payment.total_fees,
         "convenience_fee": payment.convenience_fee, "convenience_label": payment.convenience_label,
@@ -111,14 +118,34 @@ def line_item(payment_id: str, line: PaymentLine) -> Item:
 
 
 def unapplied_item(payment: Payment, approval: UnappliedApproval) -> Item:
+    created = rfc3339(payment.created_at)
     return {
         **keys.payment_unapplied(payment.payment_id, approval.transaction_id), "payment_id": payment.payment_id,
         "GSI1PK": keys.contractor_partition(payment.contractor_id),
-        "GSI1SK": keys.contractor_unapplied_sort_key(rfc3339(payment.created_at), payment.payment_id,
-                                                     approval.transaction_id),
+        "GSI1SK": keys.contractor_unapplied_sort_key(created, payment.payment_id, approval.transaction_id),
+        # An entry of the refund-required queue (one per refund to make).
+        "GSI2PK": keys.REFUNDS_REQUIRED,
+        "GSI2SK": keys.refund_entry_sort_key(created, payment.payment_id, approval.transaction_id),
         "transaction_id": approval.transaction_id, "amount": approval.amount,
         "received_at": _epoch(approval.received_at),
     }
+
+
+def refund_required_item(payment: Payment) -> Item:
+    """The refund-required queue's entry of a payment approved after its fees were taken (the root's own
+    GSI2 is the list of every payment, so the entry is an item of its own, written with the approval)."""
+    created = rfc3339(payment.created_at)
+    return {
+        **keys.payment_refund_required(payment.payment_id), "payment_id": payment.payment_id,
+        "GSI2PK": keys.REFUNDS_REQUIRED,
+        "GSI2SK": keys.refund_entry_sort_key(created, payment.payment_id, payment.transaction_id or ""),
+        "transaction_id": payment.transaction_id or "", "amount": payment.total_due,
+        "received_at": _epoch(payment.paid_at or payment.created_at),
+    }
+
+
+INDEX_ATTRIBUTES = ("GSI2PK", "GSI2SK")
+"""Index attributes a payment's items gained after some were written: not part of what "never changes"."""
 
 
 def _line_from_item(item: Item) -> PaymentLine:
@@ -233,6 +260,74 @@ class PaymentRepository:
                 return self._listed(items), None
             start = page.next_key
 
+    # --- the back office's lists (GSI2: every payment, and the refund-required queue) ----------------
+
+    def newest(self, limit: int, cursor: str | None = None, *, since: str | None = None,
+               before: str | None = None) -> tuple[list[Payment], str | None]:
+        """A page of every contractor's payments, newest first: one Query of GSI2's PAYMENTS partition
+        (plus one of the refund queue over the page's span, for approvals kept beside a payment).
+        `since`/`before` (RFC 3339 UTC) bound the payments' creation: a county day is such a range, and
+        the page stops at its start, so a day's cost is that day's payments."""
+        start: Key | None = decode_cursor(cursor, {"GSI2PK": keys.PAYMENTS_ALL})["key"] if cursor else None
+        page = self.uow.items.query(keys.PAYMENTS_ALL, index="GSI2", forward=False, limit=limit, start=start,
+                                    sk_below=before)
+        roots = [i for i in page.items if since is None or str(i["GSI2SK"]) >= since]
+        more = page.next_key is not None and len(page.items) == limit and len(roots) == len(page.items)
+        return (self._with_refunds(roots),
+                encode_cursor({"key": _gsi2_key(roots[-1])}) if more and roots else None)
+
+    def created_between(self, since: str, before: str) -> list[Payment]:
+        """Every payment created in [since, before) (a county day, for its export), newest first."""
+        found: list[Payment] = []
+        cursor: str | None = None
+        while True:
+            page, cursor = self.newest(200, cursor, since=since, before=before)
+            found += page
+            if cursor is None:
+                return found
+
+    def refunds_required(self, limit: int, cursor: str | None = None) -> tuple[list[Payment], str | None]:
+        """The refund-required queue, newest payment first: a page of `limit` payments that took money
+        which paid nothing, each with the approvals kept for it. Queries of GSI2's sparse REFUNDS_REQUIRED
+        partition (one entry per refund due, a payment's side by side) and one BatchGetItem of their
+        payments; the cost follows the page, not the years of payments behind it."""
+        start: Key | None = decode_cursor(cursor, {"GSI2PK": keys.REFUNDS_REQUIRED})["key"] if cursor else None
+        entries: dict[str, list[Item]] = {}
+        last: Item | None = None
+        while True:
+            page = self.uow.items.query(keys.REFUNDS_REQUIRED, index="GSI2", forward=False, start=start,
+                                        limit=limit + 2)
+            for item in page.items:
+                payment_id = str(item["payment_id"])
+                if payment_id not in entries and len(entries) == limit:  # the next page's first payment
+                    return self._refund_rows(entries), encode_cursor({"key": _gsi2_key(last)}) if last else None
+                entries.setdefault(payment_id, []).append(item)
+                last = item
+            if page.next_key is None:
+                return self._refund_rows(entries), None
+            start = page.next_key
+
+    def _refund_rows(self, entries: dict[str, list[Item]]) -> list[Payment]:
+        roots = {str(i["payment_id"]): i for i in self.uow.items.get_many(
+            [keys.payment(payment_id) for payment_id in entries], consistent=False)}
+        return [payment_from_items(roots[payment_id], None, [e for e in found if _sk(e).startswith(
+            keys.UNAPPLIED_PREFIX)]) for payment_id, found in entries.items() if payment_id in roots]
+
+    def _with_refunds(self, roots: list[Item]) -> list[Payment]:
+        """Payments from their roots, with the approvals kept for refund beside them: one Query of the
+        refund queue over the span of the page (refunds are few; the queue is sorted like the list)."""
+        unapplied: dict[str, list[Item]] = {}
+        if roots:
+            newest, oldest = str(roots[0]["GSI2SK"]), str(roots[-1]["GSI2SK"])
+            # "$" sorts just after "#": the newest payment's own entries are in the range.
+            for entry in query_pages(self.uow.items, keys.REFUNDS_REQUIRED, index="GSI2", forward=False,
+                                     sk_below=newest + "$", limit=50):
+                if str(entry["GSI2SK"]) < oldest:
+                    break
+                if _sk(entry).startswith(keys.UNAPPLIED_PREFIX):
+                    unapplied.setdefault(str(entry["payment_id"]), []).append(entry)
+        return [payment_from_items(i, None, unapplied.get(str(i["payment_id"]), [])) for i in roots]
+
     @staticmethod
     def _listed(items: list[Item]) -> list[Payment]:
         """Payments from their GSI1 entries, each with the unapplied approvals indexed beside it."""
@@ -270,8 +365,10 @@ class PaymentRepository:
             old = loaded.get(_key(wanted))
             if old is None:
                 actions.append(Put(wanted, absent()))
-            elif not _same(old, wanted):
+            elif not _same(old, wanted, without=INDEX_ATTRIBUTES):
                 raise ValueError(f"payment {payment.payment_id}: an unapplied approval never changes")
+        if payment.refund_required and _key(keys.payment_refund_required(payment.payment_id)) not in loaded:
+            actions.append(Put(refund_required_item(payment), absent()))
         self._stage(payment, loaded, actions)
 
     def _create(self, payment: Payment) -> None:
@@ -282,7 +379,9 @@ class PaymentRepository:
         claim = Put({**keys.receipt_claim(payment.receipt_no), "payment_id": payment.payment_id}, absent())
         self._stage(payment, {}, [Put(root, absent()), claim, *(Put(line_item(payment.payment_id, line), absent())
                                                                 for line in payment.lines),
-                                  *(Put(unapplied_item(payment, u), absent()) for u in payment.unapplied)])
+                                  *(Put(unapplied_item(payment, u), absent()) for u in payment.unapplied),
+                                  *([Put(refund_required_item(payment), absent())] if payment.refund_required
+                                    else [])])
 
     def _stage(self, payment: Payment, loaded: dict[ItemKey, Item], actions: list[Put]) -> None:
         """Queue the writes; the payment (and what a later save compares with) is then as they leave it."""

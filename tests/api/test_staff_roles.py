@@ -27,6 +27,11 @@ ROUTE_DUTIES = {
     ("POST", "/staff/jobs/flag-expired"): "job",
     ("GET", "/staff/audit"): "audit",
     ("GET", "/staff/me"): "view-permits",
+    ("GET", "/staff/notices"): "view-permits",
+    ("POST", "/staff/notices/{notice_id}/read"): "view-permits",
+    ("GET", "/staff/payments"): "payments",
+    ("GET", "/staff/payments/{payment_id}"): "payments",
+    ("GET", "/staff/payments/export"): "payments",
 }
 
 
