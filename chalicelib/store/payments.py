@@ -269,10 +269,13 @@ class PaymentRepository:
         `since`/`before` (RFC 3339 UTC) bound the payments' creation: a county day is such a range, and
         the page stops at its start, so a day's cost is that day's payments."""
         start: Key | None = decode_cursor(cursor, {"GSI2PK": keys.PAYMENTS_ALL})["key"] if cursor else None
-        page = self.uow.items.query(keys.PAYMENTS_ALL, index="GSI2", forward=False, limit=limit, start=start,
+        # One more than the page, so a page that ends the list (or the day) says so.
+        page = self.uow.items.query(keys.PAYMENTS_ALL, index="GSI2", forward=False, limit=limit + 1, start=start,
                                     sk_below=before)
         roots = [i for i in page.items if since is None or str(i["GSI2SK"]) >= since]
-        more = page.next_key is not None and len(page.items) == limit and len(roots) == len(page.items)
+        # (A page DynamoDB cut at 1 MB before the limit goes on too, unless it reached the day's start.)
+        more = len(roots) > limit or (page.next_key is not None and 0 < len(roots) == len(page.items))
+        roots = roots[:limit]
         return (self._with_refunds(roots),
                 encode_cursor({"key": _gsi2_key(roots[-1])}) if more and roots else None)
 
