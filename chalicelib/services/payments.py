@@ -209,7 +209,11 @@ class PaymentService:
             result = CallbackResult(payment.payment_id, payment.status, payment.refund_required)
             if payment.refund_required:
                 log.warning("payment %s approved after its fees were taken: refund due", payment.payment_id)
-                return result, lambda: self.staff.mail(notice), metrics.PAYMENT_REFUND_REQUIRED
+
+                def mail_refund() -> None:
+                    self.staff.mail(notice)
+
+                return result, mail_refund, metrics.PAYMENT_REFUND_REQUIRED
 
             def mail_paid() -> None:
                 self._mail_receipt(payment, company, now)

@@ -71,8 +71,8 @@ class StaffPaymentService:
                 since, before = self.day_range(day)
                 payments = [p for p in payments if since <= rfc3339(p.created_at) < before]
         else:
-            since, before = self.day_range(day) if day is not None else (None, None)
-            payments, next_cursor = self.uow.payments.newest(limit, cursor, since=since, before=before)
+            bounds: tuple[str | None, str | None] = self.day_range(day) if day is not None else (None, None)
+            payments, next_cursor = self.uow.payments.newest(limit, cursor, since=bounds[0], before=bounds[1])
             if refund_required is False:
                 payments = [p for p in payments if not p.refund_due]
         return PaymentRows(self._rows(payments), next_cursor)

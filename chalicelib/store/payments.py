@@ -3,6 +3,8 @@
 Items (keys in `keys.py`):
 
 - payment: PK=PAYMENT#<id>  SK=PAYMENT  GSI1PK=CONTRACTOR#<id>  GSI1SK=PAYMENT#<created_at RFC 3339>#<id>
+  GSI2PK=PAYMENTS  GSI2SK=<created_at RFC 3339>#<id> (the back office's list of every payment; a county day
+  is a range of it)
   {payment_id, contractor_id, status PENDING|PAID|DECLINED|CANCELLED|EXPIRED, payment_method, total_fees,
   convenience_fee, convenience_label, total_due, items (the frozen summary, for Paid Items), created_at,
   expires_at, paid_at?, ended_at?, transaction_id?, refund_required?, portal_outcome?, version}.
@@ -12,7 +14,11 @@ Items (keys in `keys.py`):
 - unapplied approval: PK=PAYMENT#<id>  SK=UNAPPLIED#<transaction_id>  GSI1PK=CONTRACTOR#<id>
   GSI1SK=<the payment's GSI1SK>#UNAPPLIED#<transaction_id>  {payment_id, transaction_id, amount, received_at}:
   money the portal took for a payment that had already ended; staff refund it. Indexed right after its
-  payment, so Paid Items reads both with one Query.
+  payment, so Paid Items reads both with one Query; and in the refund-required queue, GSI2PK=REFUNDS_REQUIRED
+  GSI2SK=<created_at>#<id>#<transaction_id>.
+- refund-required entry: PK=PAYMENT#<id>  SK=REFUND_REQUIRED  GSI2PK=REFUNDS_REQUIRED  GSI2SK (as above)
+  {payment_id, transaction_id, amount, received_at}: a payment approved after its fees were taken, in the
+  queue (its root's GSI2 is the list of every payment). Written once, with the approval.
 - cart entry: PK=CONTRACTOR#<id>  SK=CART#<permit_no>  {permit_no, added_at}. One per permit in the cart;
   no GSI attributes (the dashboard's GSI1 Query never sees it). The cart shows the fees due on those
   permits *now* (`domain.payments.Cart`).

@@ -203,3 +203,23 @@ def test_an_inspector_and_a_contractor_see_no_payments(api: Any, rich: dict[str,
     for path in ("/staff/payments", f"/staff/payments/{pending['payment_id']}", "/staff/payments/export"):
         assert api.get(path, inspector).status_code == 403
         assert api.get(path, rich["token"]).status_code == 403
+
+
+def test_a_payment_written_before_the_lists_joins_them_when_next_saved(
+        api: Any, rich: dict[str, str], pending: dict[str, Any], table: Any, clock: Any) -> None:
+    """Every payment write path registers the list's index attributes: a root written without them
+    (before this index) gains them with its next change, and an approval kept beside it still saves."""
+    key = {"PK": f"PAYMENT#{pending['payment_id']}", "SK": "PAYMENT"}
+    table.update_item(Key=key, UpdateExpression="REMOVE GSI2PK, GSI2SK")
+    token = clerk(api)
+    assert listed(api, token)["items"] == []
+    assert post_callback(api, clock, pending["payment_id"], "declined", "1054.70", None).status_code == 200
+    assert [p["payment_id"] for p in listed(api, token)["items"]] == [pending["payment_id"]]
+    assert post_callback(api, clock, pending["payment_id"], "approved", "1054.70", "TX-A").status_code == 200
+    late = {"PK": key["PK"], "SK": "UNAPPLIED#TX-A"}
+    table.update_item(Key=late, UpdateExpression="REMOVE GSI2PK, GSI2SK")  # an approval kept before the queue
+    assert post_callback(api, clock, pending["payment_id"], "approved", "1054.70", "TX-B").status_code == 200
+    (row,) = listed(api, token, "?refund_required=true")["items"]
+    assert row["payment_id"] == pending["payment_id"] and row["refund_amount"] == "1054.70"  # TX-B's entry
+    detail = api.get(f"/staff/payments/{pending['payment_id']}", token).json_body
+    assert [u["transaction_id"] for u in detail["unapplied_transactions"]] == ["TX-A", "TX-B"]
