@@ -25,6 +25,8 @@ from chalicelib.api import (
     staff_accounts,
     staff_audit,
     staff_lists,
+    staff_notices,
+    staff_payments,
     staff_permits,
     staff_users,
 )
@@ -35,7 +37,7 @@ middleware.register(app)
 
 for blueprint in (public, meta, auth, profile, permits, inspections, cart, checkout, payments, sandbox,
                   sandbox_payments, staff_accounts, staff_audit, staff_permits, jobs, openapi_route, staff_users,
-                  staff_lists):
+                  staff_lists, staff_notices, staff_payments):
     app.register_blueprint(blueprint.bp)
 
 

@@ -25,12 +25,14 @@ if TYPE_CHECKING:
     from chalicelib.services.cart import CartService
     from chalicelib.services.checkout import CheckoutService
     from chalicelib.services.expiry import ExpiryJob
+    from chalicelib.services.notices import NoticeService
     from chalicelib.services.payments import PaymentService
     from chalicelib.services.permits import PermitService
     from chalicelib.services.pin_letters import PinLetterService
     from chalicelib.services.profile import ProfileService
     from chalicelib.services.staff_accounts import StaffAccountService
     from chalicelib.services.staff_lists import StaffLists
+    from chalicelib.services.staff_payments import StaffPaymentService
     from chalicelib.services.staff_permits import StaffPermitService
     from chalicelib.store.outbox import OutboxStore
     from chalicelib.store.unit_of_work import UnitOfWork
@@ -228,3 +230,19 @@ def pin_letters(actor: str = "") -> PinLetterService:
     auth = AuthConfig.from_settings(s)
     return PinLetterService(uow(s), clock(), notifier(s), f"{s.site_base_url.rstrip('/')}/",
                             auth.pin_valid, auth.password_policy, s.time_zone, actor=actor)
+# --- the back office's notices and payment lists ---------------------------------------------------
+
+
+def notices(actor: str = "") -> NoticeService:
+    """The staff notice queue; marking one read is kept in the audit trail under `actor`."""
+    from chalicelib.services.notices import NoticeService
+
+    return NoticeService(uow(), clock(), actor)
+
+
+def staff_payments() -> StaffPaymentService:
+    """The back office's payment lists, detail and the day's CSV export."""
+    from chalicelib.services.staff_payments import StaffPaymentService
+
+    s = settings()
+    return StaffPaymentService(uow(s), clock(), s.time_zone)

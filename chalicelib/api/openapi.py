@@ -108,6 +108,11 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("GET", "/staff/permits"): (None, r.StaffPermitPage, 200, "staff"),
         ("GET", "/staff/inspections"): (None, r.StaffDayInspections, 200, "staff"),
         ("GET", "/staff/today"): (None, r.StaffToday, 200, "staff"),
+        ("GET", "/staff/notices"): (None, r.StaffNoticePage, 200, "staff"),
+        ("POST", "/staff/notices/{notice_id}/read"): (None, r.StaffNotice, 200, "staff"),
+        ("GET", "/staff/payments"): (None, r.StaffPaymentPage, 200, "staff"),
+        ("GET", "/staff/payments/{payment_id}"): (None, r.StaffPaymentDetail, 200, "staff"),
+        ("GET", "/staff/payments/export"): (None, None, 200, "staff"),  # text/csv
     }
 
 
@@ -129,6 +134,9 @@ QUERY = {
     "/staff/contractors/{contractor_id}": ["limit", "cursor"],
     "/staff/permits": ["q", "status", "limit", "cursor"],
     "/staff/inspections": ["date"],
+    "/staff/notices": ["unread", "limit", "cursor"],
+    "/staff/payments": ["refund_required", "date", "limit", "cursor"],
+    "/staff/payments/export": ["date"],
 }
 
 

@@ -519,6 +519,28 @@ class StaffDayInspections(Model):
     items: list[StaffDayInspection]
 
 
+# --- the back office: notices and payments (docs/back-office.md) ------------------------------------
+
+
+class StaffNotice(Model):
+    notice_id: str
+    at: datetime
+    kind: Literal["inspection-requested", "inspection-cancelled", "payment", "application-submitted"]
+    summary: str
+    details: str
+    contractor_id: str
+    read: bool
+    permit_no: str | None = None
+    payment_id: str | None = None
+    inspection_id: str | None = None
+    read_at: datetime | None = None
+    read_by: str | None = None
+
+
+class StaffNoticePage(Page[StaffNotice]):
+    pass
+
+
 class StaffPaymentRow(Model):
     payment_id: str
     receipt_no: str
@@ -527,9 +549,11 @@ class StaffPaymentRow(Model):
     status: str
     total_fees: Money
     total_due: Money
+    convenience_fee: Money
     payment_method: str
     created_at: datetime
-    paid_at: datetime | None = None
+    paid_at: datetime | None
+    transaction_id: str | None
     permit_nos: list[str]
     refund_required: bool
     refund_amount: Money | None = None
@@ -541,3 +565,28 @@ class StaffToday(Model):
     awaiting_issue: list[StaffPermitRow]
     refunds_required: list[StaffPaymentRow] | None = None  # left out without the payments duty
     unread_notices: int
+
+class StaffPaymentPage(Page[StaffPaymentRow]):
+    pass
+
+
+class StaffPaymentLine(Model):
+    fee_id: str
+    permit_no: str
+    address: str
+    description: str
+    amount: Money
+
+
+class StaffUnappliedTransaction(Model):
+    transaction_id: str
+    amount: Money
+    received_at: datetime
+
+
+class StaffPaymentDetail(StaffPaymentRow):
+    lines: list[StaffPaymentLine]
+    convenience_label: str
+    expires_at: datetime
+    ended_at: datetime | None
+    unapplied_transactions: list[StaffUnappliedTransaction]

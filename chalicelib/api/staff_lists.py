@@ -18,11 +18,10 @@ from chalicelib.api import guard
 from chalicelib.api.http import county_today, ok, route
 from chalicelib.api.paging import page_params
 from chalicelib.api.permit_views import inspection_view
-from chalicelib.clock import rfc3339
+from chalicelib.api.staff_payments import payment_row
 from chalicelib.domain.accounts import Company, StaffDuty, User, staff_may
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.money import format_money
-from chalicelib.domain.payments import Payment
 from chalicelib.domain.permits import Permit
 
 bp = Blueprint(__name__)
@@ -51,21 +50,6 @@ def staff_permit_row(permit: Permit, company_name: str, now: datetime) -> dict[s
             "fees_due": format_money(permit.fees_due(now)), "applied_date": _iso(permit.applied_date),
             "issued_date": _iso(permit.issued_date), "expires_date": _iso(permit.expires_date),
             "expired": permit.expired}
-
-
-def staff_payment_row(payment: Payment, company_name: str, now: datetime) -> dict[str, Any]:
-    """A payment in the back office's lists (docs/back-office.md: `GET /staff/payments`'s rows)."""
-    row: dict[str, Any] = {
-        "payment_id": payment.payment_id, "receipt_no": payment.receipt_no, "contractor_id": payment.contractor_id,
-        "company_name": company_name, "status": payment.effective_status(now).value,
-        "total_fees": format_money(payment.total_fees), "total_due": format_money(payment.total_due),
-        "payment_method": payment.payment_method.value, "created_at": rfc3339(payment.created_at),
-        "paid_at": rfc3339(payment.paid_at) if payment.paid_at else None, "permit_nos": payment.permit_nos,
-        "refund_required": payment.refund_due,
-    }
-    if payment.refund_due:
-        row["refund_amount"] = format_money(payment.refund_amount)
-    return row
 
 
 def _day_inspections(day: date) -> list[dict[str, Any]]:
@@ -147,8 +131,7 @@ def today() -> object:
     body["awaiting_issue"] = [staff_permit_row(p, waiting.company_names.get(p.contractor_id, ""), now)
                               for p in waiting.permits]
     if staff_may(role, StaffDuty.PAYMENTS):
-        refunds = lists.refunds_required(TODAY_LIMIT)
-        body["refunds_required"] = [staff_payment_row(p, refunds.company_names.get(p.contractor_id, ""), now)
-                                    for p in refunds.payments]
-    body["unread_notices"] = 0  # no notices repository yet (docs/back-office.md "Notices")
+        refunds = bootstrap.staff_payments().refunds_required(TODAY_LIMIT)
+        body["refunds_required"] = [payment_row(r, now) for r in refunds.rows]
+    body["unread_notices"] = bootstrap.notices().unread_count()
     return ok(body)

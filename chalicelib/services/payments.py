@@ -33,14 +33,17 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from chalicelib import metrics
 from chalicelib.clock import Clock, epoch_seconds
 from chalicelib.config import DEFAULT_TIME_ZONE
+from chalicelib.domain.accounts import Company
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, StaleRecord, Unavailable
 from chalicelib.domain.money import display_money
+from chalicelib.domain.notices import Notice, NoticeKind
 from chalicelib.domain.payments import (
     HOLD_MINUTES,
     Payment,
@@ -54,6 +57,7 @@ from chalicelib.notifier import Notifier
 from chalicelib.payments.provider import CallbackBody, CallbackOutcome, build_callback_body, parse_callback_body
 from chalicelib.payments.signature import SIGNATURE_HEADER, sign, verify
 from chalicelib.services.mail import send_quietly
+from chalicelib.services.notices import StaffMailbox
 
 if TYPE_CHECKING:
     from chalicelib.store.unit_of_work import UnitOfWork
@@ -192,16 +196,31 @@ class PaymentService:
             for permit in pay_fees(payment, transaction_id, permits, now):
                 self.uow.permits.save(permit)
             self.uow.payments.save(payment)
+            company = self.uow.accounts.company(payment.contractor_id)
+            if payment.refund_required:
+                notice = self._refund_notice(
+                    payment, company, transaction_id, payment.total_due, now,
+                    f"the approval arrived after the {HOLD_MINUTES}-minute hold ended and some of its fees "
+                    "had been paid or held by another payment meanwhile")
+            else:
+                notice = self._paid_notice(payment, company, permits, now)
+            self.staff.leave(self.uow, notice)
             self.uow.commit()
             result = CallbackResult(payment.payment_id, payment.status, payment.refund_required)
             if payment.refund_required:
                 log.warning("payment %s approved after its fees were taken: refund due", payment.payment_id)
-                return result, lambda: self._mail_refund(
-                    payment, transaction_id, f"the approval arrived after the {HOLD_MINUTES}-minute hold ended "
-                    "and some of its fees had been paid or held by another payment meanwhile"), \
-                    metrics.PAYMENT_REFUND_REQUIRED
+
+                def mail_refund() -> None:
+                    self.staff.mail(notice)
+
+                return result, mail_refund, metrics.PAYMENT_REFUND_REQUIRED
+
+            def mail_paid() -> None:
+                self._mail_receipt(payment, company, now)
+                self.staff.mail(notice)
+
             log.info("payment %s paid (%d fees)", payment.payment_id, len(payment.lines))
-            return result, lambda: self._mail_paid(payment, permits, now), metrics.PAYMENT_PAID
+            return result, mail_paid, metrics.PAYMENT_PAID
         release = payment.end(PaymentStatus(body.outcome.value.upper()), now, portal_outcome=body.outcome.value,
                               transaction_id=body.transaction_id)
         if release:  # only the payment's own fees matter here: one batched read, not a Query a permit
@@ -227,13 +246,16 @@ class PaymentService:
         if payment.record_unapplied(transaction_id, body.amount, now):
             metric = metrics.PAYMENT_REFUND_REQUIRED
             self.uow.payments.save(payment)
+            notice = self._refund_notice(payment, self.uow.accounts.company(payment.contractor_id), transaction_id,
+                                         body.amount, now,
+                                         f"the portal approved it after the payment had ended ({payment.status})")
+            self.staff.leave(self.uow, notice)
             self.uow.commit()
             log.warning("approval %s for ended payment %s (%s): refund due", transaction_id, payment.payment_id,
                         payment.status)
 
             def mail() -> None:
-                self._mail_refund(payment, transaction_id,
-                                  f"the portal approved it after the payment had ended ({payment.status})")
+                self.staff.mail(notice)
 
         return CallbackResult(payment.payment_id, status, True), mail, metric
 
@@ -261,23 +283,34 @@ class PaymentService:
 
     # --- e-mail ------------------------------------------------------------------------------
 
-    def _mail_paid(self, payment: Payment, permits: dict[str, Permit], now: datetime) -> None:
+    def _mail_receipt(self, payment: Payment, company: Company | None, now: datetime) -> None:
+        """The contractor's receipt, at the address on file."""
+        if not company or not company.email:
+            return
         transaction_id = payment.transaction_id or ""
         fee_rows = "\n".join(f"  {line.permit_no}  {line.description}: {display_money(line.amount)}"
                              for line in payment.lines)
-        company = self.uow.accounts.company(payment.contractor_id)
-        if company and company.email:
-            send_quietly(self.notifier, company.email, f"Payment receipt {payment.receipt_no}", (
-                f"Thank you. We received your payment of {display_money(payment.total_due)}.\n\n"
-                f"Receipt: {payment.receipt_no}\nTransaction: {transaction_id}\n"
-                f"Paid: {county_datetime(now, self.time_zone)}\n\n"
-                f"{fee_rows}\n  Total fees: {display_money(payment.total_fees)}\n"
-                f"  {payment.convenience_label}: {display_money(payment.convenience_fee)}\n"
-                f"  Total paid: {display_money(payment.total_due)}\n\n"
-                "Paying the fees does not issue the permit: contact Community Development staff "
-                "to have your permit issued.\n"))
+        send_quietly(self.notifier, company.email, f"Payment receipt {payment.receipt_no}", (
+            f"Thank you. We received your payment of {display_money(payment.total_due)}.\n\n"
+            f"Receipt: {payment.receipt_no}\nTransaction: {transaction_id}\n"
+            f"Paid: {county_datetime(now, self.time_zone)}\n\n"
+            f"{fee_rows}\n  Total fees: {display_money(payment.total_fees)}\n"
+            f"  {payment.convenience_label}: {display_money(payment.convenience_fee)}\n"
+            f"  Total paid: {display_money(payment.total_due)}\n\n"
+            "Paying the fees does not issue the permit: contact Community Development staff "
+            "to have your permit issued.\n"))
+
+    # --- staff notices (services/notices.py: left with the change, mailed after it) -------------
+
+    @property
+    def staff(self) -> StaffMailbox:
+        return StaffMailbox(self.notifier, self.staff_email)
+
+    def _paid_notice(self, payment: Payment, company: Company | None, permits: dict[str, Permit],
+                     now: datetime) -> Notice:
+        """Fees paid: the permits as this payment leaves them (which can be issued now)."""
         status_rows = []
-        for no in payment.permit_nos:  # the permits as this payment left them
+        for no in payment.permit_nos:
             permit = permits.get(no)
             due = permit.fees_due(now) if permit else None
             if (due is None or due == 0) and permit is not None and permit.status is PermitStatus.READY_TO_ISSUE:
@@ -287,13 +320,22 @@ class PaymentService:
             else:
                 status_rows.append(f"  {no}: fees paid in this payment; {display_money(due)} is still due")
         name = company.company_name if company else payment.contractor_id
-        send_quietly(self.notifier, self.staff_email, f"Fees paid: {', '.join(payment.permit_nos)}", (
-            f"{name} paid {display_money(payment.total_fees)} in permit fees "
-            f"(transaction {transaction_id}, payment {payment.payment_id}).\n\n" + "\n".join(status_rows) + "\n\n"
-            "Payment does not issue a permit: issue it when everything needed for issuance is complete.\n"))
+        return Notice.new(
+            now, NoticeKind.PAYMENT, f"Fees paid: {', '.join(payment.permit_nos)}", payment.contractor_id,
+            f"{name} paid {display_money(payment.total_fees)} in permit fees (receipt {payment.receipt_no}, "
+            f"transaction {payment.transaction_id or ''}, payment {payment.payment_id}).\n\n"
+            + "\n".join(status_rows) + "\n\n"
+            "Payment does not issue a permit: issue it when everything needed for issuance is complete.\n",
+            permit_no=payment.permit_nos[0] if len(payment.permit_nos) == 1 else None, payment_id=payment.payment_id)
 
-    def _mail_refund(self, payment: Payment, transaction_id: str, why: str) -> None:
-        send_quietly(self.notifier, self.staff_email, f"Refund due: payment {payment.payment_id}", (
-            f"The payment portal took {display_money(payment.total_due)} (transaction {transaction_id}) for "
-            f"payment {payment.payment_id} of contractor {payment.contractor_id}, but {why}.\n"
-            "No fee was marked paid by it. Refund the transaction through the payment portal.\n"))
+    def _refund_notice(self, payment: Payment, company: Company | None, transaction_id: str, amount: Decimal,
+                       now: datetime, why: str) -> Notice:
+        """Money taken that paid nothing: staff refund it through the portal."""
+        name = company.company_name if company else payment.contractor_id
+        return Notice.new(
+            now, NoticeKind.PAYMENT, f"Refund due: payment {payment.payment_id}", payment.contractor_id,
+            f"The payment portal took {display_money(amount)} (transaction {transaction_id}) for "
+            f"payment {payment.payment_id} (receipt {payment.receipt_no}) of {name} "
+            f"(contractor {payment.contractor_id}), but {why}.\n"
+            "No fee was marked paid by it. Refund the transaction through the payment portal.\n",
+            permit_no=payment.permit_nos[0] if len(payment.permit_nos) == 1 else None, payment_id=payment.payment_id)

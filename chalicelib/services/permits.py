@@ -26,9 +26,11 @@ from chalicelib.domain.inspections import (
     parse_holidays,
     parse_time_window,
 )
+from chalicelib.domain.notices import Notice, NoticeKind
 from chalicelib.domain.permits import Permit, PermitStatus, parse_permit_status
 from chalicelib.domain.wording import clock_time, us_day, words
 from chalicelib.notifier import Notifier
+from chalicelib.services.notices import StaffMailbox
 
 if TYPE_CHECKING:
     from chalicelib.store.permits import PermitPage
@@ -45,6 +47,7 @@ _INSPECTION_ID = re.compile(r"(?P<permit>[A-Z]{2,4}[0-9]{2}-[0-9]{4})-(?P<suffix
 class PermitConfig:
     calendar: InspectionCalendar
     reminder_days: int = 14
+    staff_email: str = "permits-staff@example.gov"  # STAFF_EMAIL: where staff notices are mailed
 
     @classmethod
     def from_settings(cls, s: Settings) -> PermitConfig:
@@ -54,6 +57,7 @@ class PermitConfig:
                 request_cutoff=time.fromisoformat(s.inspection_request_cutoff),
                 cancel_cutoff=time.fromisoformat(s.inspection_cancel_cutoff)),
             reminder_days=s.expiry_reminder_days,
+            staff_email=s.staff_email,
         )
 
 
@@ -129,6 +133,14 @@ class PermitWork:
     def _mail(self, contractor_id: str, subject: str, body: str) -> None:
         notify_contractor(self.uow, self.notifier, contractor_id, subject, body)
 
+    @property
+    def staff_mailbox(self) -> StaffMailbox:
+        return StaffMailbox(self.notifier, self.config.staff_email)
+
+    def _company_name(self, contractor_id: str) -> str:
+        company = self.uow.accounts.company(contractor_id)
+        return company.company_name if company and company.company_name else contractor_id
+
 
 @dataclass(frozen=True)
 class PermitSearch:
@@ -184,18 +196,30 @@ class PermitService(PermitWork):
         reads the permit again, and then finds the day taken (409) or the permit changed."""
         kind = " ".join(request.inspection_type.split()).upper()
         window = parse_time_window(request.time_window)
+        company_name = self._company_name(contractor_id)
 
-        def book() -> tuple[Permit, Inspection]:
+        def book() -> tuple[Permit, Inspection, Notice]:
             now = self.clock.now()
             permit = self._own(contractor_id, permit_no)
             insp = Inspection(new_inspection_id(permit.permit_no), permit.permit_no, contractor_id, kind,
                               request.date, window.value, notes=request.notes.strip(), created_at=now)
             permit.request_inspection(insp, self.config.calendar, now)
             self.uow.permits.save(permit)
+            notice = Notice.new(
+                now, NoticeKind.INSPECTION_REQUESTED,
+                f"Inspection requested: {words(kind)} on {permit.permit_no} for {us_day(request.date)}",
+                contractor_id,
+                f"{company_name} requested a {words(kind)} inspection on permit {permit.permit_no} "
+                f"({permit.address}) for {us_day(request.date)} ({window_words(window.value)}).\n"
+                f"Inspection id: {insp.inspection_id}."
+                + (f"\nNotes: {insp.notes}" if insp.notes else "") + "\n",
+                permit_no=permit.permit_no, inspection_id=insp.inspection_id)
+            self.staff_mailbox.leave(self.uow, notice)
             self.uow.commit()
-            return permit, insp
+            return permit, insp, notice
 
-        permit, insp = retrying(book)
+        permit, insp, notice = retrying(book)
+        self.staff_mailbox.mail(notice)
         self._mail(contractor_id, f"Inspection requested: {words(kind)} on {permit.permit_no}",
                    f"Your {words(kind)} inspection on permit {permit.permit_no} ({permit.address}) is requested "
                    f"for {us_day(request.date)} ({window_words(window.value)}).\n"
@@ -205,17 +229,28 @@ class PermitService(PermitWork):
 
     def cancel_inspection(self, contractor_id: str, inspection_id: str) -> None:
         """Cancel a scheduled inspection before the cancel cut-off on its day."""
-        def cancel() -> Inspection:
+        def cancel() -> tuple[Inspection, Notice]:
             permit = self.uow.permits.get(permit_of_inspection(inspection_id))
             insp = permit.inspection(inspection_id) if permit else None
             if permit is None or insp is None or insp.contractor_id != contractor_id:
                 raise NotFound(f"No inspection {inspection_id}.")
-            permit.cancel_inspection(inspection_id, self.config.calendar, self.clock.now())
+            now = self.clock.now()
+            permit.cancel_inspection(inspection_id, self.config.calendar, now)
             self.uow.permits.save(permit)
+            kind = words(insp.inspection_type)
+            notice = Notice.new(
+                now, NoticeKind.INSPECTION_CANCELLED,
+                f"Inspection cancelled: {kind} on {permit.permit_no} for {us_day(insp.date)}", contractor_id,
+                f"{self._company_name(contractor_id)} cancelled the {kind} inspection on permit {permit.permit_no} "
+                f"({permit.address}) for {us_day(insp.date)} ({window_words(insp.time_window)}).\n"
+                f"Inspection id: {insp.inspection_id}.\n",
+                permit_no=permit.permit_no, inspection_id=insp.inspection_id)
+            self.staff_mailbox.leave(self.uow, notice)
             self.uow.commit()
-            return insp
+            return insp, notice
 
-        insp = retrying(cancel)
+        insp, notice = retrying(cancel)
+        self.staff_mailbox.mail(notice)
         self._mail(contractor_id, f"Inspection cancelled: {words(insp.inspection_type)} on {insp.permit_no}",
                    f"The {words(insp.inspection_type)} inspection on permit {insp.permit_no} for "
                    f"{us_day(insp.date)} is cancelled.")

@@ -14,7 +14,6 @@ from typing import Any
 from chalicelib.domain.accounts import Company, User
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.inspections import Inspection
-from chalicelib.domain.payments import Payment
 from chalicelib.domain.permits import (
     Permit,
     PermitStatus,
@@ -46,13 +45,6 @@ class DayInspection:
     inspection: Inspection
     address: str
     company_name: str
-
-
-@dataclass(frozen=True)
-class PaymentList:
-    payments: list[Payment]
-    company_names: dict[str, str]
-    next_cursor: str | None = None
 
 
 def _query_text(q: str | None, field: str = "q") -> str:
@@ -135,9 +127,3 @@ class StaffLists:
         names = self.company_names([i.contractor_id for i, _ in found])
         return [DayInspection(i, address, names.get(i.contractor_id, "")) for i, address in found]
 
-    # --- payments -----------------------------------------------------------------------------------
-
-    def refunds_required(self, limit: int, cursor: str | None = None) -> PaymentList:
-        """Payments whose money is to be refunded, newest first (`PaymentRepository.refunds_due`)."""
-        payments, next_cursor = self.uow.payments.refunds_due(limit, cursor)
-        return PaymentList(payments, self.company_names([p.contractor_id for p in payments]), next_cursor)

@@ -35,6 +35,7 @@ Two kinds of methods:
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from contextlib import suppress
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -606,3 +607,11 @@ class AccountRepository:
     def use_reset_token(self, token_hash: str) -> None:
         """Staged: the token is used up by the change being committed (which fails if it already was)."""
         self.uow.add(Delete(keys.reset_token(token_hash), present()))
+
+    def companies_by_id(self, contractor_ids: Iterable[str]) -> dict[str, Company]:
+        """The businesses of several contractors (lists that name the company): one BatchGetItem per
+        100, eventually consistent. An id with no company is left out."""
+        wanted = sorted({c for c in contractor_ids if c})
+        found = self.items.get_many([keys.contractor(c) for c in wanted], consistent=False)
+        companies = (company_from_item(i) for i in found)
+        return {c.contractor_id: c for c in companies}

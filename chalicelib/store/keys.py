@@ -298,13 +298,10 @@ def audit_partition(subject: str) -> str:
 # - the day's inspections, by address then time window → Query GSI2 → GSI2PK=INSPECTIONS#<date>,
 #   GSI2SK=<address search form>#<window rank>#<no>#<inspection id> (the inspection item, with the
 #   permit's `address`; every inspection of the day, whatever its status)
-# - payments whose money is to be refunded, newest first → Query GSI2 (sparse) → GSI2PK=REFUNDS,
-#   GSI2SK=<created_at RFC 3339>#<payment id> on a payment while `refund_required`, and
-#   <that>#UNAPPLIED#<transaction id> on an unapplied approval (read with it, as on GSI1)
+# - payments whose money is to be refunded: the refund-required queue below (REFUNDS_REQUIRED)
 
 PERMITS_BY_STATUS_PREFIX = "PERMITS#"
 INSPECTIONS_BY_DAY_PREFIX = "INSPECTIONS#"
-REFUNDS_INDEX = "REFUNDS"
 
 
 def permits_by_status(status: str) -> str:
@@ -327,9 +324,42 @@ def inspection_day_sort_key(address_form: str, window_rank: int, permit_no: str,
     return f"{address_form}#{window_rank}#{permit_no.upper()}#{inspection_id}"
 
 
-def refund_sort_key(created_at: str, payment_id: str) -> str:
+# --- staff notices (see chalicelib/store/notices.py) -------------------------------------------------
+# - one notice by id (mark it read) → GetItem → PK=NOTICE#<id>, SK=NOTICE
+# - every notice, newest first → Query GSI1 → GSI1PK=NOTICES, GSI1SK=<at>#<id>
+# - unread notices, newest first (and how many) → Query GSI2, sparse: only unread notices carry it, and
+#   marking one read removes it → GSI2PK=NOTICES_UNREAD, GSI2SK=<at>#<id>
+# (a few hundred notices a day at most: one index partition each takes them without sharding)
+
+NOTICE_SK = "NOTICE"
+NOTICES_ALL = "NOTICES"
+NOTICES_UNREAD = "NOTICES_UNREAD"
+
+
+def notice(notice_id: str) -> Key:
+    return {"PK": f"NOTICE#{notice_id}", "SK": NOTICE_SK}
+
+
+# --- the back office's payment lists (see chalicelib/store/payments.py) ------------------------------
+# - every payment, newest first; a county day's (a range of it) → Query GSI2 → GSI2PK=PAYMENTS,
+#   GSI2SK=<created_at RFC 3339 UTC>#<payment_id> (on the payment's root item, written with it)
+# - the refund-required queue, newest first → Query GSI2, sparse → GSI2PK=REFUNDS_REQUIRED,
+#   GSI2SK=<payment's created_at>#<payment_id>#<transaction_id>: one entry per refund due, on the
+#   unapplied approval's own item, or PK=PAYMENT#<id>, SK=REFUND_REQUIRED for a payment approved
+#   after its fees were taken (the root's GSI2 is the PAYMENTS list)
+
+PAYMENTS_ALL = "PAYMENTS"
+REFUNDS_REQUIRED = "REFUNDS_REQUIRED"
+REFUND_REQUIRED_SK = "REFUND_REQUIRED"
+
+
+def payment_list_sort_key(created_at: str, payment_id: str) -> str:
     return f"{created_at}#{payment_id}"
 
 
-def refund_unapplied_sort_key(created_at: str, payment_id: str, transaction_id: str) -> str:
-    return f"{refund_sort_key(created_at, payment_id)}#{UNAPPLIED_PREFIX}{transaction_id}"
+def refund_entry_sort_key(created_at: str, payment_id: str, transaction_id: str) -> str:
+    return f"{created_at}#{payment_id}#{transaction_id}"
+
+
+def payment_refund_required(payment_id: str) -> Key:
+    return {"PK": payment_partition(payment_id), "SK": REFUND_REQUIRED_SK}

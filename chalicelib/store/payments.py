@@ -3,7 +3,8 @@
 Items (keys in `keys.py`):
 
 - payment: PK=PAYMENT#<id>  SK=PAYMENT  GSI1PK=CONTRACTOR#<id>  GSI1SK=PAYMENT#<created_at RFC 3339>#<id>
-  (while `refund_required`: GSI2PK=REFUNDS GSI2SK=<created_at RFC 3339>#<id>, the refund queue)
+  GSI2PK=PAYMENTS  GSI2SK=<created_at RFC 3339>#<id> (the back office's list of every payment; a county day
+  is a range of it)
   {payment_id, contractor_id, status PENDING|PAID|DECLINED|CANCELLED|EXPIRED, payment_method, total_fees,
   convenience_fee, convenience_label, total_due, items (the frozen summary, for Paid Items), created_at,
   expires_at, paid_at?, ended_at?, transaction_id?, refund_required?, portal_outcome?, version}.
@@ -13,8 +14,11 @@ Items (keys in `keys.py`):
 - unapplied approval: PK=PAYMENT#<id>  SK=UNAPPLIED#<transaction_id>  GSI1PK=CONTRACTOR#<id>
   GSI1SK=<the payment's GSI1SK>#UNAPPLIED#<transaction_id>  {payment_id, transaction_id, amount, received_at}:
   money the portal took for a payment that had already ended; staff refund it. Indexed right after its
-  payment, so Paid Items reads both with one Query; in the refund queue as GSI2PK=REFUNDS
-  GSI2SK=<the payment's refund sort key>#UNAPPLIED#<transaction_id> (`refunds_due`).
+  payment, so Paid Items reads both with one Query; and in the refund-required queue, GSI2PK=REFUNDS_REQUIRED
+  GSI2SK=<created_at>#<id>#<transaction_id>.
+- refund-required entry: PK=PAYMENT#<id>  SK=REFUND_REQUIRED  GSI2PK=REFUNDS_REQUIRED  GSI2SK (as above)
+  {payment_id, transaction_id, amount, received_at}: a payment approved after its fees were taken, in the
+  queue (its root's GSI2 is the list of every payment). Written once, with the approval.
 - cart entry: PK=CONTRACTOR#<id>  SK=CART#<permit_no>  {permit_no, added_at}. One per permit in the cart;
   no GSI attributes (the dashboard's GSI1 Query never sees it). The cart shows the fees due on those
   permits *now* (`domain.payments.Cart`).
@@ -42,7 +46,7 @@ from chalicelib.domain.payments import Payment, PaymentLine, PaymentStatus, Unap
 from chalicelib.store import keys
 from chalicelib.store.common import from_epoch, to_epoch
 from chalicelib.store.cursors import decode_cursor, encode_cursor, gsi1_key
-from chalicelib.store.items import Delete, Item, Key, Put, absent, at_version, query_all
+from chalicelib.store.items import Delete, Item, Key, Put, absent, at_version, query_all, query_pages
 
 if TYPE_CHECKING:
     from chalicelib.store.unit_of_work import UnitOfWork
@@ -59,6 +63,11 @@ def _sk(item: Item) -> str:
 
 def _key(item: Item) -> ItemKey:
     return str(item["PK"]), str(item["SK"])
+
+
+def _gsi2_key(item: Item) -> Key:
+    """Where a GSI2 query stopped: the item's table key and its GSI2 key."""
+    return {"PK": item["PK"], "SK": item["SK"], "GSI2PK": item["GSI2PK"], "GSI2SK": item["GSI2SK"]}
 
 
 def _epoch(at: datetime) -> int:
@@ -92,6 +101,8 @@ def payment_item(payment: Payment) -> Item:
         **keys.payment(payment.payment_id),
         "GSI1PK": keys.contractor_partition(payment.contractor_id),
         "GSI1SK": keys.contractor_payment_sort_key(created, payment.payment_id),
+        # The back office's list of every payment, newest first (a county day is a range of it).
+        "GSI2PK": keys.PAYMENTS_ALL, "GSI2SK": keys.payment_list_sort_key(created, payment.payment_id),
         "payment_id": payment.payment_id, "contractor_id": payment.contractor_id, "status": payment.status.value,
         "payment_method": payment.payment_method.value, "total_fees": payment.total_fees,
         "convenience_fee": payment.convenience_fee, "convenience_label": payment.convenience_label,
@@ -101,10 +112,8 @@ def payment_item(payment: Payment) -> Item:
         "transaction_id": payment.transaction_id, "portal_outcome": payment.portal_outcome,
         "version": payment.version,
     }
-    if payment.refund_required:  # in the refund queue (sparse GSI2) while money taken paid nothing
+    if payment.refund_required:
         item["refund_required"] = True
-        item["GSI2PK"] = keys.REFUNDS_INDEX
-        item["GSI2SK"] = keys.refund_sort_key(created, payment.payment_id)
     return {k: v for k, v in item.items() if v is not None}
 
 
@@ -115,17 +124,34 @@ def line_item(payment_id: str, line: PaymentLine) -> Item:
 
 
 def unapplied_item(payment: Payment, approval: UnappliedApproval) -> Item:
+    created = rfc3339(payment.created_at)
     return {
         **keys.payment_unapplied(payment.payment_id, approval.transaction_id), "payment_id": payment.payment_id,
         "GSI1PK": keys.contractor_partition(payment.contractor_id),
-        "GSI1SK": keys.contractor_unapplied_sort_key(rfc3339(payment.created_at), payment.payment_id,
-                                                     approval.transaction_id),
-        "GSI2PK": keys.REFUNDS_INDEX,
-        "GSI2SK": keys.refund_unapplied_sort_key(rfc3339(payment.created_at), payment.payment_id,
-                                                 approval.transaction_id),
+        "GSI1SK": keys.contractor_unapplied_sort_key(created, payment.payment_id, approval.transaction_id),
+        # An entry of the refund-required queue (one per refund to make).
+        "GSI2PK": keys.REFUNDS_REQUIRED,
+        "GSI2SK": keys.refund_entry_sort_key(created, payment.payment_id, approval.transaction_id),
         "transaction_id": approval.transaction_id, "amount": approval.amount,
         "received_at": _epoch(approval.received_at),
     }
+
+
+def refund_required_item(payment: Payment) -> Item:
+    """The refund-required queue's entry of a payment approved after its fees were taken (the root's own
+    GSI2 is the list of every payment, so the entry is an item of its own, written with the approval)."""
+    created = rfc3339(payment.created_at)
+    return {
+        **keys.payment_refund_required(payment.payment_id), "payment_id": payment.payment_id,
+        "GSI2PK": keys.REFUNDS_REQUIRED,
+        "GSI2SK": keys.refund_entry_sort_key(created, payment.payment_id, payment.transaction_id or ""),
+        "transaction_id": payment.transaction_id or "", "amount": payment.total_due,
+        "received_at": _epoch(payment.paid_at or payment.created_at),
+    }
+
+
+INDEX_ATTRIBUTES = ("GSI2PK", "GSI2SK")
+"""Index attributes a payment's items gained after some were written: not part of what "never changes"."""
 
 
 def _line_from_item(item: Item) -> PaymentLine:
@@ -174,10 +200,6 @@ def _plain(value: Any) -> Any:
 def _same(old: Item, new: Item, *, without: tuple[str, ...] = ()) -> bool:
     return _plain({k: v for k, v in old.items() if k not in without}) == \
         _plain({k: v for k, v in new.items() if k not in without})
-
-
-def _gsi2_key(item: Item) -> Key:
-    return {"PK": item["PK"], "SK": item["SK"], "GSI2PK": item["GSI2PK"], "GSI2SK": item["GSI2SK"]}
 
 
 # --- the repositories ----------------------------------------------------------------------------
@@ -244,43 +266,76 @@ class PaymentRepository:
                 return self._listed(items), None
             start = page.next_key
 
-    def refunds_due(self, limit: int, cursor: str | None = None) -> tuple[list[Payment], str | None]:
-        """A page, newest first, of the payments whose money is to be refunded (`refund_due`): the ones
-        approved after their fees were taken (`refund_required`) and the ones with an approval that came
-        after they ended. One Query of the sparse GSI2 REFUNDS entries, about `limit` payments' worth,
-        and, for payments listed only by a later approval, one BatchGetItem of their roots."""
-        start: Key | None = decode_cursor(cursor, {"GSI2PK": keys.REFUNDS_INDEX})["key"] if cursor else None
-        roots: dict[str, Item] = {}
-        unapplied: dict[str, list[Item]] = {}
-        order: list[str] = []
-        next_cursor: str | None = None
+    # --- the back office's lists (GSI2: every payment, and the refund-required queue) ----------------
+
+    def newest(self, limit: int, cursor: str | None = None, *, since: str | None = None,
+               before: str | None = None) -> tuple[list[Payment], str | None]:
+        """A page of every contractor's payments, newest first: one Query of GSI2's PAYMENTS partition
+        (plus one of the refund queue over the page's span, for approvals kept beside a payment).
+        `since`/`before` (RFC 3339 UTC) bound the payments' creation: a county day is such a range, and
+        the page stops at its start, so a day's cost is that day's payments."""
+        start: Key | None = decode_cursor(cursor, {"GSI2PK": keys.PAYMENTS_ALL})["key"] if cursor else None
+        # One more than the page, so a page that ends the list (or the day) says so.
+        page = self.uow.items.query(keys.PAYMENTS_ALL, index="GSI2", forward=False, limit=limit + 1, start=start,
+                                    sk_below=before)
+        roots = [i for i in page.items if since is None or str(i["GSI2SK"]) >= since]
+        # (A page DynamoDB cut at 1 MB before the limit goes on too, unless it reached the day's start.)
+        more = len(roots) > limit or (page.next_key is not None and 0 < len(roots) == len(page.items))
+        roots = roots[:limit]
+        return (self._with_refunds(roots),
+                encode_cursor({"key": _gsi2_key(roots[-1])}) if more and roots else None)
+
+    def created_between(self, since: str, before: str) -> list[Payment]:
+        """Every payment created in [since, before) (a county day, for its export), newest first."""
+        found: list[Payment] = []
+        cursor: str | None = None
+        while True:
+            page, cursor = self.newest(200, cursor, since=since, before=before)
+            found += page
+            if cursor is None:
+                return found
+
+    def refunds_required(self, limit: int, cursor: str | None = None) -> tuple[list[Payment], str | None]:
+        """The refund-required queue, newest payment first: a page of `limit` payments that took money
+        which paid nothing, each with the approvals kept for it. Queries of GSI2's sparse REFUNDS_REQUIRED
+        partition (one entry per refund due, a payment's side by side) and one BatchGetItem of their
+        payments; the cost follows the page, not the years of payments behind it."""
+        start: Key | None = decode_cursor(cursor, {"GSI2PK": keys.REFUNDS_REQUIRED})["key"] if cursor else None
+        entries: dict[str, list[Item]] = {}
         last: Item | None = None
-        while next_cursor is None:
-            page = self.uow.items.query(keys.REFUNDS_INDEX, index="GSI2", forward=False, start=start,
-                                        limit=limit - len(order) + 2)
+        while True:
+            page = self.uow.items.query(keys.REFUNDS_REQUIRED, index="GSI2", forward=False, start=start,
+                                        limit=limit + 2)
             for item in page.items:
                 payment_id = str(item["payment_id"])
-                if payment_id not in unapplied and payment_id not in roots:
-                    if len(order) == limit:  # the next page starts with this payment
-                        next_cursor = encode_cursor({"key": _gsi2_key(last)}) if last else None
-                        break
-                    order.append(payment_id)
-                    unapplied[payment_id] = []
-                if _sk(item) == keys.PAYMENT_SK:
-                    roots[payment_id] = item
-                else:
-                    unapplied[payment_id].append(item)
+                if payment_id not in entries and len(entries) == limit:  # the next page's first payment
+                    return self._refund_rows(entries), encode_cursor({"key": _gsi2_key(last)}) if last else None
+                entries.setdefault(payment_id, []).append(item)
                 last = item
-            else:
-                if page.next_key is None:
+            if page.next_key is None:
+                return self._refund_rows(entries), None
+            start = page.next_key
+
+    def _refund_rows(self, entries: dict[str, list[Item]]) -> list[Payment]:
+        roots = {str(i["payment_id"]): i for i in self.uow.items.get_many(
+            [keys.payment(payment_id) for payment_id in entries], consistent=False)}
+        return [payment_from_items(roots[payment_id], None, [e for e in found if _sk(e).startswith(
+            keys.UNAPPLIED_PREFIX)]) for payment_id, found in entries.items() if payment_id in roots]
+
+    def _with_refunds(self, roots: list[Item]) -> list[Payment]:
+        """Payments from their roots, with the approvals kept for refund beside them: one Query of the
+        refund queue over the span of the page (refunds are few; the queue is sorted like the list)."""
+        unapplied: dict[str, list[Item]] = {}
+        if roots:
+            newest, oldest = str(roots[0]["GSI2SK"]), str(roots[-1]["GSI2SK"])
+            # "$" sorts just after "#": the newest payment's own entries are in the range.
+            for entry in query_pages(self.uow.items, keys.REFUNDS_REQUIRED, index="GSI2", forward=False,
+                                     sk_below=newest + "$", limit=50):
+                if str(entry["GSI2SK"]) < oldest:
                     break
-                start = page.next_key
-                continue
-            break
-        missing = [keys.payment(p) for p in order if p not in roots]
-        for item in self.uow.items.get_many(missing, consistent=False) if missing else []:
-            roots[str(item["payment_id"])] = item
-        return [payment_from_items(roots[p], None, unapplied[p]) for p in order if p in roots], next_cursor
+                if _sk(entry).startswith(keys.UNAPPLIED_PREFIX):
+                    unapplied.setdefault(str(entry["payment_id"]), []).append(entry)
+        return [payment_from_items(i, None, unapplied.get(str(i["payment_id"]), [])) for i in roots]
 
     @staticmethod
     def _listed(items: list[Item]) -> list[Payment]:
@@ -310,9 +365,6 @@ class PaymentRepository:
         old_root = loaded[root_key]
         # Over the item read, so attributes this code does not know survive (a payment only gains some).
         root = {**old_root, **payment_item(payment)}
-        if not payment.refund_required:  # out of the refund queue (its entry is payment_item's alone)
-            root.pop("GSI2PK", None)
-            root.pop("GSI2SK", None)
         if not _same(old_root, root, without=("version",)):
             version = int(old_root.get("version", 0) or 0)
             root["version"] = version + 1
@@ -322,8 +374,10 @@ class PaymentRepository:
             old = loaded.get(_key(wanted))
             if old is None:
                 actions.append(Put(wanted, absent()))
-            elif not _same(old, wanted):
+            elif not _same(old, wanted, without=INDEX_ATTRIBUTES):
                 raise ValueError(f"payment {payment.payment_id}: an unapplied approval never changes")
+        if payment.refund_required and _key(keys.payment_refund_required(payment.payment_id)) not in loaded:
+            actions.append(Put(refund_required_item(payment), absent()))
         self._stage(payment, loaded, actions)
 
     def _create(self, payment: Payment) -> None:
@@ -334,7 +388,9 @@ class PaymentRepository:
         claim = Put({**keys.receipt_claim(payment.receipt_no), "payment_id": payment.payment_id}, absent())
         self._stage(payment, {}, [Put(root, absent()), claim, *(Put(line_item(payment.payment_id, line), absent())
                                                                 for line in payment.lines),
-                                  *(Put(unapplied_item(payment, u), absent()) for u in payment.unapplied)])
+                                  *(Put(unapplied_item(payment, u), absent()) for u in payment.unapplied),
+                                  *([Put(refund_required_item(payment), absent())] if payment.refund_required
+                                    else [])])
 
     def _stage(self, payment: Payment, loaded: dict[ItemKey, Item], actions: list[Put]) -> None:
         """Queue the writes; the payment (and what a later save compares with) is then as they leave it."""

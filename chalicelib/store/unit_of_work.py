@@ -42,6 +42,7 @@ from chalicelib.store.items import (
 if TYPE_CHECKING:
     from chalicelib.store.accounts import AccountRepository
     from chalicelib.store.audit import AuditRepository
+    from chalicelib.store.notices import NoticeRepository
     from chalicelib.store.payments import CartRepository, PaymentRepository
     from chalicelib.store.permits import PermitRepository
 
@@ -147,6 +148,12 @@ class UnitOfWork:
         from chalicelib.store.audit import AuditRepository
 
         return AuditRepository(self)
+
+    @cached_property
+    def notices(self) -> NoticeRepository:
+        from chalicelib.store.notices import NoticeRepository
+
+        return NoticeRepository(self)
 
     # --- writes --------------------------------------------------------------------------------
 

@@ -101,8 +101,10 @@ def test_decline_and_cancel_release_the_holds(api: Any, rich: dict[str, str], pe
     late = post_callback(api, clock, pending["payment_id"], "approved", "1054.70", "TX-LATE")
     assert late.status_code == 200 and late.json_body["refund_required"] is True
     after = table_snapshot(table)
+    # ... beside the staff notice that reports it (docs/back-office.md, "Notices").
     assert [i for i in after if i not in before] == [
-        i for i in after if i["SK"] == "UNAPPLIED#TX-LATE"]
+        i for i in after if i["SK"] in ("UNAPPLIED#TX-LATE", "NOTICE")]
+    assert [i["kind"] for i in after if i["SK"] == "NOTICE"] == ["payment"]
     assert api.get(f"/payments/{pending['payment_id']}", rich["token"]).json_body["status"] == status
     assert any("Refund due" in m["subject"] for m in mail(api, STAFF_MAIL))
 

@@ -276,10 +276,9 @@ def test_refund_pages_follow_the_cursor(api, staff_token, rich, pending, clock):
     post_callback(api, clock, pending["payment_id"], "declined", "1054.70", None)
     for n in range(3):
         post_callback(api, clock, pending["payment_id"], "approved", "1054.70", f"TX-LATE-{n}")
-    lists = bootstrap.staff_lists()
-    first = lists.refunds_required(1)
-    assert [p.payment_id for p in first.payments] == [pending["payment_id"]] and first.next_cursor is None
-    assert len(first.payments[0].unapplied) == 3 and str(first.payments[0].refund_amount) == "3164.10"
+    first = bootstrap.staff_payments().refunds_required(1)
+    assert [r.payment.payment_id for r in first.rows] == [pending["payment_id"]] and first.next_cursor is None
+    assert len(first.rows[0].payment.unapplied) == 3 and str(first.rows[0].payment.refund_amount) == "3164.10"
 
 
 # --- refusals and costs -----------------------------------------------------------------------------

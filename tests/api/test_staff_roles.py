@@ -41,6 +41,11 @@ ROUTE_DUTIES = {
     ("GET", "/staff/permits"): "view-permits",
     ("GET", "/staff/inspections"): "inspections",
     ("GET", "/staff/today"): "view-permits",
+    ("GET", "/staff/notices"): "view-permits",
+    ("POST", "/staff/notices/{notice_id}/read"): "view-permits",
+    ("GET", "/staff/payments"): "payments",
+    ("GET", "/staff/payments/{payment_id}"): "payments",
+    ("GET", "/staff/payments/export"): "payments",
 }
 
 

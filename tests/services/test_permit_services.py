@@ -85,7 +85,9 @@ def test_an_inspection_request_is_booked_once_and_mailed(portal: Portal, items: 
     insp = portal.contractor().request_inspection(CID, no, InspectionRequest("footing", date(2026, 11, 25), "AM"))
     assert insp.status is InspectionStatus.SCHEDULED and insp.inspection_type == "FOOTING"
     assert (f"PERMIT#{no}", "INSPECTION_SLOT#FOOTING#2026-11-25") in items.items
-    assert portal.outbox.subjects() == [f"Inspection requested: Footing on {no}"]
+    # The staff mailbox's notice (services/notices.py), and the contractor's confirmation.
+    assert portal.outbox.subjects() == [f"Inspection requested: Footing on {no} for Wednesday 11/25/2026",
+                                        f"Inspection requested: Footing on {no}"]
     with pytest.raises(Conflict) as again:
         portal.contractor().request_inspection(CID, no, InspectionRequest("FOOTING", date(2026, 11, 25)))
     assert again.value.slug == "inspection-slot-taken" and insp.inspection_id in again.value.detail
