@@ -1,0 +1,281 @@
+"""The back office at the counter: a clerk's day on the web/staff/ pages, as a person would.
+
+The clerk accepts an invitation, registers a company (its PIN shown once, the PIN letter printed
+alone), finds it again, creates a permit with two fees (one refused, then corrected), sees the
+issue refused while fees are due, and issues it once the contractor has paid. The tests build on
+each other in file order. A part whose API route this portal does not have yet is skipped, named.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import SETUP_BODY, STAFF, ApiError
+from tests.browser.helpers import PASSWORD, assert_accessible
+from tests.browser.test_20_back_office import staff_sign_in
+
+pytestmark = pytest.mark.browser
+
+CLERK_PASSWORD = "Counter-Desk-2026-Clerk"
+# What the journey made, for the steps after it: staff (username, password), contractor, permit.
+COUNTER: dict = {}
+_N = itertools.count(1)
+
+
+def unique() -> str:
+    return f"{os.getpid() % 10000:04d}{next(_N):02d}"
+
+
+def missing(portal, method: str, path: str, body: object = None) -> bool:
+    """True when the portal has no such route yet: 404/405 (or an API gateway's 403) without a problem
+    type of its own. A route that exists answers, or refuses with its own slug."""
+    try:
+        portal.call(method, path, body, token=portal.staff_token())
+    except ApiError as error:
+        kind = error.body.get("type") if isinstance(error.body, dict) else None
+        return error.status in (403, 404, 405) and kind in (None, "about:blank")
+    return False
+
+
+def staff(portal) -> tuple[str, str]:
+    return COUNTER.get("staff", STAFF)
+
+
+def sign_in(page: Page, portal) -> None:
+    staff_sign_in(page, portal, *staff(portal))
+    expect(page).to_have_url(re.compile(r"/staff/dashboard\.html$"))
+
+
+def invitation_code(body: str, username: str) -> str:
+    """The one-time code of an invitation e-mail: the first word with a digit on a line that names the code."""
+    for line in body.splitlines():
+        if "code" not in line.lower():
+            continue
+        for word in re.findall(r"[A-Za-z0-9-]{6,}", line):
+            if any(c.isdigit() for c in word) and word != username and "accept.html" not in word:
+                return word
+    raise AssertionError(f"no invitation code in the e-mail:\n{body}")
+
+
+def test_a_clerk_accepts_the_invitation_and_signs_in_to_today(page: Page, portal, console_errors) -> None:
+    n = unique()
+    username, email = f"clerk{n}", f"clerk{n}@county.example.gov"
+    user = {"username": username, "name": f"Casey Counter {n}", "email": email, "role": "clerk"}
+    try:
+        portal.call("POST", "/staff/users", user, token=portal.staff_token())
+    except ApiError as error:
+        if missing(portal, "GET", "/staff/users?limit=1"):
+            pytest.skip("POST /staff/users is not in this portal yet: the journey goes on as the supervisor")
+        raise AssertionError(f"the invitation was refused: {error}") from None
+    mails = portal.call("GET", f"/sandbox/outbox?to={email}")["items"]
+    assert mails, "the invitation was not mailed"
+    code = invitation_code(mails[0]["body"], username)
+
+    page.goto(f"{portal.web}/staff/accept.html?username={username}")
+    expect(page.get_by_label("User name")).to_have_value(username)
+    assert_accessible(page, "accept an invitation")
+    # A wrong code is refused beside the code, in the API's words.
+    page.get_by_label("Invitation code").fill("000000-WRONG")
+    page.get_by_label("Password", exact=True).fill(CLERK_PASSWORD)
+    page.get_by_label("Confirm Password").fill(CLERK_PASSWORD)
+    page.get_by_role("button", name="Set password and sign in").click()
+    expect(page.get_by_label("Invitation code")).to_have_attribute("aria-invalid", "true")
+    expect(page).to_have_url(re.compile(r"/staff/accept\.html"))
+    # The staff rules are checked as the password is typed: a short one breaks the minimum.
+    page.get_by_label("Password", exact=True).fill("Short1")
+    expect(page.locator("#password-rules [data-met='false']").first).to_be_visible()
+    page.get_by_label("Invitation code").fill(code)
+    page.get_by_label("Password", exact=True).fill(CLERK_PASSWORD)
+    page.get_by_role("button", name="Set password and sign in").click()
+    expect(page).to_have_url(re.compile(r"/staff/dashboard\.html$"))
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_text(re.compile(r"Signed in as"))).to_contain_text("Clerk")
+    for entry in ("Today", "Contractors", "Permits", "Change password"):
+        expect(menu.get_by_role("link", name=entry, exact=True)).to_be_attached()
+    for entry in ("Staff accounts", "Audit trail", "Expiry job"):
+        expect(menu.get_by_role("link", name=entry, exact=True)).to_have_count(0)
+    COUNTER["staff"] = (username, CLERK_PASSWORD)
+
+
+def test_the_clerk_registers_a_company_sees_its_pin_once_and_prints_the_letter(page: Page, portal, console_errors) -> None:
+    sign_in(page, portal)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Contractors", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/staff/contractors\.html$"))
+    n = unique()
+    company, license_no = f"COUNTER BUILDERS {n}", f"CB{n}"
+    form = page.locator("#register-form")
+    form.get_by_label("Company name").fill(company.title())
+    form.get_by_label("License number").fill(license_no)
+    form.get_by_label("E-mail").fill("not an e-mail")
+    form.get_by_role("button", name="Register contractor").click()
+    # The API's refusal beside the field that caused it.
+    expect(form.get_by_label("E-mail")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text(re.compile(r"is registered"))).to_have_count(0)
+
+    form.get_by_label("E-mail").fill(f"cb{n}@example.com")
+    form.get_by_role("button", name="Register contractor").click()
+    expect(page.get_by_role("heading", name=f"{company} is registered")).to_be_visible()
+    pin = page.locator(".staff-pin").inner_text().strip()
+    contractor_id = page.locator("#registered").get_by_role("link").first.inner_text().strip()
+    assert re.fullmatch(r"\w{4,}", pin), pin
+    # The PIN shown is the one that works, once: first sign-in with it asks for set-up.
+    login = portal.call("POST", "/auth/login", {"contractor_id": contractor_id, "password": pin})
+    assert login["must_complete_setup"] is True
+    portal.call("POST", "/auth/setup", SETUP_BODY, token=login["token"])
+    COUNTER["contractor"] = {"id": contractor_id, "company": company, "license": license_no}
+    assert_accessible(page, "contractors, just registered")
+
+    letter_button = page.get_by_role("button", name="Print PIN letter")
+    if not letter_button.count():
+        pytest.skip("POST /staff/contractors answers no PIN letter in this portal yet")
+    letter = page.locator("#pin-letter")
+    expect(letter).to_contain_text(pin)
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    letter_button.click()
+    assert page.evaluate("() => window.printed") == 1
+    # On paper: the letter alone — no menu, no forms, no PIN box beside it.
+    page.emulate_media(media="print")
+    expect(letter).to_be_visible()
+    expect(page.get_by_role("heading", name="Register a contractor")).to_be_hidden()
+    expect(page.get_by_role("button", name="Register contractor")).to_be_hidden()
+    expect(page.locator(".staff-pin")).to_be_hidden()
+    expect(page.locator("#site-header")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+
+def test_the_clerk_finds_the_company_by_name_and_by_license(page: Page, portal, console_errors) -> None:
+    made = COUNTER.get("contractor")
+    if not made:
+        pytest.skip("no contractor was registered")
+    if missing(portal, "GET", "/staff/contractors?limit=1"):
+        pytest.skip("GET /staff/contractors is not in this portal yet")
+    sign_in(page, portal)
+    page.goto(f"{portal.web}/staff/contractors.html")
+    search = page.get_by_role("search")
+    search.get_by_label("Company name or license number").fill(made["company"][:12].lower())
+    search.get_by_role("button", name="Search").click()
+    expect(page.locator("#results").get_by_role("link", name=made["company"], exact=True)).to_be_visible()
+    search.get_by_label("Company name or license number").fill(made["license"])
+    search.get_by_role("button", name="Search").click()
+    expect(page.locator("#results-caption")).to_have_text(re.compile(r"^1 contractor"))
+    page.locator("#results").get_by_role("link", name=made["company"], exact=True).click()
+    expect(page).to_have_url(re.compile(r"/staff/contractor\.html\?id="))
+    if missing(portal, "GET", f"/staff/contractors/{made['id']}"):
+        pytest.skip("GET /staff/contractors/{id} is not in this portal yet")
+    expect(page.get_by_role("heading", level=1)).to_have_text(made["company"])
+    expect(page.get_by_text("No permits yet.")).to_be_visible()
+    assert_accessible(page, "a contractor")
+
+
+def test_the_clerk_creates_a_permit_with_two_fees(page: Page, portal, console_errors) -> None:
+    made = COUNTER.get("contractor")
+    if not made:
+        pytest.skip("no contractor was registered")
+    sign_in(page, portal)
+    page.goto(f"{portal.web}/staff/permits.html?contractor_id={made['id']}")
+    form = page.locator("#create-form")
+    expect(form.get_by_label("Contractor ID")).to_have_value(made["id"])
+    form.get_by_label("Address").fill("21 COUNTER ST")
+    form.get_by_label("Type").select_option("RESIDENTIAL")
+    form.get_by_label("Status").select_option("READY TO ISSUE")
+    first = form.get_by_role("group", name="Fee 1")
+    first.get_by_label("Fee description").fill("BUILDING PERMIT FEE")
+    first.get_by_label("Amount").fill("65.00")
+    form.get_by_role("button", name="Add another fee").click()
+    second = form.get_by_role("group", name="Fee 2")
+    second.get_by_label("Fee description").fill("PLAN REVIEW FEE")
+    second.get_by_label("Amount").fill("ten dollars")
+    form.get_by_role("button", name="Create permit").click()
+    # The permit and the first fee are made; the second is refused beside its amount, still in the form.
+    expect(page.get_by_text(re.compile(r"^Permit \S+ was created$"))).to_be_visible()
+    remaining = form.get_by_role("group", name="Fee 1")
+    expect(remaining.get_by_label("Fee description")).to_have_value("PLAN REVIEW FEE")
+    expect(remaining.get_by_label("Amount")).to_have_attribute("aria-invalid", "true")
+    expect(form.get_by_label("Address")).to_be_disabled()
+    remaining.get_by_label("Amount").fill("35.50")
+    form.get_by_role("button", name="Add the remaining fees").click()
+
+    expect(page).to_have_url(re.compile(r"/staff/permit\.html\?no=RES"))
+    permit_no = re.search(r"no=([^&]+)", page.url).group(1)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Permit {permit_no}")
+    fees = page.locator("#fees table")
+    expect(fees.locator("caption")).to_have_text(f"Fees of permit {permit_no}")
+    expect(fees.locator("tbody tr")).to_have_count(2)
+    expect(fees).to_contain_text("BUILDING PERMIT FEE")
+    expect(fees).to_contain_text("$35.50")
+    expect(page.locator("#fees")).to_contain_text("Fees due: $100.50")
+    detail = portal.call("GET", f"/staff/permits/{permit_no}", token=portal.staff_token())
+    assert sorted(f["amount"] for f in detail["fees"]) == ["35.50", "65.00"]
+    assert detail["contractor_id"] == made["id"] and detail["status"] == "READY TO ISSUE"
+    COUNTER["permit_no"] = permit_no
+    assert_accessible(page, "a new permit")
+
+
+def test_issuing_is_refused_while_fees_are_due_and_done_once_they_are_paid(page: Page, portal, console_errors) -> None:
+    permit_no = COUNTER.get("permit_no")
+    if not permit_no:
+        pytest.skip("no permit was created")
+    made = COUNTER["contractor"]
+    sign_in(page, portal)
+    page.goto(f"{portal.web}/staff/permit.html?no={permit_no}")
+    issue = page.get_by_role("button", name="Issue permit")
+    issue.click()
+    row = page.locator(".staff-action-row").filter(has=issue)
+    expect(row.get_by_role("alert")).to_contain_text("cannot be issued while fees of $100.50 are unpaid")
+    assert portal.call("GET", f"/staff/permits/{permit_no}", token=portal.staff_token())["status"] == "READY TO ISSUE"
+
+    # The contractor pays both fees.
+    token = portal.call("POST", "/auth/login", {"contractor_id": made["id"], "password": PASSWORD})["token"]
+    portal.call("POST", "/cart/items", {"permit_no": permit_no}, token=token)
+    payment = portal.call("POST", "/checkout", {"payment_method": "echeck"}, token=token)
+    portal.call("POST", f"/sandbox/payments/{payment['payment_id']}", {"outcome": "approved"}, token=token)
+
+    if missing(portal, "GET", "/staff/today"):
+        page.goto(f"{portal.web}/staff/permit.html?no={permit_no}")
+    else:
+        page.goto(f"{portal.web}/staff/dashboard.html")
+        awaiting = page.get_by_role("region", name=re.compile(r"^Fees paid, awaiting issue"))
+        awaiting.get_by_role("link", name=permit_no, exact=True).click()
+        expect(page).to_have_url(re.compile(rf"/staff/permit\.html\?no={permit_no}$"))
+    expect(page.locator("#fees")).to_contain_text("Fees due: $0.00")
+    page.get_by_role("button", name="Issue permit").click()
+    expect(page.locator("#page-message")).to_contain_text(f"Permit {permit_no} is issued: ACTIVE until")
+    expect(page.locator("#issue-refusal")).to_be_empty()
+    expect(page.locator("#permit-summary")).to_contain_text("ACTIVE")
+    assert portal.call("GET", f"/staff/permits/{permit_no}", token=portal.staff_token())["status"] == "ACTIVE"
+
+    # A move the lifecycle refuses is shown beside the status chosen.
+    if missing(portal, "POST", f"/staff/permits/{permit_no}/status", {}):
+        pytest.skip("POST /staff/permits/{no}/status is not in this portal yet")
+    status = page.get_by_label("New status")
+    status.select_option("SUBMITTED")
+    page.get_by_role("button", name="Move status").click()
+    expect(status).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#status-form")).to_contain_text("cannot go from ACTIVE to SUBMITTED")
+
+
+def test_the_clerk_changes_their_password(page: Page, portal, console_errors) -> None:
+    if "staff" not in COUNTER:
+        pytest.skip("no clerk of the journey's own (POST /staff/users): the shared supervisor's password stays")
+    if missing(portal, "PUT", "/staff/me/password", {}):
+        pytest.skip("PUT /staff/me/password is not in this portal yet")
+    sign_in(page, portal)
+    page.goto(f"{portal.web}/staff/password.html")
+    new = CLERK_PASSWORD + "-2"
+    page.get_by_label("Current Password").fill("not the password")
+    page.get_by_label("New Password", exact=True).fill(new)
+    page.get_by_label("Confirm New Password").fill(new)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_label("Current Password")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Current Password").fill(CLERK_PASSWORD)
+    page.get_by_label("New Password", exact=True).fill(new)
+    page.get_by_label("Confirm New Password").fill(new)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Your password is changed.")).to_be_visible()
+    COUNTER["staff"] = (COUNTER["staff"][0], new)
+    portal.call("POST", "/auth/staff-login", {"username": COUNTER["staff"][0], "password": new})
