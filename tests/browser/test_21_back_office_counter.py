@@ -9,6 +9,7 @@ each other in file order. A part whose API route this portal does not have yet i
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 
@@ -102,7 +103,8 @@ def test_a_clerk_accepts_the_invitation_and_signs_in_to_today(page: Page, portal
     COUNTER["staff"] = (username, CLERK_PASSWORD)
 
 
-def test_the_clerk_registers_a_company_sees_its_pin_once_and_prints_the_letter(page: Page, portal, console_errors) -> None:
+def test_the_clerk_registers_a_company_sees_its_pin_once_and_prints_the_letter(
+        page: Page, portal, console_errors) -> None:
     sign_in(page, portal)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Contractors", exact=True).click()
     expect(page).to_have_url(re.compile(r"/staff/contractors\.html$"))
@@ -239,7 +241,7 @@ def test_issuing_is_refused_while_fees_are_due_and_done_once_they_are_paid(page:
         page.goto(f"{portal.web}/staff/permit.html?no={permit_no}")
     else:
         page.goto(f"{portal.web}/staff/dashboard.html")
-        awaiting = page.get_by_role("region", name=re.compile(r"^Fees paid, awaiting issue"))
+        awaiting = page.get_by_role("region", name=re.compile(r"^Fees paid, awaiting issue")).first
         awaiting.get_by_role("link", name=permit_no, exact=True).click()
         expect(page).to_have_url(re.compile(rf"/staff/permit\.html\?no={permit_no}$"))
     expect(page.locator("#fees")).to_contain_text("Fees due: $0.00")
@@ -279,3 +281,122 @@ def test_the_clerk_changes_their_password(page: Page, portal, console_errors) ->
     expect(page.get_by_text("Your password is changed.")).to_be_visible()
     COUNTER["staff"] = (COUNTER["staff"][0], new)
     portal.call("POST", "/auth/staff-login", {"username": COUNTER["staff"][0], "password": new})
+
+
+# --- the pages against docs/back-office.md's shapes, whichever routes this portal has yet -----------
+
+LETTER = {
+    "subject": "Your PIN for the Contractor Permit Portal",
+    "body": "MOCK BUILDERS\n\nYour contractor ID is C-MOCK and your PIN is 864200.\n\n"
+            "Sign in once with it and choose a password.",
+}
+ROW = {
+    "permit_no": "RES26-9001", "address": "9 MOCK ST", "type": "RESIDENTIAL", "status": "READY TO ISSUE",
+    "contractor_id": "C-MOCK", "company_name": "MOCK BUILDERS", "fees_due": "0.00", "applied_date": "2026-11-02",
+    "issued_date": None, "expires_date": None, "expired": False,
+}
+TODAY = {
+    "date": "2026-12-04",
+    "inspections": [{
+        "inspection_id": "I-1", "permit_no": "RES26-9001", "inspection_type": "FRAMING", "date": "2026-12-04",
+        "time_window": "AM", "status": "SCHEDULED", "notes": "", "result_notes": "", "address": "9 MOCK ST",
+        "company_name": "MOCK BUILDERS",
+    }],
+    "awaiting_issue": [ROW],
+    "refunds_required": [{
+        "payment_id": "P-1", "receipt_no": "R-0042", "contractor_id": "C-MOCK", "company_name": "MOCK BUILDERS",
+        "status": "APPROVED", "total_fees": "65.00", "total_due": "66.95", "payment_method": "credit_card",
+        "created_at": "2026-12-03T17:00:00Z", "paid_at": "2026-12-03T17:01:00Z",
+        "permit_nos": ["RES26-9001"], "refund_required": True, "refund_amount": "66.95",
+    }],
+    "unread_notices": 3,
+}
+DETAIL = {
+    **ROW, "fees_due": "40.00", "description": "", "fees_held": "0.00", "payment_pending_until": None,
+    "inspection_request": False, "inspection_request_detail": {"allowed": False, "reason": "", "type": None},
+    "fees": [
+        {"fee_id": "F1", "description": "BUILDING PERMIT FEE", "amount": "65.00", "status": "VOIDED",
+         "void_reason": "Wrong valuation", "voided_at": "2026-12-03T16:00:00Z", "voided_by": "casey",
+         "replaced_by": "F2"},
+        {"fee_id": "F2", "description": "BUILDING PERMIT FEE", "amount": "40.00", "status": "PAID"},
+    ],
+    "attachments": [], "reviews": [], "inspections": [], "inspection_types": ["FOOTING", "FINAL"],
+    "timeline": [
+        {"at": "2026-11-02T15:00:00Z", "status": "SUBMITTED", "by": "casey", "comments": ""},
+        {"at": "2026-12-01T15:00:00Z", "status": "READY TO ISSUE", "by": "casey", "comments": "Plans approved"},
+    ],
+}
+CONTRACTOR = {
+    "contractor_id": "C-MOCK", "company_name": "MOCK BUILDERS", "license_no": "MB1", "email": "mb@example.com",
+    "phone": "555-0100", "setup_done": False, "address": "9 MOCK ST", "city": "SPRINGFIELD", "state": "IL",
+    "zip": "62701", "permits": [ROW],
+}
+NOT_VOIDABLE = {"type": "https://permits.example.gov/problems/fee-not-voidable", "title": "Fee not voidable",
+                "status": 409, "detail": "Fee F2 is paid and cannot be voided."}
+
+def answer(body: object, status: int = 200, content_type: str = "application/json"):
+    def fulfil(route) -> None:
+        route.fulfill(status=status, content_type=content_type, body=json.dumps(body))
+    return fulfil
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_counter_pages_draw_the_back_office_shapes(page: Page, portal, console_errors, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    staff_sign_in(page, portal, *STAFF)
+    expect(page).to_have_url(re.compile(r"/staff/dashboard\.html$"))
+    page.route(re.compile(r"/staff/today$"), answer(TODAY))
+    page.route(re.compile(r"/staff/contractors/C-MOCK$"), answer(CONTRACTOR))
+    new_pin = {"pin": "864200", "letter": LETTER, "mailed_to": "mb@example.com"}
+    page.route(re.compile(r"/staff/contractors/C-MOCK/pin$"), answer(new_pin))
+    page.route(re.compile(r"/staff/permits/RES26-9001$"), answer(DETAIL))
+    page.route(re.compile(r"/staff/permits/RES26-9001/fees/F2/void$"),
+               answer(NOT_VOIDABLE, 409, "application/problem+json"))
+
+    # Today: each section of the day, with its links.
+    page.goto(f"{portal.web}/staff/dashboard.html")
+    expect(page.get_by_role("link", name="3 unread notices")).to_have_attribute("href", "notices.html")
+    inspections = page.get_by_role("region", name=re.compile(r"^Inspections today")).first
+    expect(inspections).to_contain_text("9 MOCK ST")
+    expect(inspections).to_contain_text("Morning (AM)")
+    awaiting = page.get_by_role("region", name=re.compile(r"^Fees paid, awaiting issue")).first
+    expect(awaiting.get_by_role("link", name="RES26-9001")).to_have_attribute("href", "permit.html?no=RES26-9001")
+    refunds = page.get_by_role("region", name=re.compile(r"^Refunds required")).first
+    expect(refunds).to_contain_text("$66.95")
+    expect(refunds.get_by_role("link", name="R-0042")).to_have_attribute("href", "payment.html?payment_id=P-1")
+    assert_accessible(page, f"Today with work at {width}px")
+
+    # A contractor: details, permits, a new PIN e-mailed and printable.
+    page.goto(f"{portal.web}/staff/contractor.html?id=C-MOCK")
+    expect(page.get_by_role("heading", level=1)).to_have_text("MOCK BUILDERS")
+    expect(page.locator("#contractor-summary")).to_contain_text("9 MOCK ST SPRINGFIELD, IL 62701")
+    expect(page.locator("#permits").get_by_role("link", name="RES26-9001")).to_be_visible()
+    page.get_by_text("Also e-mail the PIN letter to the address on file").click()
+    with page.expect_request(re.compile(r"/staff/contractors/C-MOCK/pin$")) as sent:
+        page.get_by_role("button", name="Issue a new PIN").click()
+    assert json.loads(sent.value.post_data or "{}") == {"mail_letter": True}
+    expect(page.locator(".staff-pin")).to_have_text("864200")
+    expect(page.locator("#pin-result")).to_contain_text("The letter was e-mailed to mb@example.com.")
+    expect(page.locator("#pin-letter")).to_contain_text("your PIN is 864200")
+    assert_accessible(page, f"a contractor with a new PIN at {width}px")
+    page.emulate_media(media="print")
+    expect(page.locator("#pin-letter")).to_be_visible()
+    expect(page.get_by_role("heading", name="Issue a new PIN")).to_be_hidden()
+    expect(page.locator("#contractor-summary")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    # A permit: voided fee with its reason, the timeline, a refused void beside the fee chosen.
+    page.goto(f"{portal.web}/staff/permit.html?no=RES26-9001")
+    expect(page.locator("#fees")).to_contain_text("Voided: Wrong valuation, by casey")
+    expect(page.locator("#fees")).to_contain_text("replaced by fee F2")
+    expect(page.locator("#timeline")).to_contain_text("Plans approved")
+    void = page.locator("#void-form")
+    expect(void.get_by_label("Fee to void").locator("option")).to_have_count(2)  # the voided fee is not offered
+    void.get_by_label("Fee to void").select_option("F2")
+    void.get_by_label("Reason").fill("Duplicate")
+    void.get_by_role("button", name="Void fee").click()
+    expect(void.get_by_label("Fee to void")).to_have_attribute("aria-invalid", "true")
+    expect(void).to_contain_text("Fee F2 is paid and cannot be voided.")
+    expect(page.get_by_role("link", name="Audit trail of this permit")).to_have_attribute(
+        "href", "audit.html?subject=permit%3ARES26-9001")
+    assert_accessible(page, f"a permit with a voided fee at {width}px")
