@@ -366,6 +366,33 @@ def test_the_counter_pages_draw_the_back_office_shapes(page: Page, portal, conso
     expect(refunds.get_by_role("link", name="R-0042")).to_have_attribute("href", "payment.html?payment_id=P-1")
     assert_accessible(page, f"Today with work at {width}px")
 
+    # Registering: the PIN once, the server's letter printed alone.
+    def registered(route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        route.fulfill(status=201, content_type="application/json",
+                      body=json.dumps({"contractor_id": "C-MOCK", "pin": "864200", "letter": LETTER}))
+
+    page.route(re.compile(r"/staff/contractors$"), registered)
+    page.goto(f"{portal.web}/staff/contractors.html")
+    form = page.locator("#register-form")
+    form.get_by_label("Company name").fill("Mock Builders")
+    form.get_by_label("License number").fill("MB1")
+    form.get_by_label("E-mail").fill("mb@example.com")
+    form.get_by_role("button", name="Register contractor").click()
+    expect(page.get_by_role("heading", name="MOCK BUILDERS is registered")).to_be_visible()
+    expect(page.locator("#pin-letter")).to_contain_text("your PIN is 864200")
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.get_by_role("button", name="Print PIN letter").click()
+    assert page.evaluate("() => window.printed") == 1
+    assert_accessible(page, f"contractors, the PIN letter at {width}px")
+    page.emulate_media(media="print")
+    expect(page.locator("#pin-letter")).to_be_visible()
+    expect(page.get_by_role("heading", name="Register a contractor")).to_be_hidden()
+    expect(page.locator(".staff-pin")).to_be_hidden()
+    page.emulate_media(media="screen")
+
     # A contractor: details, permits, a new PIN e-mailed and printable.
     page.goto(f"{portal.web}/staff/contractor.html?id=C-MOCK")
     expect(page.get_by_role("heading", level=1)).to_have_text("MOCK BUILDERS")

@@ -69,7 +69,9 @@ pinForm.addEventListener("submit", (event) => {
         summaryList([["PIN", h("span", { class: "staff-pin" }, answer.pin)]]));
       const letterSlot = h("div", {});
       pinResult.append(letterSlot);
-      showLetter(letterSlot, answer.letter);
+      if (!showLetter(letterSlot, answer.letter)) {
+        letterSlot.append(h("p", { class: "portal-empty" }, "The portal sent no PIN letter to print: give the contractor the PIN above."));
+      }
       pinForm.reset();
       pinResult.setAttribute("tabindex", "-1");
       pinResult.focus();
