@@ -65,20 +65,24 @@ function ruleItem(rule) {
  * Fill a <ul> with the API's rules and keep each one's state up to date as the user types.
  * Returns { update, unmet } or null when the rules cannot be loaded: update() re-reads the fields
  * (call it after emptying them), unmet() lists the texts of the rules the password breaks, for a
- * check before the form is sent.
+ * check before the form is sent. key: which policy of the rules ("password" for contractors,
+ * "staff_password" for the back office, whose minimum is longer).
  */
-export async function attachRules(list, password, confirm) {
+export async function attachRules(list, password, confirm, { key = "password" } = {}) {
   clear(list).append(h("li", { class: "password-rule" }, "Loading the password rules…"));
   let all;
   let common = null;
+  let policy;
   try {
     all = await rules();
-    if (all.password?.rejects_common) common = await commonPasswords(all.password.common_passwords || undefined);
+    policy = all[key];
+    if (!policy) throw new Error(`no ${key} rules`);
+    if (policy.rejects_common) common = await commonPasswords(policy.common_passwords || undefined);
   } catch {
     clear(list).append(h("li", { class: "password-rule" }, "The password rules could not be loaded; they are checked when you save."));
     return null;
   }
-  const { list: items, notes } = passwordRules(all.password || {}, common);
+  const { list: items, notes } = passwordRules(policy, common);
   const match = { id: "match", text: "Password and Confirm Password match", test: () => false };
   clear(list);
   const nodes = {};
