@@ -3,7 +3,7 @@
 // (POST …/correction, kept in the inspection's history). The results offered are the API's
 // (GET /meta/rules inspections.results); a refusal (e.g. a day still ahead) is shown beside the form.
 import { get, post, seg } from "../../api.js";
-import { h, $, clear, params, showMessage } from "../../dom.js";
+import { h, $, append, clear, params, showMessage } from "../../dom.js";
 import { busy, requireFields, showErrors, values } from "../../forms.js";
 import { countyTimestamp, date, timeWindow } from "../../format.js";
 import { rulesOrNull } from "../../rules.js";
@@ -118,7 +118,7 @@ function inspectionCard(inspection) {
   } else if (scheduled) {
     card.append(recordForm(card, inspection));
   } else if (inspection.status !== "CANCELLED" || inspection.result_notes || inspection.history?.length) {
-    card.append(history(inspection), correctionForm(card, inspection));
+    append(card, [history(inspection), correctionForm(card, inspection)]);
   }
   return card;
 }

@@ -16,7 +16,7 @@ const STATUS_WORDS = { INVITED: "Invited", ACTIVE: "Active", DISABLED: "Disabled
 
 const roleSelect = $("#invite-role");
 roleSelect.append(h("option", { value: "" }, "- Select -"),
-  Object.entries(ROLE_NAMES).map(([role, name]) => h("option", { value: role }, name)));
+  ...Object.entries(ROLE_NAMES).map(([role, name]) => h("option", { value: role }, name)));
 
 let users = [];
 let cursor = null;
