@@ -56,7 +56,7 @@ def password_rules(policy: PasswordPolicy) -> dict[str, Any]:
 
 def rules() -> dict[str, Any]:
     from chalicelib.domain.fees import PaymentMethod, base_name
-    from chalicelib.domain.inspections import TimeWindow
+    from chalicelib.domain.inspections import RECORDABLE_RESULTS, InspectionStatus, TimeWindow
     from chalicelib.domain.payments import HOLD
     from chalicelib.services.accounts import AuthConfig
     from chalicelib.services.permits import PermitConfig
@@ -80,6 +80,8 @@ def rules() -> dict[str, Any]:
             # The dates a request made now may ask for: business days from the earliest to the latest.
             "earliest_date": earliest.isoformat(), "latest_date": latest.isoformat(),
             "request_dates": calendar.request_dates(now),
+            # The results staff may record (and correct to): the back office's choices.
+            "results": [s.value for s in InspectionStatus if s in RECORDABLE_RESULTS],
         },
         "payment_methods": [{"method": m.value, "name": base_name(PaymentMethod(m)), "label": schedule.method_label(m)}
                             for m in schedule.methods],

@@ -134,3 +134,13 @@ def test_payment_methods_follow_the_fee_schedule(api, clock, monkeypatch) -> Non
     monkeypatch.setenv("FEE_SCHEDULE", '{"methods": {"echeck": {"flat": "0.95"}}}')
     methods = meta(api).json_body["payment_methods"]
     assert methods == [{"method": "echeck", "name": "Electronic Check", "label": "Electronic Check - $0.95"}]
+
+
+def test_the_results_staff_may_record_are_the_ones_the_result_route_takes(api, clock) -> None:
+    """The back office's result choices come from the rules; each is accepted, anything else refused."""
+    from chalicelib.domain.inspections import RECORDABLE_RESULTS, parse_result
+
+    results = meta(api).json_body["inspections"]["results"]
+    assert results == ["PASSED", "FAILED", "PARTIAL", "CANCELLED"]
+    assert {parse_result(r) for r in results} == RECORDABLE_RESULTS
+    assert "SCHEDULED" not in results

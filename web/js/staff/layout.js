@@ -20,7 +20,7 @@ export const MENU = [
   { id: "password", href: "password.html", text: "Change password", duty: "" },
 ];
 
-const ROLE_NAMES = { clerk: "Clerk", inspector: "Inspector", supervisor: "Supervisor" };
+export const ROLE_NAMES = { clerk: "Clerk", inspector: "Inspector", supervisor: "Supervisor" };
 
 function brand() {
   return h("a", { class: "portal-brand", href: "dashboard.html" },
