@@ -98,9 +98,11 @@ class StaffAccountService(AccountService):
     def reinvite(self, username: str, by: str) -> StaffUser:
         """A new code mailed; the old one (and any password) stops working, sessions end."""
         user = self.staff_user(username)
+        was_supervising = user.active_supervisor
         code = credentials.new_invitation_code()
         now = self.clock.now()
         user.invite(self._digest(user.username, code), now, STAFF_INVITATION_VALID)
+        self._keep_a_supervisor(user, was_supervising)  # an invited supervisor supervises nobody yet
         self.accounts.save_staff(user)
         self.uow.audit.record(AuditEntry(now, by, AuditAction.STAFF_INVITED, subject("staff", user.username),
                                          after={"email": user.email, "resent": True}))
@@ -133,12 +135,7 @@ class StaffAccountService(AccountService):
         changed_before, changed_after = difference(before, user.audit_view())
         if not changed_after:
             return user
-        if was_supervising and not user.active_supervisor:
-            others = [u for u in self.accounts.active_supervisors() if u.username != user.username]
-            if not others:
-                raise Conflict(f"{user.username} is the last active supervisor: make another supervisor first.",
-                               slug="last-supervisor")
-            self.accounts.keep_active_supervisor(others[0].username)
+        self._keep_a_supervisor(user, was_supervising)
         self.accounts.save_staff(user)
         self.uow.audit.record(AuditEntry(self.clock.now(), by, AuditAction.STAFF_CHANGED,
                                          subject("staff", user.username), before=changed_before, after=changed_after))
@@ -232,6 +229,17 @@ class StaffAccountService(AccountService):
         except StaleRecord:
             raise Conflict(f"The user name {user.username} is taken.", slug="staff-username-taken") from None
         return user, code
+
+    def _keep_a_supervisor(self, user: StaffUser, was_supervising: bool) -> None:
+        """`409 last-supervisor` when the change leaves no active supervisor; otherwise the commit is
+        conditioned on another one staying active (two such changes at once cannot both land)."""
+        if not was_supervising or user.active_supervisor:
+            return
+        others = [u for u in self.accounts.active_supervisors() if u.username != user.username]
+        if not others:
+            raise Conflict(f"{user.username} is the last active supervisor: make another supervisor first.",
+                           slug="last-supervisor")
+        self.accounts.keep_active_supervisor(others[0].username)
 
     @staticmethod
     def _digest(username: str, code: str) -> str:

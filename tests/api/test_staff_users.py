@@ -235,6 +235,44 @@ def test_the_last_active_supervisor_cannot_be_demoted_or_disabled(api, staff_tok
     last = api.call("PATCH", "/staff/users/sup2", {"disabled": True}, sup2)
     assert last.status_code == 409 and problem_slug(last) == "last-supervisor"
     assert api.get("/staff/me", sup2).status_code == 200  # a refused change leaves everything as it was
+    reinvited = api.post("/staff/users/sup2/invitation", None, sup2)  # would leave nobody supervising
+    assert reinvited.status_code == 409 and problem_slug(reinvited) == "last-supervisor"
+
+
+def test_two_supervisors_cannot_both_step_down_at_once(api, staff_token):
+    """Each demotion is committed on condition that another supervisor is still active: when both
+    read "two supervisors" before either lands, the second is refused."""
+    from chalicelib import bootstrap
+    from chalicelib.domain.errors import StaleRecord
+
+    sign_in_as(api, StaffRole.SUPERVISOR, "sup2")
+    first, second = bootstrap.staff_accounts(), bootstrap.staff_accounts()
+    first.change("admin", by="admin", role="clerk")
+    # `second` read the list before `first` landed: it still sees admin as the other supervisor.
+    stale = [first.staff_user("sup2"), _as_read_before("admin")]
+    second.accounts.active_supervisors = lambda: stale  # type: ignore[method-assign]
+    with pytest.raises(StaleRecord):
+        second.change("sup2", by="sup2", role="clerk")
+    assert bootstrap.staff_accounts().staff_user("sup2").role is StaffRole.SUPERVISOR
+
+
+def _as_read_before(username: str) -> Any:
+    from chalicelib.domain.accounts import StaffUser
+
+    return StaffUser(username, username, f"{username}@example.gov", "x", StaffRole.SUPERVISOR)
+
+
+def test_a_disabled_account_opens_no_session_even_when_its_password_was_checked_first(api, staff_token):
+    """The sign-in's session is written on condition that the account is still active."""
+    from chalicelib import bootstrap
+    from chalicelib.domain.accounts import Role, Session
+
+    sign_in_as(api, StaffRole.CLERK, "kclerk")
+    assert api.call("PATCH", "/staff/users/kclerk", {"disabled": True}, staff_token).status_code == 200
+    now = bootstrap.clock().now()
+    late = Session("h" * 64, Role.STAFF, "kclerk", "K", now, now, now, staff_role="clerk")
+    assert bootstrap.uow().accounts.open_session(late) is False
+    assert bootstrap.uow().accounts.session("h" * 64) is None
 
 
 # --- one's own password --------------------------------------------------------------------------
