@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.counting import Row
 
-SECTIONS = ("bench.startup", "bench.accounts", "bench.permits", "bench.payments", "bench.pages")
+SECTIONS = ("bench.startup", "bench.accounts", "bench.permits", "bench.payments", "bench.pages", "bench.staff_lists")
 
 
 def main() -> None:

@@ -104,9 +104,9 @@ class StaffLists:
         if text and is_valid_permit_no(text):
             permit = self.uow.permits.get(str(parse_permit_no(text)))
             permits = [permit] if permit is not None and (wanted is None or permit.status is wanted) else []
-            if permits or cursor:
+            if permits:
                 return self._rows(permits, None)
-            # (an address may look like a permit number; nothing by that number: search addresses too)
+            # (nothing by that number: its text may still start an address, so search addresses too)
         page = self.uow.permits.search_page(wanted, address_search_form(text), limit, cursor)
         return self._rows(page.permits, page.next_cursor)
 

@@ -309,3 +309,31 @@ def test_the_lists_never_scan_and_a_search_costs_a_few_requests(api, staff_token
     with counting(table) as tally:
         page(api, "/staff/permits?status=READY%20TO%20ISSUE", staff_token)
     assert tally.operations["Query"] == 1 and tally.operations["BatchGetItem"] == 1
+
+
+def test_records_stored_before_the_indexes_are_backfilled_with_queries_only(api, staff_token, rich, pending, clock,
+                                                                           table):
+    from chalicelib import bootstrap
+    from chalicelib.store.backfill import backfill_list_indexes
+
+    # RES16-0688 and a late approval's refund, as stored before the indexes (their entries taken away).
+    post_callback(api, clock, pending["payment_id"], "declined", "1054.70", None)
+    post_callback(api, clock, pending["payment_id"], "approved", "1054.70", "TX-LATE")
+    unapplied = {"PK": f"PAYMENT#{pending['payment_id']}", "SK": "UNAPPLIED#TX-LATE"}
+    table.update_item(Key=unapplied, UpdateExpression="REMOVE GSI2PK, GSI2SK")
+    root = {"PK": f"PAYMENT#{pending['payment_id']}", "SK": "PAYMENT"}
+    table.update_item(Key=root, UpdateExpression="REMOVE GSI2PK, GSI2SK")
+    for item in table.query(KeyConditionExpression="PK = :pk",
+                            ExpressionAttributeValues={":pk": "PERMIT#RES16-0688"})["Items"]:
+        table.update_item(Key={"PK": item["PK"], "SK": item["SK"]}, UpdateExpression="REMOVE GSI4PK, GSI4SK")
+    assert page(api, "/staff/permits?q=1968", staff_token)["items"] == []
+    assert page(api, "/staff/today", staff_token)["refunds_required"] == []
+    assert page(api, "/staff/payments", staff_token)["items"] == []
+    with counting(table) as tally:
+        counts = backfill_list_indexes(bootstrap.uow)
+    assert counts == {"permits": 1, "payments": 1, "refund_entries": 1} and "Scan" not in tally.operations
+    assert [r["permit_no"] for r in page(api, "/staff/permits?q=1968", staff_token)["items"]] == ["RES16-0688"]
+    assert [r["payment_id"] for r in page(api, "/staff/today", staff_token)["refunds_required"]] == [
+        pending["payment_id"]]
+    assert [r["payment_id"] for r in page(api, "/staff/payments", staff_token)["items"]] == [pending["payment_id"]]
+    assert backfill_list_indexes(bootstrap.uow) == {"permits": 0, "payments": 0, "refund_entries": 0}
