@@ -58,6 +58,7 @@ def rules() -> dict[str, Any]:
     from chalicelib.domain.fees import PaymentMethod, base_name
     from chalicelib.domain.inspections import RECORDABLE_RESULTS, InspectionStatus, TimeWindow
     from chalicelib.domain.payments import HOLD
+    from chalicelib.domain.permits import TRANSITIONS, PermitStatus, known_permit_types
     from chalicelib.services.accounts import AuthConfig
     from chalicelib.services.permits import PermitConfig
 
@@ -82,6 +83,13 @@ def rules() -> dict[str, Any]:
             "request_dates": calendar.request_dates(now),
             # The results staff may record (and correct to): the back office's choices.
             "results": [s.value for s in InspectionStatus if s in RECORDABLE_RESULTS],
+        },
+        # The back office's choices: every status, where each may move, and the types with a numbering.
+        "permits": {
+            "statuses": [s.value for s in PermitStatus],
+            "moves": {s.value: sorted(n.value for n in TRANSITIONS.get(s, frozenset()) if n is not s)
+                      for s in PermitStatus},
+            "types": known_permit_types(),
         },
         "payment_methods": [{"method": m.value, "name": base_name(PaymentMethod(m)), "label": schedule.method_label(m)}
                             for m in schedule.methods],

@@ -412,6 +412,7 @@ class MetaRules(Model):
     password: dict[str, object]
     staff_password: dict[str, object]
     inspections: dict[str, object]
+    permits: dict[str, object]
     payment_methods: list[dict[str, str]]
     convenience_fee_label: str
     hold_minutes: int

@@ -144,3 +144,22 @@ def test_the_results_staff_may_record_are_the_ones_the_result_route_takes(api, c
     assert results == ["PASSED", "FAILED", "PARTIAL", "CANCELLED"]
     assert {parse_result(r) for r in results} == RECORDABLE_RESULTS
     assert "SCHEDULED" not in results
+
+
+def test_the_permit_statuses_moves_and_types_are_the_ones_the_staff_routes_take(api, clock, staff_token,
+                                                                              contractor) -> None:
+    """The back office's status and type choices come from the rules: a listed move is accepted, an
+    unlisted one refused naming the listed ones, and a listed type creates a permit."""
+    permits = meta(api).json_body["permits"]
+    assert "READY TO ISSUE" in permits["statuses"] and "ACTIVE" in permits["statuses"]
+    assert "RESIDENTIAL" in permits["types"]
+    created = api.post("/staff/permits", {"contractor_id": contractor["contractor_id"], "address": "5 RULE ST",
+                                          "type": permits["types"][0], "status": "SUBMITTED"}, staff_token)
+    assert created.status_code == 201, created.json_body
+    no = created.json_body["permit_no"]
+    allowed = permits["moves"]["SUBMITTED"]
+    refused = next(s for s in permits["statuses"] if s not in allowed and s != "SUBMITTED")
+    answer = api.post(f"/staff/permits/{no}/status", {"status": refused}, staff_token)
+    assert answer.status_code == 409 and answer.json_body["type"].endswith("/status-transition")
+    moved = next(s for s in allowed if s != "ACTIVE")
+    assert api.post(f"/staff/permits/{no}/status", {"status": moved}, staff_token).status_code == 200

@@ -75,6 +75,7 @@ def staff_as(page: Page, portal, username: str, password: str) -> None:
 
 def audit_rows(page: Page, portal, subject: str):
     page.goto(f"{portal.web}/staff/audit.html")
+    expect(page.get_by_text("Loading…")).to_have_count(0)
     page.get_by_label("Record", exact=True).fill(subject)
     page.get_by_role("button", name="Show", exact=True).click()
     return page.get_by_role("table", name=re.compile(f"What staff did to {re.escape(subject)}"))

@@ -11,7 +11,7 @@ const message = $("#page-message");
 const box = $("#entries");
 const zone = (await rulesOrNull())?.county?.time_zone;
 const subject = (params().get("subject") || "").trim();
-$("#subject").value = subject;
+if (subject) $("#subject").value = subject; // (never clears what a quick hand typed before this ran)
 if (subject) $("#entries-heading").textContent = `Entries for ${subject}`;
 
 const entries = [];
