@@ -86,7 +86,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("PATCH", "/staff/permits/{permit_no}"): (PermitPatchBody, r.StaffPermitDetail, 200, "staff"),
         ("POST", "/staff/permits/{permit_no}/fees"): (FeeBody, r.Fee, 201, "staff"),
         ("POST", "/staff/permits/{permit_no}/issue"): (None, r.StaffPermitDetail, 200, "staff"),
-        ("POST", "/staff/permits/{permit_no}/inspections"): (StaffInspectionBody, r.StaffInspection, 201, "staff"),
+        ("POST", "/staff/permits/{permit_no}/inspections"): (StaffInspectionBody, r.Inspection, 201, "staff"),
         ("POST", "/staff/inspections/{inspection_id}/result"): (ResultBody, r.StaffInspection, 200, "staff"),
         ("POST", "/staff/permits/{permit_no}/reviews"): (ReviewBody, r.Review, 201, "staff"),
         ("POST", "/staff/permits/{permit_no}/attachments"): (AttachmentBody, r.Attachment, 201, "staff"),

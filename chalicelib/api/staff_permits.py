@@ -138,7 +138,7 @@ def schedule_inspection(permit_no: str) -> object:
     body = parse_body(bp.current_request, StaffInspectionBody)
     booked = bootstrap.staff_permits(actor).schedule(permit_no, body.inspection_type, body.date, body.time_window,
                                                 body.notes)
-    return ok(permit_views.inspection_view(booked, staff=True), 201)
+    return ok(permit_views.inspection_view(booked), 201)
 
 
 @route(bp, "/staff/inspections/{inspection_id}/result", methods=["POST"])
