@@ -602,6 +602,11 @@ class Permit:
         if new is PermitStatus.ACTIVE:
             self.issue(today, now, by=by, comments=comments)
             return
+        if new is PermitStatus.READY_TO_ISSUE and not any(not f.voided for f in self.fees):
+            # API.md: READY TO ISSUE needs fees assessed, or "fees paid, awaiting issue" would list a
+            # permit nobody has priced.
+            raise Conflict(f"Permit {self.permit_no} has no fees assessed: add its fees before READY TO ISSUE.",
+                           slug="fees-not-assessed")
         self._set_status(new, today, now, by, comments)
 
     def move(self, new: PermitStatus, today: date, now: datetime, *, by: str = "", comments: str = "") -> None:

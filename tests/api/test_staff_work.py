@@ -77,14 +77,21 @@ def test_a_new_pin_refuses_bad_bodies_and_unknown_contractors(api, staff_token):
 # --- the lifecycle and its timeline --------------------------------------------------------------
 
 
-def test_status_moves_along_the_lifecycle_and_the_timeline_keeps_who_when_and_why(api, contractor, staff_token):
+def test_status_moves_along_the_lifecycle_and_the_timeline_keeps_who_when_and_why(api, contractor, staff_token,
+                                                                                   clock):
+    from tests.api.test_payments import post_callback
+
     clerk = sign_in_as(api, StaffRole.CLERK, "cpat")
     no = make_permit(api, clerk, contractor["contractor_id"])["permit_no"]
     url = f"/staff/permits/{no}/status"
     moved = api.post(url, {"status": "in review", "comments": "  Plans   received "}, clerk)
     assert moved.status_code == 200, moved.body
     assert moved.json_body["status"] == "IN REVIEW"
-    api.post(url, {"status": "READY TO ISSUE"}, clerk)
+    add_fee(api, clerk, no, "PLANNING", "35.00")
+    assert api.post(url, {"status": "READY TO ISSUE"}, clerk).status_code == 200
+    api.post("/cart/items", {"permit_no": no}, contractor["token"])
+    payment = api.post("/checkout", {"payment_method": "echeck"}, contractor["token"]).json_body
+    assert post_callback(api, clock, payment["payment_id"], "approved", payment["total_due"]).status_code == 200
     issued = api.post(url, {"status": "ACTIVE", "comments": "Counter pick-up"}, clerk).json_body
     assert (issued["status"], issued["issued_date"], issued["expires_date"]) == ("ACTIVE", "2026-11-24", "2027-05-23")
     steps = [(s["status"], s["by"], s["comments"]) for s in issued["timeline"]]
@@ -125,6 +132,22 @@ def test_active_is_issuing_and_refused_while_fees_are_due(api, contractor, staff
     assert refused.status_code == 409 and slug(refused) == "fees-due" and "$35.00" in refused.json_body["detail"]
     detail = api.get(f"/staff/permits/{no}", staff_token).json_body
     assert (detail["status"], detail["issued_date"], len(detail["timeline"])) == ("READY TO ISSUE", None, 1)
+
+
+def test_ready_to_issue_needs_fees_assessed(api, contractor, staff_token):
+    """API.md: a permit nobody has priced is not READY TO ISSUE (nor in "fees paid, awaiting issue")."""
+    no = make_permit(api, staff_token, contractor["contractor_id"], status="IN REVIEW")["permit_no"]
+    url = f"/staff/permits/{no}/status"
+    refused = api.post(url, {"status": "READY TO ISSUE"}, staff_token)
+    assert refused.status_code == 409 and slug(refused) == "fees-not-assessed"
+    assert api.get(f"/staff/permits/{no}", staff_token).json_body["status"] == "IN REVIEW"
+    fee = add_fee(api, staff_token, no, "PLANNING", "35.00")
+    void = api.post(f"/staff/permits/{no}/fees/{fee['fee_id']}/void", {"reason": "entered twice"}, staff_token)
+    assert void.status_code == 200
+    assert slug(api.post(url, {"status": "READY TO ISSUE"}, staff_token)) == "fees-not-assessed"  # a void is no fee
+    add_fee(api, staff_token, no, "PLANNING", "35.00")
+    moved = api.post(url, {"status": "READY TO ISSUE"}, staff_token)
+    assert moved.status_code == 200 and moved.json_body["status"] == "READY TO ISSUE"
 
 
 def test_an_inspector_may_not_move_a_permit(api, contractor, staff_token):
