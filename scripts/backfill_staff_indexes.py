@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def main() -> int:
     from chalicelib import bootstrap
-    from chalicelib.services.staff_lists import backfill_list_indexes
+    from chalicelib.store.backfill import backfill_list_indexes
 
     counts = backfill_list_indexes(bootstrap.uow)
     print(f"{counts['permits']} permit(s) indexed, {counts['refund_entries']} refund entr(y/ies) added")

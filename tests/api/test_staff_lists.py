@@ -315,7 +315,7 @@ def test_the_lists_never_scan_and_a_search_costs_a_few_requests(api, staff_token
 def test_records_stored_before_the_indexes_are_backfilled_with_queries_only(api, staff_token, rich, pending, clock,
                                                                            table):
     from chalicelib import bootstrap
-    from chalicelib.services.staff_lists import backfill_list_indexes
+    from chalicelib.store.backfill import backfill_list_indexes
 
     # RES16-0688 and a late approval's refund, as stored before the indexes (their entries taken away).
     post_callback(api, clock, pending["payment_id"], "declined", "1054.70", None)
