@@ -58,6 +58,7 @@ def rules() -> dict[str, Any]:
     from chalicelib.domain.fees import PaymentMethod, base_name
     from chalicelib.domain.inspections import RECORDABLE_RESULTS, InspectionStatus, TimeWindow
     from chalicelib.domain.payments import HOLD
+    from chalicelib.domain.accounts import StaffDuty, StaffRole, staff_may
     from chalicelib.domain.permits import TRANSITIONS, PermitStatus, known_permit_types
     from chalicelib.services.accounts import AuthConfig
     from chalicelib.services.permits import PermitConfig
@@ -91,6 +92,9 @@ def rules() -> dict[str, Any]:
                       for s in PermitStatus},
             "types": known_permit_types(),
         },
+        # The back office's staff roles and what each may do (STAFF_DUTIES, the one role check).
+        "staff_roles": [{"role": r.value, "duties": sorted(d.value for d in StaffDuty if staff_may(r, d))}
+                        for r in StaffRole],
         "payment_methods": [{"method": m.value, "name": base_name(PaymentMethod(m)), "label": schedule.method_label(m)}
                             for m in schedule.methods],
         "convenience_fee_label": schedule.label,

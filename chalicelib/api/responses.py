@@ -413,6 +413,7 @@ class MetaRules(Model):
     staff_password: dict[str, object]
     inspections: dict[str, object]
     permits: dict[str, object]
+    staff_roles: list[dict[str, object]]
     payment_methods: list[dict[str, str]]
     convenience_fee_label: str
     hold_minutes: int

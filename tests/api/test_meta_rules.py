@@ -163,3 +163,15 @@ def test_the_permit_statuses_moves_and_types_are_the_ones_the_staff_routes_take(
     assert answer.status_code == 409 and answer.json_body["type"].endswith("/status-transition")
     moved = next(s for s in allowed if s != "ACTIVE")
     assert api.post(f"/staff/permits/{no}/status", {"status": moved}, staff_token).status_code == 200
+
+
+def test_the_staff_roles_are_the_ones_the_role_check_knows(api, clock) -> None:
+    """The back office's role choices come from the rules, with the duties the one role check grants."""
+    from chalicelib.domain.accounts import STAFF_DUTIES, StaffRole
+
+    roles = meta(api).json_body["staff_roles"]
+    assert [r["role"] for r in roles] == [r.value for r in StaffRole]
+    for entry in roles:
+        assert set(entry["duties"]) == {d.value for d in STAFF_DUTIES[StaffRole(entry["role"])]}
+    clerk = next(r for r in roles if r["role"] == "clerk")
+    assert "voids" not in clerk["duties"] and "payments" in clerk["duties"]

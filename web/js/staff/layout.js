@@ -20,7 +20,8 @@ export const MENU = [
   { id: "password", href: "password.html", text: "Change password", duty: "" },
 ];
 
-export const ROLE_NAMES = { clerk: "Clerk", inspector: "Inspector", supervisor: "Supervisor" };
+// How a role (GET /meta/rules "staff_roles") reads on screen: its name, capitalised.
+export const roleName = (role) => (role ? role[0].toUpperCase() + role.slice(1) : "");
 
 function brand() {
   return h("a", { class: "portal-brand", href: "dashboard.html" },
@@ -40,7 +41,7 @@ function nav(page, me) {
   logout.addEventListener("click", () => signOut(logout));
   list.append(h("li", {}, logout));
   list.append(h("li", { class: "portal-topnav__who" }, "Signed in as ",
-    h("strong", {}, me.name || me.username), ` (${ROLE_NAMES[me.role] || me.role})`));
+    h("strong", {}, me.name || me.username), ` (${roleName(me.role)})`));
   const close = h("button", { type: "button", class: "usa-nav__close", "aria-label": "Close the menu" },
     h("img", { src: "../vendor/uswds/img/usa-icons/close.svg", alt: "" }));
   return h("nav", { class: "usa-nav portal-topnav", id: "portal-menu", "aria-label": "Main" }, close,
@@ -118,7 +119,7 @@ export async function initStaffPage({ page, auth = true, duty = "", title } = {}
     clear(main);
     main.append(heading || h("h1", {}, title || "Not available"), h("div", { class: "usa-alert usa-alert--warning", role: "status" },
       h("div", { class: "usa-alert__body" }, h("p", { class: "usa-alert__text" },
-        `A ${ROLE_NAMES[me.role]?.toLowerCase() || me.role} account cannot use this page. Ask a supervisor if you need it.`))));
+        `The ${roleName(me.role)} role cannot use this page. Ask a supervisor if you need it.`))));
     throw new Error("not this role's page");
   }
   return me;

@@ -6,17 +6,20 @@ import { h, $, clear, showMessage, table } from "../../dom.js";
 import { busy, clearErrors, fieldError, requireFields, showErrors, values } from "../../forms.js";
 import { countyTimestamp } from "../../format.js";
 import { rulesOrNull } from "../../rules.js";
-import { ROLE_NAMES, initStaffPage } from "../layout.js";
+import { initStaffPage, roleName } from "../layout.js";
 
 const me = await initStaffPage({ page: "users", duty: "staff-users", title: "Staff accounts" });
 const message = $("#page-message");
 const box = $("#users");
-const zone = (await rulesOrNull())?.county?.time_zone;
+const rules = await rulesOrNull();
+const zone = rules?.county?.time_zone;
+// The roles are the API's (GET /meta/rules), never a list of this page's own.
+const ROLES = (rules?.staff_roles || []).map((r) => r.role);
 const STATUS_WORDS = { INVITED: "Invited", ACTIVE: "Active", DISABLED: "Disabled" };
 
 const roleSelect = $("#invite-role");
 roleSelect.append(h("option", { value: "" }, "- Select -"),
-  ...Object.entries(ROLE_NAMES).map(([role, name]) => h("option", { value: role }, name)));
+  ...ROLES.map((role) => h("option", { value: role }, roleName(role))));
 
 let users = [];
 let cursor = null;
@@ -52,7 +55,7 @@ function say(username, type, text) {
 function actions(user) {
   const id = `role-${user.username}`;
   const select = h("select", { class: "usa-select", id, name: "role" },
-    Object.entries(ROLE_NAMES).map(([role, name]) => h("option", { value: role, selected: role === user.role ? true : null }, name)));
+    ROLES.map((role) => h("option", { value: role, selected: role === user.role ? true : null }, roleName(role))));
   const save = h("button", { type: "submit", class: "usa-button usa-button--outline usa-button--small" }, "Change role");
   const roleForm = h("form", { class: "staff-inline-form", novalidate: true },
     h("div", { class: "usa-form-group" }, h("label", { class: "usa-label", for: id }, `Role of ${user.username}`), select), save);
@@ -60,7 +63,7 @@ function actions(user) {
     event.preventDefault();
     const role = select.value;
     change(user.username, save, () => patch(user.username, { role }),
-      (v) => `${user.username} is now ${ROLE_NAMES[v?.role || role] || role}.`, "Saving…");
+      (v) => `${user.username} is now ${roleName(v?.role || role)}.`, "Saving…");
   });
   const disabled = user.status === "DISABLED";
   const toggle = h("button", { type: "button", class: `usa-button usa-button--small ${disabled ? "usa-button--outline" : "usa-button--secondary"}`,
@@ -90,7 +93,7 @@ function draw() {
     caption: "Staff members by user name",
     headers: ["USER NAME", "NAME", "E-MAIL", "ROLE", "STATUS", "LAST SIGN-IN", "CHANGE"],
     rows: users.map((u) => [u.username + (u.username === me.username ? " (you)" : ""), u.name, u.email,
-      ROLE_NAMES[u.role] || u.role, STATUS_WORDS[u.status] || u.status,
+      roleName(u.role), STATUS_WORDS[u.status] || u.status,
       u.last_sign_in_at ? countyTimestamp(u.last_sign_in_at, zone) : (u.invited_at ? `Invited ${countyTimestamp(u.invited_at, zone)}` : ""),
       actions(u)]),
     id: "users-table",
@@ -126,7 +129,7 @@ form.addEventListener("submit", (event) => {
       form.reset();
       draw();
       const done = showMessage($(".form-message", form), "success", null,
-        `${view.name || view.username} is invited as ${ROLE_NAMES[view.role] || view.role}: the invitation is on its way to ${view.email}.`);
+        `${view.name || view.username} is invited as ${roleName(view.role)}: the invitation is on its way to ${view.email}.`);
       done.setAttribute("tabindex", "-1");
       done.focus();
     } catch (error) {
