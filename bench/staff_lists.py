@@ -6,6 +6,7 @@ they carry exactly the index attributes the API writes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -45,6 +46,23 @@ def _items(count_companies: int, count_permits: int) -> list[dict[str, Any]]:
     return items
 
 
+def _notices(count: int) -> list[dict[str, Any]]:
+    """Notices as a day of requests leaves them; the older third already read."""
+    from chalicelib.domain.notices import Notice, NoticeKind
+    from chalicelib.store.notices import notice_item
+
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    items = []
+    for n in range(count):
+        notice = Notice.new(start + timedelta(minutes=n), NoticeKind.INSPECTION_REQUESTED,
+                            f"Inspection requested: BEN26-{n % 4000 + 1:04d}", f"c-bench{n % 6000:05d}",
+                            permit_no=f"BEN26-{n % 4000 + 1:04d}")
+        if n < count // 3:
+            notice = replace(notice, read_at=start, read_by="bench")
+        items.append(notice_item(notice))
+    return items
+
+
 def run() -> list[Row]:
     from chalicelib import bootstrap
     from chalicelib.domain.accounts import StaffUser
@@ -57,6 +75,12 @@ def run() -> list[Row]:
                 writer.put_item(Item=item)
         bootstrap.uow().accounts.put_staff(StaffUser("bench", "Bench Desk", "desk@example.gov",
                                                      hash_secret(PASSWORD, 4)))
+        for n in range(119):
+            bootstrap.uow().accounts.put_staff(StaffUser(f"staff{n:03d}", f"Staff {n}", f"s{n}@example.gov",
+                                                         hash_secret(PASSWORD, 4)))
+        with table.batch_writer() as writer:
+            for item in _notices(1_500):
+                writer.put_item(Item=item)
         token = call(client, "POST", "/auth/staff-login", {"username": "bench", "password": PASSWORD})["token"]
         call(client, "GET", "/staff/me", token=token)  # a fresh session: no last-seen write below
 
@@ -85,6 +109,12 @@ def run() -> list[Row]:
         body = measure("GET /staff/inspections (the day's ~16 of 4,000)", "/staff/inspections",
                        "1 Query of GSI2 (that day's) + 1 BatchGetItem of their companies")
         assert body["items"], body
+        body = measure("GET /staff/users?limit=50 (the first page of 120 staff)", "/staff/users?limit=50",
+                       "session GetItem + 1 Query of GSI1 (STAFF), whatever the staff's number")
+        assert len(body["items"]) == 50 and body["next_cursor"]
+        body = measure("GET /staff/notices?unread=true&limit=50 (1,500 notices, 1,000 unread)",
+                       "/staff/notices?unread=true&limit=50", "session GetItem + 1 Query of GSI2 (unread)")
+        assert len(body["items"]) == 50 and body["next_cursor"]
         measure("GET /staff/today (supervisor: every section)", "/staff/today",
                 "3 Queries (the day's inspections, READY TO ISSUE, the refund queue) + their companies; "
                 "items read ∝ READY TO ISSUE permits (here 500)")
