@@ -240,9 +240,9 @@ def notices(actor: str = "") -> NoticeService:
     return NoticeService(uow(), clock(), actor)
 
 
-def staff_payments() -> StaffPaymentService:
-    """The back office's payment lists, detail and the day's CSV export."""
+def staff_payments(actor: str = "") -> StaffPaymentService:
+    """The back office's payment lists, detail and the day's CSV export; refunds recorded under `actor`."""
     from chalicelib.services.staff_payments import StaffPaymentService
 
     s = settings()
-    return StaffPaymentService(uow(s), clock(), s.time_zone)
+    return StaffPaymentService(uow(s), clock(), s.time_zone, actor=actor)

@@ -55,10 +55,10 @@ def password_rules(policy: PasswordPolicy) -> dict[str, Any]:
 
 
 def rules() -> dict[str, Any]:
+    from chalicelib.domain.accounts import StaffDuty, StaffRole, staff_may
     from chalicelib.domain.fees import PaymentMethod, base_name
     from chalicelib.domain.inspections import RECORDABLE_RESULTS, InspectionStatus, TimeWindow
     from chalicelib.domain.payments import HOLD
-    from chalicelib.domain.accounts import StaffDuty, StaffRole, staff_may
     from chalicelib.domain.permits import TRANSITIONS, PermitStatus, known_permit_types
     from chalicelib.services.accounts import AuthConfig
     from chalicelib.services.permits import PermitConfig

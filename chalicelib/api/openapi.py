@@ -27,6 +27,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
     from chalicelib.api.sandbox import ClockShift
     from chalicelib.api.sandbox_payments import SandboxOutcome
     from chalicelib.api.staff_accounts import NewPinBody
+    from chalicelib.api.staff_payments import RefundBody
     from chalicelib.api.staff_permits import (
         AdjustBody,
         AttachmentBody,
@@ -112,6 +113,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("POST", "/staff/notices/{notice_id}/read"): (None, r.StaffNotice, 200, "staff"),
         ("GET", "/staff/payments"): (None, r.StaffPaymentPage, 200, "staff"),
         ("GET", "/staff/payments/{payment_id}"): (None, r.StaffPaymentDetail, 200, "staff"),
+        ("POST", "/staff/payments/{payment_id}/refund"): (RefundBody, r.StaffPaymentDetail, 200, "staff"),
         ("GET", "/staff/payments/export"): (None, None, 200, "staff"),  # text/csv
     }
 

@@ -543,6 +543,13 @@ class StaffNoticePage(Page[StaffNotice]):
     pass
 
 
+class StaffRefund(Model):
+    at: datetime
+    by: str
+    reference: str
+    amount: Money
+
+
 class StaffPaymentRow(Model):
     payment_id: str
     receipt_no: str
@@ -559,6 +566,7 @@ class StaffPaymentRow(Model):
     permit_nos: list[str]
     refund_required: bool
     refund_amount: Money | None = None
+    refunds: list[StaffRefund] | None = None  # the refunds recorded (supervisors, POST .../refund)
 
 
 class StaffToday(Model):

@@ -11,11 +11,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalice import Blueprint, Response
+from pydantic import Field
 
 from chalicelib import bootstrap
 from chalicelib.api import guard
-from chalicelib.api.http import ok, route
+from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.paging import page_params
+from chalicelib.api.schemas import Strict
 from chalicelib.api.staff_notices import flag
 from chalicelib.clock import rfc3339
 from chalicelib.domain.accounts import StaffDuty
@@ -41,6 +43,9 @@ def payment_row(row: PaymentRow, now: datetime) -> dict[str, Any]:
     }
     if payment.refund_due:
         view["refund_amount"] = format_money(payment.refund_amount)
+    if payment.refunds:
+        view["refunds"] = [{"at": rfc3339(r.at), "by": r.by, "reference": r.reference,
+                            "amount": format_money(r.amount)} for r in payment.refunds]
     return view
 
 
@@ -129,3 +134,16 @@ def export_payments() -> object:
 def get_payment(payment_id: str) -> object:
     guard.staff(bp.current_request, StaffDuty.PAYMENTS)
     return ok(payment_detail(bootstrap.staff_payments().detail(payment_id), bootstrap.clock().now()))
+
+
+class RefundBody(Strict):
+    reference: str = Field(min_length=1, max_length=80)  # the payment portal's refund reference
+
+
+@route(bp, "/staff/payments/{payment_id}/refund", methods=["POST"])
+def record_refund(payment_id: str) -> object:
+    """A supervisor records the refund given back through the payment portal (duty `refunds`)."""
+    actor = guard.staff(bp.current_request, StaffDuty.REFUNDS).principal_id
+    body = parse_body(bp.current_request, RefundBody)
+    row = bootstrap.staff_payments(actor).record_refund(payment_id, body.reference)
+    return ok(payment_detail(row, bootstrap.clock().now()))

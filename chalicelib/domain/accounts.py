@@ -210,6 +210,7 @@ class StaffDuty(StrEnum):
     FEES = "fees"  # assess fees
     PAYMENTS = "payments"  # search payments, receipts, the refund queue, the day's export
     VOIDS = "voids"  # void or adjust a fee (the ledger keeps both lines)
+    REFUNDS = "refunds"  # record a refund given back through the payment portal
     INSPECTIONS = "inspections"  # schedule inspections, record results
     JOB = "job"  # run the expiry job
     STAFF_USERS = "staff-users"  # invite, change and disable staff accounts

@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
     SUPERVISOR_CREATED = "staff.first-supervisor"
     JOB_RUN = "job.flag-expired"
     NOTICE_READ = "notice.read"
+    REFUND_RECORDED = "payment.refund"
 
 
 def subject(kind: str, record_id: str) -> str:

@@ -160,6 +160,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "invalid-invitation": "The staff invitation code is not correct, has expired or was already used.",
     "last-supervisor": "The last active supervisor cannot be demoted or disabled.",
     "staff-disabled": "The staff account is disabled: enable it first.",
+    "refund-not-due": "The payment has no refund due: nothing it received is left to give back.",
     "fees-not-assessed": "The permit has no fees assessed: it cannot be READY TO ISSUE until they are added.",
     "fee-not-voidable": "The fee is paid, held by a payment in progress, or already voided: it cannot be voided.",
 }

@@ -178,6 +178,17 @@ class UnappliedApproval:
     received_at: datetime
 
 
+@dataclass(frozen=True)
+class RefundRecord:
+    """Staff gave money back (through the payment portal's own refund, outside this system): when, who,
+    the portal's reference, and how much. Kept, never rewritten: a later approval can make more due."""
+
+    at: datetime
+    by: str
+    reference: str
+    amount: Decimal
+
+
 def _ended(payment: Payment, verb: str) -> Conflict:
     return Conflict(f"Payment {payment.payment_id} has already ended ({payment.status}); it cannot be {verb}.",
                     slug="payment-ended")
@@ -208,6 +219,7 @@ class Payment:
     transaction_id: str | None = None
     refund_required: bool = False
     portal_outcome: str | None = None
+    refunds: list[RefundRecord] = field(default_factory=list)
     version: int = 0
 
     @classmethod
@@ -260,14 +272,28 @@ class Payment:
         return receipt_number(self.payment_id)
 
     @property
-    def refund_due(self) -> bool:
-        """Money was received that paid nothing: this payment (not applied), or a later approval."""
-        return self.refund_required or bool(self.unapplied)
+    def received_unapplied(self) -> Decimal:
+        """Money received that paid nothing: the payment's total when it was not applied, and each later
+        approval's amount."""
+        return sum_money([*([self.total_due] if self.refund_required else []), *(u.amount for u in self.unapplied)])
 
     @property
     def refund_amount(self) -> Decimal:
-        """What is to be refunded: the payment's total when it paid nothing, and each later approval's amount."""
-        return sum_money([*([self.total_due] if self.refund_required else []), *(u.amount for u in self.unapplied)])
+        """What is still to be refunded: the money that paid nothing, less the refunds recorded."""
+        return sum_money([self.received_unapplied, *(-r.amount for r in self.refunds)])
+
+    @property
+    def refund_due(self) -> bool:
+        """Money was received that paid nothing (this payment, or a later approval) and is not yet refunded."""
+        return self.refund_amount > 0
+
+    def record_refund(self, now: datetime, by: str, reference: str) -> RefundRecord:
+        """Staff refunded what is due (in the payment portal): 409 `refund-not-due` when nothing is."""
+        if not self.refund_due:
+            raise Conflict(f"Payment {self.payment_id} has no refund due.", slug="refund-not-due")
+        record = RefundRecord(now, by, " ".join(reference.split()), self.refund_amount)
+        self.refunds.append(record)
+        return record
 
     @property
     def permit_nos(self) -> list[str]:

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.clock import Clock, rfc3339
 from chalicelib.domain.accounts import Company
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.audit import AuditAction, AuditEntry, subject
+from chalicelib.domain.errors import NotFound, StaleRecord
+from chalicelib.domain.money import format_money
 from chalicelib.domain.payments import Payment
 
 if TYPE_CHECKING:
@@ -38,10 +40,11 @@ class PaymentRows:
 
 
 class StaffPaymentService:
-    def __init__(self, uow: UnitOfWork, clock: Clock, time_zone: ZoneInfo) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock, time_zone: ZoneInfo, *, actor: str = "") -> None:
         self.uow = uow
         self.clock = clock
         self.time_zone = time_zone
+        self.actor = actor
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.time_zone).date()
@@ -79,6 +82,28 @@ class StaffPaymentService:
         if payment is None:
             raise NotFound(f"No payment {payment_id[:64]}.")
         return PaymentRow(payment, self.uow.accounts.company(payment.contractor_id))
+
+    def record_refund(self, payment_id: str, reference: str) -> PaymentRow:
+        """Staff gave back what the payment received and did not apply (in the payment portal): the refund
+        is kept on the payment, its entries leave the refund queue, and the audit trail names who, in one
+        transaction. 409 `refund-not-due` when nothing is due (e.g. someone recorded it meanwhile)."""
+        for _ in range(2):
+            payment = self.uow.payments.get(payment_id)
+            if payment is None:
+                raise NotFound(f"No payment {payment_id[:64]}.")
+            before = format_money(payment.refund_amount)
+            record = payment.record_refund(self.clock.now(), self.actor, reference)
+            self.uow.payments.save(payment)
+            self.uow.audit.record(AuditEntry(record.at, self.actor, AuditAction.REFUND_RECORDED,
+                                             subject("payment", payment_id), {"refund_amount": before},
+                                             {"refunded": format_money(record.amount), "reference": record.reference,
+                                              "refund_amount": format_money(payment.refund_amount)}))
+            try:
+                self.uow.commit()
+            except StaleRecord:
+                continue  # an approval or another refund landed meanwhile: decide again on what is stored
+            return PaymentRow(payment, self.uow.accounts.company(payment.contractor_id))
+        raise StaleRecord("The payment kept changing; try again.")
 
     def of_day(self, day: date) -> list[PaymentRow]:
         """Every payment created on a county day, oldest first (the reconciliation export)."""

@@ -50,9 +50,12 @@ def backfill_list_indexes(new_uow: Any) -> dict[str, int]:
             if payment is None:
                 continue
             index(payment_item(payment), "payments")
+            # Only what is still to be refunded joins the queue: approvals after the last refund recorded.
+            last_refund = max((r.at for r in payment.refunds), default=None)
             for approval in payment.unapplied:
-                index(unapplied_item(payment, approval), "refund_entries")
-            if payment.refund_required:
+                if last_refund is None or approval.received_at > last_refund:
+                    index(unapplied_item(payment, approval), "refund_entries")
+            if payment.refund_required and not payment.refunds:
                 try:
                     reader.items.write([Put(refund_required_item(payment), absent())])
                     counts["refund_entries"] += 1

@@ -42,11 +42,11 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.clock import rfc3339
 from chalicelib.domain.fees import PaymentMethod
 from chalicelib.domain.money import format_money, sum_money
-from chalicelib.domain.payments import Payment, PaymentLine, PaymentStatus, UnappliedApproval
+from chalicelib.domain.payments import Payment, PaymentLine, PaymentStatus, RefundRecord, UnappliedApproval
 from chalicelib.store import keys
 from chalicelib.store.common import from_epoch, to_epoch
 from chalicelib.store.cursors import decode_cursor, encode_cursor, gsi1_key
-from chalicelib.store.items import Delete, Item, Key, Put, absent, at_version, query_all, query_pages
+from chalicelib.store.items import Delete, Item, Key, Put, Update, absent, at_version, present, query_all, query_pages
 
 if TYPE_CHECKING:
     from chalicelib.store.unit_of_work import UnitOfWork
@@ -114,6 +114,9 @@ def payment_item(payment: Payment) -> Item:
     }
     if payment.refund_required:
         item["refund_required"] = True
+    if payment.refunds:
+        item["refunds"] = [{"at": _epoch(r.at), "by": r.by, "reference": r.reference, "amount": r.amount}
+                           for r in payment.refunds]
     return {k: v for k, v in item.items() if v is not None}
 
 
@@ -181,7 +184,15 @@ def payment_from_items(root: Item, lines: list[Item] | None, unapplied: list[Ite
         paid_at=from_epoch(root.get("paid_at")), ended_at=from_epoch(root.get("ended_at")),
         transaction_id=root.get("transaction_id"), refund_required=bool(root.get("refund_required", False)),
         portal_outcome=root.get("portal_outcome"), version=int(root.get("version", 0) or 0),
+        refunds=[RefundRecord(_at(r["at"]), str(r.get("by", "")), str(r.get("reference", "")), r["amount"])
+                 for r in root.get("refunds", [])],
     )
+
+
+def _at(epoch: Any) -> datetime:
+    at = from_epoch(epoch)
+    assert at is not None
+    return at
 
 
 def _plain(value: Any) -> Any:
@@ -319,8 +330,18 @@ class PaymentRepository:
     def _refund_rows(self, entries: dict[str, list[Item]]) -> list[Payment]:
         roots = {str(i["payment_id"]): i for i in self.uow.items.get_many(
             [keys.payment(payment_id) for payment_id in entries], consistent=False)}
-        return [payment_from_items(roots[payment_id], None, [e for e in found if _sk(e).startswith(
-            keys.UNAPPLIED_PREFIX)]) for payment_id, found in entries.items() if payment_id in roots]
+        return [self._from_queue(roots[payment_id], [e for e in found if _sk(e).startswith(keys.UNAPPLIED_PREFIX)])
+                for payment_id, found in entries.items() if payment_id in roots]
+
+    def _from_queue(self, root: Item, unapplied: list[Item]) -> Payment:
+        """A payment from its root and its approvals still in the refund queue. One with refunds recorded
+        is read whole (one Query; refunds are few): its approvals already refunded have left the queue,
+        and what is still due is what it received less what was given back."""
+        if root.get("refunds"):
+            whole = self.get(str(root["payment_id"]))
+            if whole is not None:
+                return whole
+        return payment_from_items(root, None, unapplied)
 
     def _with_refunds(self, roots: list[Item]) -> list[Payment]:
         """Payments from their roots, with the approvals kept for refund beside them: one Query of the
@@ -335,7 +356,7 @@ class PaymentRepository:
                     break
                 if _sk(entry).startswith(keys.UNAPPLIED_PREFIX):
                     unapplied.setdefault(str(entry["payment_id"]), []).append(entry)
-        return [payment_from_items(i, None, unapplied.get(str(i["payment_id"]), [])) for i in roots]
+        return [self._from_queue(i, unapplied.get(str(i["payment_id"]), [])) for i in roots]
 
     @staticmethod
     def _listed(items: list[Item]) -> list[Payment]:
@@ -361,7 +382,7 @@ class PaymentRepository:
             old = loaded.get(_key(wanted))
             if old is None or not _same(old, wanted):
                 raise ValueError(f"payment {payment.payment_id}: its lines are the ledger and never change")
-        actions: list[Put] = []
+        actions: list[Put | Update | Delete] = []
         old_root = loaded[root_key]
         # Over the item read, so attributes this code does not know survive (a payment only gains some).
         root = {**old_root, **payment_item(payment)}
@@ -376,8 +397,18 @@ class PaymentRepository:
                 actions.append(Put(wanted, absent()))
             elif not _same(old, wanted, without=INDEX_ATTRIBUTES):
                 raise ValueError(f"payment {payment.payment_id}: an unapplied approval never changes")
-        if payment.refund_required and _key(keys.payment_refund_required(payment.payment_id)) not in loaded:
-            actions.append(Put(refund_required_item(payment), absent()))
+        entry_key = _key(keys.payment_refund_required(payment.payment_id))
+        if payment.refund_due:
+            if payment.refund_required and entry_key not in loaded:
+                actions.append(Put(refund_required_item(payment), absent()))
+        else:  # refunded: its entries leave the refund-required queue (the approvals stay in the ledger)
+            for key, item in loaded.items():
+                if item.get("GSI2PK") != keys.REFUNDS_REQUIRED:
+                    continue
+                if key == entry_key:
+                    actions.append(Delete({"PK": key[0], "SK": key[1]}, present()))
+                else:
+                    actions.append(Update({"PK": key[0], "SK": key[1]}, remove=INDEX_ATTRIBUTES, cond=present()))
         self._stage(payment, loaded, actions)
 
     def _create(self, payment: Payment) -> None:
@@ -392,12 +423,20 @@ class PaymentRepository:
                                   *([Put(refund_required_item(payment), absent())] if payment.refund_required
                                     else [])])
 
-    def _stage(self, payment: Payment, loaded: dict[ItemKey, Item], actions: list[Put]) -> None:
+    def _stage(self, payment: Payment, loaded: dict[ItemKey, Item], actions: list[Put | Update | Delete]) -> None:
         """Queue the writes; the payment (and what a later save compares with) is then as they leave it."""
         if not actions:
             return
         self.uow.add(*actions)
-        written = {**loaded, **{_key(a.item): a.item for a in actions}}
+        written = dict(loaded)
+        for action in actions:
+            if isinstance(action, Put):
+                written[_key(action.item)] = action.item
+            elif isinstance(action, Delete):
+                written.pop(_key(action.key), None)
+            else:
+                key = _key(action.key)
+                written[key] = {k: v for k, v in written.get(key, {}).items() if k not in action.remove}
         payment.version = int(written[_key(keys.payment(payment.payment_id))].get("version", 0) or 0)
         self.uow.loaded[self._loaded_key(payment.payment_id)] = written
 

@@ -126,6 +126,46 @@ def test_the_refund_queue_lists_only_money_that_paid_nothing(
         ("TX-LATE-1", "66.50"), ("TX-LATE-2", "66.50")]
 
 
+def test_a_supervisor_records_a_refund_and_it_leaves_the_queue(
+        api: Any, rich: dict[str, str], pending: dict[str, Any], table: Any, clock: Any, staff_token: str) -> None:
+    # A declined payment approved afterwards twice, and a payment approved after another took its fees.
+    post_callback(api, clock, pending["payment_id"], "declined", "1054.70", None)
+    for transaction in ("TX-LATE-1", "TX-LATE-2"):
+        assert post_callback(api, clock, pending["payment_id"], "approved", "1054.70", transaction).status_code == 200
+    url = f"/staff/payments/{pending['payment_id']}/refund"
+    # A clerk sees the queue but only a supervisor records refunds.
+    refused = api.post(url, {"reference": "RF-1"}, clerk(api))
+    assert refused.status_code == 403 and refused.json_body["type"].endswith("/staff-role")
+    assert api.post(url, {}, staff_token).json_body["errors"][0]["field"] == "reference"
+    assert api.post("/staff/payments/no-such/refund", {"reference": "RF-1"}, staff_token).status_code == 404
+    before = listed(api, staff_token, "?refund_required=true")["items"]
+    assert [(p["payment_id"], p["refund_amount"]) for p in before] == [(pending["payment_id"], "2109.40")]
+
+    done = api.post(url, {"reference": "  Portal   refund RF-77 "}, staff_token)
+    assert done.status_code == 200, done.body
+    body = done.json_body
+    assert body["refund_required"] is False and "refund_amount" not in body
+    assert [(r["by"], r["reference"], r["amount"]) for r in body["refunds"]] == [("admin", "Portal refund RF-77",
+                                                                                 "2109.40")]
+    # Out of the queue (its entries are gone, so the queue's Query no longer reads it) and off Today.
+    assert listed(api, staff_token, "?refund_required=true")["items"] == []
+    assert api.get("/staff/today", staff_token).json_body["refunds_required"] == []
+    entries = table.query(IndexName="GSI2", KeyConditionExpression="GSI2PK = :q",
+                          ExpressionAttributeValues={":q": "REFUNDS_REQUIRED"})["Items"]
+    assert entries == []
+    # The ledger keeps both approvals, and the trail who refunded what.
+    detail = api.get(f"/staff/payments/{pending['payment_id']}", staff_token).json_body
+    assert [u["transaction_id"] for u in detail["unapplied_transactions"]] == ["TX-LATE-1", "TX-LATE-2"]
+    trail = api.get(f"/staff/audit?subject=payment:{pending['payment_id']}", staff_token).json_body["items"]
+    assert [(e["by"], e["action"], e["after"]["refunded"]) for e in trail] == [("admin", "payment.refund", "2109.40")]
+    # Nothing more is due: a second record is refused; a later approval makes only its own amount due.
+    again = api.post(url, {"reference": "RF-78"}, staff_token)
+    assert again.status_code == 409 and again.json_body["type"].endswith("/refund-not-due")
+    assert post_callback(api, clock, pending["payment_id"], "approved", "1054.70", "TX-LATE-3").status_code == 200
+    queue = listed(api, staff_token, "?refund_required=true")["items"]
+    assert [(p["payment_id"], p["refund_amount"]) for p in queue] == [(pending["payment_id"], "1054.70")]
+
+
 def test_a_payment_s_detail_carries_every_ledger_line(api: Any, rich: dict[str, str],
                                                       pending: dict[str, Any]) -> None:
     pay(api, rich["token"], pending["payment_id"])

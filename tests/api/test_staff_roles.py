@@ -27,6 +27,7 @@ ROUTE_DUTIES = {
     ("POST", "/staff/jobs/flag-expired"): "job",
     ("GET", "/staff/audit"): "audit",
     ("GET", "/staff/me"): "view-permits",
+    ("POST", "/staff/payments/{payment_id}/refund"): "refunds",
     ("GET", "/staff/users"): "staff-users",
     ("POST", "/staff/users"): "staff-users",
     ("POST", "/staff/users/{username}/invitation"): "staff-users",
