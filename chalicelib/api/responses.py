@@ -572,7 +572,7 @@ class StaffPaymentRow(Model):
 class StaffToday(Model):
     date: date
     inspections: list[StaffDayInspection] | None = None  # left out without the inspections duty
-    awaiting_issue: list[StaffPermitRow]
+    awaiting_issue: list[StaffPermitRow] | None = None  # left out without the permits duty
     refunds_required: list[StaffPaymentRow] | None = None  # left out without the payments duty
     unread_notices: int
 

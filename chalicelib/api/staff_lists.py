@@ -127,9 +127,10 @@ def today() -> object:
     body: dict[str, Any] = {"date": day.isoformat()}
     if staff_may(role, StaffDuty.INSPECTIONS):
         body["inspections"] = _day_inspections(day)
-    waiting = lists.awaiting_issue()
-    body["awaiting_issue"] = [staff_permit_row(p, waiting.company_names.get(p.contractor_id, ""), now)
-                              for p in waiting.permits]
+    if staff_may(role, StaffDuty.PERMITS):  # issuing is the counter's work, not the field's
+        waiting = lists.awaiting_issue()
+        body["awaiting_issue"] = [staff_permit_row(p, waiting.company_names.get(p.contractor_id, ""), now)
+                                  for p in waiting.permits]
     if staff_may(role, StaffDuty.PAYMENTS):
         refunds = bootstrap.staff_payments().refunds_required(TODAY_LIMIT)
         body["refunds_required"] = [payment_row(r, now) for r in refunds.rows]
