@@ -180,6 +180,20 @@ def county_today() -> date:
     return bootstrap.clock().now().astimezone(bootstrap.settings().time_zone).date()
 
 
+def query_day(query: Mapping[str, str] | None, name: str = "date") -> date | None:
+    """A `?date=YYYY-MM-DD` query parameter (None when absent or empty); 400 naming it when malformed."""
+    text = ((query or {}).get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"The {name} {text[:40]!r} is not a date in YYYY-MM-DD form.",
+                           [FieldProblem(name, "must be a date in YYYY-MM-DD form")]) from None
+
+
 def parse_body[M: BaseModel](request: Request, model: type[M]) -> M:
     """The body validated against a strict model; each problem named by field."""
     data = read_json(request)

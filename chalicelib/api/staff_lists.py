@@ -15,12 +15,11 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api import guard
-from chalicelib.api.http import county_today, ok, route
+from chalicelib.api.http import county_today, ok, query_day, route
 from chalicelib.api.paging import page_params
 from chalicelib.api.permit_views import inspection_view
 from chalicelib.api.staff_payments import payment_row
 from chalicelib.domain.accounts import Company, StaffDuty, User, staff_may
-from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.money import format_money
 from chalicelib.domain.permits import Permit
 
@@ -55,19 +54,6 @@ def staff_permit_row(permit: Permit, company_name: str, now: datetime) -> dict[s
 def _day_inspections(day: date) -> list[dict[str, Any]]:
     return [{**inspection_view(d.inspection, d.address), "company_name": d.company_name}
             for d in bootstrap.staff_lists().inspections_on(day)]
-
-
-def _day(query: Mapping[str, str]) -> date:
-    text = (query.get("date") or "").strip()
-    if not text:
-        return county_today()
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"The date {text[:40]!r} is not a date in YYYY-MM-DD form.",
-                           [FieldProblem("date", "must be a date in YYYY-MM-DD form")]) from None
 
 
 def _query() -> Mapping[str, str]:
@@ -114,7 +100,7 @@ def search_permits() -> object:
 @route(bp, "/staff/inspections", methods=["GET"])
 def day_inspections() -> object:
     guard.staff(bp.current_request, StaffDuty.INSPECTIONS)
-    day = _day(_query())
+    day = query_day(_query()) or county_today()
     return ok({"date": day.isoformat(), "items": _day_inspections(day)})
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,13 +15,12 @@ from pydantic import Field
 
 from chalicelib import bootstrap
 from chalicelib.api import guard
-from chalicelib.api.http import ok, parse_body, route
+from chalicelib.api.http import county_today, ok, parse_body, query_day, route
 from chalicelib.api.paging import page_params
 from chalicelib.api.schemas import Strict
 from chalicelib.api.staff_notices import flag
 from chalicelib.clock import rfc3339
 from chalicelib.domain.accounts import StaffDuty
-from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.money import format_money
 from chalicelib.services.staff_payments import PaymentRow
 
@@ -64,26 +63,13 @@ def payment_detail(row: PaymentRow, now: datetime) -> dict[str, Any]:
     }
 
 
-def day_param(query: Mapping[str, str]) -> date | None:
-    raw = (query.get("date") or "").strip()
-    if not raw:
-        return None
-    try:
-        if len(raw) != 10:
-            raise ValueError
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput("date must be a day written YYYY-MM-DD.",
-                           [FieldProblem("date", "must be a date, YYYY-MM-DD")]) from None
-
-
 @route(bp, "/staff/payments", methods=["GET"])
 def list_payments() -> object:
     guard.staff(bp.current_request, StaffDuty.PAYMENTS)
     query: Mapping[str, str] = bp.current_request.query_params or {}
     limit, cursor = page_params(query)
     refund_required = flag(query, "refund_required") if "refund_required" in query else None
-    page = bootstrap.staff_payments().page(limit, cursor, day=day_param(query), refund_required=refund_required)
+    page = bootstrap.staff_payments().page(limit, cursor, day=query_day(query), refund_required=refund_required)
     now = bootstrap.clock().now()
     return ok({"items": [payment_row(r, now) for r in page.rows], "next_cursor": page.next_cursor})
 
@@ -122,7 +108,7 @@ def export_payments() -> object:
     guard.staff(bp.current_request, StaffDuty.PAYMENTS)
     query: Mapping[str, str] = bp.current_request.query_params or {}
     service = bootstrap.staff_payments()
-    day = day_param(query) or service.today()
+    day = query_day(query) or county_today()
     body = payments_csv(service.of_day(day), bootstrap.clock().now(), service.time_zone)
     return Response(body=body, status_code=200, headers={
         "Content-Type": "text/csv; charset=utf-8",

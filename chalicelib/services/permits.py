@@ -33,6 +33,7 @@ from chalicelib.notifier import Notifier
 from chalicelib.services.notices import StaffMailbox
 
 if TYPE_CHECKING:
+    from chalicelib.domain.accounts import Company
     from chalicelib.store.permits import PermitPage
     from chalicelib.store.unit_of_work import UnitOfWork
 
@@ -107,9 +108,13 @@ def window_words(window: str) -> str:
 
 def notify_contractor(uow: UnitOfWork, notifier: Notifier, contractor_id: str, subject: str, body: str) -> None:
     """E-mail a contractor at the address on file (nothing when there is none); a refusal is logged."""
+    mail_company(notifier, uow.accounts.company(contractor_id), contractor_id, subject, body)
+
+
+def mail_company(notifier: Notifier, company: Company | None, contractor_id: str, subject: str, body: str) -> None:
+    """E-mail a company already read at its address on file (nothing when there is none)."""
     from chalicelib.services.mail import send_quietly
 
-    company = uow.accounts.company(contractor_id)
     if company is None or not company.email:
         log.warning("no e-mail address for contractor %s; %r not sent", contractor_id, subject)
         return
@@ -137,8 +142,8 @@ class PermitWork:
     def staff_mailbox(self) -> StaffMailbox:
         return StaffMailbox(self.notifier, self.config.staff_email)
 
-    def _company_name(self, contractor_id: str) -> str:
-        company = self.uow.accounts.company(contractor_id)
+    @staticmethod
+    def _name(company: Company | None, contractor_id: str) -> str:
         return company.company_name if company and company.company_name else contractor_id
 
 
@@ -196,7 +201,8 @@ class PermitService(PermitWork):
         reads the permit again, and then finds the day taken (409) or the permit changed."""
         kind = " ".join(request.inspection_type.split()).upper()
         window = parse_time_window(request.time_window)
-        company_name = self._company_name(contractor_id)
+        company = self.uow.accounts.company(contractor_id)  # read once: the staff notice and the mail name it
+        company_name = self._name(company, contractor_id)
 
         def book() -> tuple[Permit, Inspection, Notice]:
             now = self.clock.now()
@@ -220,15 +226,18 @@ class PermitService(PermitWork):
 
         permit, insp, notice = retrying(book)
         self.staff_mailbox.mail(notice)
-        self._mail(contractor_id, f"Inspection requested: {words(kind)} on {permit.permit_no}",
-                   f"Your {words(kind)} inspection on permit {permit.permit_no} ({permit.address}) is requested "
-                   f"for {us_day(request.date)} ({window_words(window.value)}).\n"
-                   f"Inspection id: {insp.inspection_id}. You may cancel it until "
-                   f"{clock_time(self.config.calendar.cancel_cutoff)} on that day.")
+        mail_company(self.notifier, company, contractor_id,
+                     f"Inspection requested: {words(kind)} on {permit.permit_no}",
+                     f"Your {words(kind)} inspection on permit {permit.permit_no} ({permit.address}) is requested "
+                     f"for {us_day(request.date)} ({window_words(window.value)}).\n"
+                     f"Inspection id: {insp.inspection_id}. You may cancel it until "
+                     f"{clock_time(self.config.calendar.cancel_cutoff)} on that day.")
         return insp
 
     def cancel_inspection(self, contractor_id: str, inspection_id: str) -> None:
         """Cancel a scheduled inspection before the cancel cut-off on its day."""
+        company = self.uow.accounts.company(contractor_id)  # read once: the staff notice and the mail name it
+
         def cancel() -> tuple[Inspection, Notice]:
             permit = self.uow.permits.get(permit_of_inspection(inspection_id))
             insp = permit.inspection(inspection_id) if permit else None
@@ -241,7 +250,7 @@ class PermitService(PermitWork):
             notice = Notice.new(
                 now, NoticeKind.INSPECTION_CANCELLED,
                 f"Inspection cancelled: {kind} on {permit.permit_no} for {us_day(insp.date)}", contractor_id,
-                f"{self._company_name(contractor_id)} cancelled the {kind} inspection on permit {permit.permit_no} "
+                f"{self._name(company, contractor_id)} cancelled the {kind} inspection on permit {permit.permit_no} "
                 f"({permit.address}) for {us_day(insp.date)} ({window_words(insp.time_window)}).\n"
                 f"Inspection id: {insp.inspection_id}.\n",
                 permit_no=permit.permit_no, inspection_id=insp.inspection_id)
@@ -251,9 +260,10 @@ class PermitService(PermitWork):
 
         insp, notice = retrying(cancel)
         self.staff_mailbox.mail(notice)
-        self._mail(contractor_id, f"Inspection cancelled: {words(insp.inspection_type)} on {insp.permit_no}",
-                   f"The {words(insp.inspection_type)} inspection on permit {insp.permit_no} for "
-                   f"{us_day(insp.date)} is cancelled.")
+        mail_company(self.notifier, company, contractor_id,
+                     f"Inspection cancelled: {words(insp.inspection_type)} on {insp.permit_no}",
+                     f"The {words(insp.inspection_type)} inspection on permit {insp.permit_no} for "
+                     f"{us_day(insp.date)} is cancelled.")
 
 
 __all__ = ["InspectionRequest", "PermitConfig", "PermitService", "PermitStatus", "PermitWork", "notify_contractor",

@@ -55,6 +55,15 @@ class NewStaff:
     role: str
 
 
+def _staff_role(value: str, problems: list[FieldProblem]) -> StaffRole | None:
+    """The role named, or None with its problem added."""
+    try:
+        return StaffRole(value)
+    except ValueError:
+        problems.append(FieldProblem("role", f"must be one of {', '.join(r.value for r in StaffRole)}"))
+        return None
+
+
 def invitation_scope(username: str) -> str:
     """The key an invitation code's digest is made under: a code is good for its own account only."""
     return f"staff-invitation:{username.lower()}"
@@ -124,10 +133,7 @@ class StaffAccountService(AccountService):
                 problems.append(FieldProblem("name", "is required"))
             user.display_name = " ".join(name.split())
         if role is not None:
-            try:
-                user.role = StaffRole(role)
-            except ValueError:
-                problems.append(FieldProblem("role", f"must be one of {', '.join(r.value for r in StaffRole)}"))
+            user.role = _staff_role(role, problems) or user.role
         if problems:
             raise InvalidInput("The staff account was not changed: correct the fields below.", problems)
         if disabled is not None:
@@ -211,11 +217,8 @@ class StaffAccountService(AccountService):
         name = " ".join(new.name.split())
         if not name:
             problems.append(FieldProblem("name", "is required"))
-        try:
-            role = StaffRole(new.role)
-        except ValueError:
-            problems.append(FieldProblem("role", f"must be one of {', '.join(r.value for r in StaffRole)}"))
-        if problems:
+        role = _staff_role(new.role, problems)
+        if problems or role is None:
             raise InvalidInput("The staff account was not created: correct the fields below.", problems)
         now = self.clock.now()
         user = StaffUser(values["username"], name, values["email"], role=role)

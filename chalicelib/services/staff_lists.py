@@ -67,7 +67,7 @@ class StaffLists:
 
     def company_names(self, contractor_ids: list[str]) -> dict[str, str]:
         """contractor id → company name, for the rows of one page (one BatchGetItem per hundred)."""
-        return {c.contractor_id: c.company_name for c, _ in self.uow.accounts.companies_and_users(contractor_ids)}
+        return {i: c.company_name for i, c in self.uow.accounts.companies_by_id(contractor_ids).items()}
 
     # --- contractors --------------------------------------------------------------------------------
 

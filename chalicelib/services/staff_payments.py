@@ -46,9 +46,6 @@ class StaffPaymentService:
         self.time_zone = time_zone
         self.actor = actor
 
-    def today(self) -> date:
-        return self.clock.now().astimezone(self.time_zone).date()
-
     def day_range(self, day: date) -> tuple[str, str]:
         """A county day as the instants (RFC 3339 UTC) the payment list is sorted by: [midnight, next midnight)."""
         start = datetime.combine(day, time(0), tzinfo=self.time_zone).astimezone(UTC)

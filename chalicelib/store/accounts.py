@@ -296,8 +296,6 @@ class AccountRepository:
         """A page of companies whose name starts with `name_start` (any case; "" for all), by name, with
         their first user: one Query of the directory (GSI3, ids and names only) and one BatchGetItem of
         the page's PROFILE items. `cursor`: the previous page's `next_cursor`."""
-        from chalicelib.store.cursors import decode_cursor, encode_cursor
-
         start = decode_cursor(cursor, {"GSI3PK": keys.DIRECTORY})["key"] if cursor else None
         prefix = name_start.upper() or None
         # One entry more than the page: whether there is a next page is known without another request.
@@ -609,9 +607,6 @@ class AccountRepository:
         self.uow.add(Delete(keys.reset_token(token_hash), present()))
 
     def companies_by_id(self, contractor_ids: Iterable[str]) -> dict[str, Company]:
-        """The businesses of several contractors (lists that name the company): one BatchGetItem per
-        100, eventually consistent. An id with no company is left out."""
-        wanted = sorted({c for c in contractor_ids if c})
-        found = self.items.get_many([keys.contractor(c) for c in wanted], consistent=False)
-        companies = (company_from_item(i) for i in found)
-        return {c.contractor_id: c for c in companies}
+        """The businesses of several contractors (lists that name the company), by id: `companies_and_users`'
+        one BatchGetItem per 100. An id with no company is left out."""
+        return {c.contractor_id: c for c, _ in self.companies_and_users(list(contractor_ids))}
