@@ -11,6 +11,7 @@ from chalicelib.api import (
     auth,
     cart,
     checkout,
+    company,
     inspections,
     jobs,
     meta,
@@ -37,7 +38,7 @@ middleware.register(app)
 
 for blueprint in (public, meta, auth, profile, permits, inspections, cart, checkout, payments, sandbox,
                   sandbox_payments, staff_accounts, staff_audit, staff_permits, jobs, openapi_route, staff_users,
-                  staff_lists, staff_notices, staff_payments):
+                  staff_lists, staff_notices, staff_payments, company):
     app.register_blueprint(blueprint.bp)
 
 

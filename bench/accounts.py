@@ -22,6 +22,36 @@ def _seed_county(table: Any, count: int) -> None:
                 phone="208-555-0100", version=1)))
 
 
+def _named_users(client: Any, table: Any, rich: str, admin: str) -> list[Row]:
+    """A company of twelve users: the first admin invites eleven (office and field), who accept."""
+    import re
+
+    emails = [f"user{i:02d}@rich.example.com" for i in range(11)]
+    for i, email in enumerate(emails):
+        call(client, "POST", "/company/users", {"email": email, "name": f"User {i:02d}",
+                                                "role": "office" if i % 2 else "field"}, admin)
+        mail = call(client, "GET", f"/sandbox/outbox?to={email}")["items"][0]
+        code = re.search(r"one-time code is ([A-Z0-9-]+)\.", mail["body"]).group(1)  # type: ignore[union-attr]
+        call(client, "POST", "/auth/invitations/accept", {
+            "contractor_id": rich, "email": email, "code": code, "name": f"User {i:02d}",
+            "security_question": "CAR", "secret_answer": "Corvette", "secret_answer_confirm": "Corvette",
+            "password": PASSWORD, "password_confirm": PASSWORD})
+    rows = []
+    with counting(table) as tally:
+        token = call(client, "POST", "/auth/login", {"contractor_id": rich, "email": emails[3],
+                                                     "password": PASSWORD})["token"]
+    rows.append(Row("accounts", "POST /auth/login with e-mail (a named user)", tally,
+                    goal="≤ 2: 1 UpdateItem (attempt claimed, user read) + 1 transaction (session)"))
+    with counting(table) as tally:
+        call(client, "GET", "/me", token=token)
+    rows.append(Row("accounts", "GET /me", tally, goal="≤ 2: session GetItem + 1 BatchGet (company + user)"))
+    with counting(table) as tally:
+        users = call(client, "GET", "/company/users", token=admin)
+    rows.append(Row("accounts", f"GET /company/users ({len(users['items'])} users)", tally,
+                    goal="≤ 2: session GetItem + 1 Query of the company's USER# items"))
+    return rows
+
+
 def run() -> list[Row]:
     from chalicelib import bootstrap
     from chalicelib.services.accounts import NewContractor
@@ -43,11 +73,12 @@ def run() -> list[Row]:
         with counting(table) as tally:
             token = call(client, "POST", "/auth/login", {"contractor_id": rich, "password": PASSWORD})["token"]
         rows.append(Row("accounts", "POST /auth/login (password)", tally,
-                        goal="1 BatchGet (account + source) + attempt claimed + 1 transaction"))
+                        goal="1 UpdateItem (attempt claimed, first admin read) + 1 transaction (session, source check)"))
         with counting(table) as tally:
             call(client, "GET", "/profile", token=token)
         rows.append(Row("accounts", "GET /profile (session-authenticated)", tally,
-                        goal="session GetItem + account GetItem"))
+                        goal="session GetItem + 1 BatchGet (company + the signed-in user)"))
+        rows += _named_users(client, table, rich, token)
         with counting(table) as tally:
             listing = call(client, "GET", "/contractors")
         rows.append(Row("accounts", f"GET /contractors ({listing['total']} businesses)", tally,

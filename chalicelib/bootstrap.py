@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from chalicelib.services.accounts import AccountService
     from chalicelib.services.cart import CartService
     from chalicelib.services.checkout import CheckoutService
+    from chalicelib.services.company_users import CompanyUserService
     from chalicelib.services.expiry import ExpiryJob
     from chalicelib.services.notices import NoticeService
     from chalicelib.services.payments import PaymentService
@@ -94,6 +95,15 @@ def staff_accounts() -> StaffAccountService:
 
     s = settings()
     return StaffAccountService(uow(s), clock(), notifier(s), AuthConfig.from_settings(s))
+
+
+def company_users() -> CompanyUserService:
+    """A company's named users, notifications and activity (services/company_users.py)."""
+    from chalicelib.services.accounts import AuthConfig
+    from chalicelib.services.company_users import CompanyUserService
+
+    s = settings()
+    return CompanyUserService(uow(s), clock(), notifier(s), AuthConfig.from_settings(s))
 
 
 def profiles() -> ProfileService:

@@ -25,6 +25,8 @@ deploy: package
 	$(AWS) cloudformation deploy --region $(REGION) --stack-name $(STACK) --template-file build/packaged.json \
 		--capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
 		--parameter-overrides $$($(PY) -c 'import json,sys; print(" ".join(f"{k}={v}" for k, v in json.load(open(sys.argv[1])).items()))' $(PARAMS))
+	@# The table catches up with this release (idempotent: scripts/migrate.py says what each step does).
+	TABLE_NAME="$${TABLE_NAME:-$(call stack_output,TableName)}" AWS_REGION=$(REGION) $(PY) scripts/migrate.py
 
 stack_output = $$($(AWS) cloudformation describe-stacks --region $(REGION) --stack-name $(STACK) \
 	--query "Stacks[0].Outputs[?OutputKey=='$(1)'].OutputValue" --output text)

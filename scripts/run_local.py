@@ -126,12 +126,16 @@ def main() -> None:
     from chalicelib.clock import SystemClock
     from localdev.seed import seed_demo
     from localdev.table import create_table
+    from scripts.migrate import migrate
 
     client = boto3.client("dynamodb", endpoint_url=env["AWS_ENDPOINT_URL_DYNAMODB"],
                           region_name=env["AWS_REGION"])
     if create_table(client, env["TABLE_NAME"]):
         log(f"created table {env['TABLE_NAME']} from infra/template.json")
     report = seed_demo(SystemClock())
+    migrated = migrate()  # a table from an earlier release (a kept emulator volume) catches up
+    if migrated["first_users"]:
+        log(f"migrated {migrated['first_users']} compan(y/ies) to named users (their first admin)")
 
     (ROOT / "web").mkdir(exist_ok=True)
     # The site calls the API on its own origin, under /api, as it does behind CloudFront.

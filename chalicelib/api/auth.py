@@ -30,7 +30,7 @@ def _source() -> str:
     return client_address(bp.current_request)
 
 
-def _signed_in(result: SignedIn) -> object:
+def signed_in_view(result: SignedIn) -> object:
     return ok({"token": result.token, "expires_at": rfc3339(result.expires_at),
                "role": result.role.value, "must_complete_setup": result.must_complete_setup})
 
@@ -38,20 +38,20 @@ def _signed_in(result: SignedIn) -> object:
 @route(bp, "/auth/login", methods=["POST"])
 def login() -> object:
     body = parse_body(bp.current_request, LoginRequest)
-    return _signed_in(bootstrap.accounts().login(body.contractor_id, body.password, _source()))
+    return signed_in_view(bootstrap.accounts().login(body.contractor_id, body.password, _source(), body.email.strip()))
 
 
 @route(bp, "/auth/staff-login", methods=["POST"])
 def staff_login() -> object:
     body = parse_body(bp.current_request, StaffLoginRequest)
-    return _signed_in(bootstrap.accounts().staff_login(body.username, body.password, _source()))
+    return signed_in_view(bootstrap.accounts().staff_login(body.username, body.password, _source()))
 
 
 @route(bp, "/auth/setup", methods=["POST"])
 def setup() -> object:
     principal = guard.signed_in(bp.current_request, allow_setup=True)
     body = parse_body(bp.current_request, SetupRequest)
-    return _signed_in(bootstrap.accounts().complete_setup(
+    return signed_in_view(bootstrap.accounts().complete_setup(
         principal, body.security_question, body.secret_answer, body.secret_answer_confirm,
         body.password, body.password_confirm))
 
@@ -66,14 +66,14 @@ def logout() -> object:
 @route(bp, "/auth/password-reset/start", methods=["POST"])
 def reset_start() -> object:
     body = parse_body(bp.current_request, ResetStartRequest)
-    bootstrap.accounts().start_reset(body.contractor_id)
+    bootstrap.accounts().start_reset(body.contractor_id, body.email.strip())
     return ok({"status": "If the business has an e-mail address on file, a code was sent to it."}, 202)
 
 
 @route(bp, "/auth/password-reset/verify", methods=["POST"])
 def reset_verify() -> object:
     body = parse_body(bp.current_request, ResetVerifyRequest)
-    token, question = bootstrap.accounts().verify_reset(body.contractor_id, body.code, _source())
+    token, question = bootstrap.accounts().verify_reset(body.contractor_id, body.code, _source(), body.email.strip())
     return ok({"reset_token": token, "security_question": question})
 
 

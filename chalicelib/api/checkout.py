@@ -12,6 +12,8 @@ from chalicelib.api import guard
 from chalicelib.api.http import ok, parse_body, route
 from chalicelib.api.payment_views import checkout_json, summary_json
 from chalicelib.api.schemas import Strict
+from chalicelib.domain.accounts import CompanyDuty
+from chalicelib.domain.activity import Actor
 
 bp = Blueprint(__name__)
 
@@ -32,7 +34,7 @@ def payment_methods() -> object:
 
 @route(bp, "/checkout/summary", methods=["GET"])
 def summary() -> object:
-    principal = guard.contractor(bp.current_request)
+    principal = guard.contractor(bp.current_request, CompanyDuty.PAYMENTS)
     query: Mapping[str, str] = bp.current_request.query_params or {}
     method = query.get("payment_method", DEFAULT_METHOD)
     cart, quote = bootstrap.cart().summary(principal.principal_id, method)
@@ -41,7 +43,7 @@ def summary() -> object:
 
 @route(bp, "/checkout", methods=["POST"])
 def checkout() -> object:
-    principal = guard.contractor(bp.current_request)
+    principal = guard.contractor(bp.current_request, CompanyDuty.PAYMENTS)
     body = parse_body(bp.current_request, CheckoutRequest)
-    done = bootstrap.checkout().checkout(principal.principal_id, body.payment_method)
+    done = bootstrap.checkout().checkout(principal.principal_id, body.payment_method, Actor.of(principal))
     return ok(checkout_json(done.payment, done.cart, done.quote, done.redirect_url), status=201)

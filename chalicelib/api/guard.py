@@ -6,7 +6,15 @@ from chalice.app import Request
 
 from chalicelib import bootstrap
 from chalicelib.api.http import bearer_token
-from chalicelib.domain.accounts import Principal, Role, StaffDuty, staff_may
+from chalicelib.domain.accounts import (
+    CompanyDuty,
+    Principal,
+    Role,
+    StaffDuty,
+    company_may,
+    role_label,
+    staff_may,
+)
 from chalicelib.domain.errors import Forbidden
 
 
@@ -17,10 +25,14 @@ def signed_in(request: Request, allow_setup: bool = False) -> Principal:
     return principal
 
 
-def contractor(request: Request) -> Principal:
+def contractor(request: Request, duty: CompanyDuty = CompanyDuty.PERMITS) -> Principal:
+    """A company user whose role includes `duty` (chalicelib.domain.accounts.COMPANY_DUTIES)."""
     principal = signed_in(request)
     if principal.role is not Role.CONTRACTOR:
         raise Forbidden("This is for contractors.")
+    if not company_may(principal.user_role, duty):
+        raise Forbidden(f"Your role ({role_label(principal.user_role)}) cannot do this ({duty.value}). "
+                        "Ask your company's administrator.", slug="role-forbidden")
     return principal
 
 

@@ -8,6 +8,8 @@ from chalicelib import bootstrap
 from chalicelib.api import guard, permit_views
 from chalicelib.api.http import no_content, ok, route
 from chalicelib.api.paging import page_of, page_params, paging_asked
+from chalicelib.domain.accounts import CompanyDuty
+from chalicelib.domain.activity import Actor
 
 bp = Blueprint(__name__)
 
@@ -25,6 +27,6 @@ def scheduled_inspections() -> object:
 
 @route(bp, "/inspections/{inspection_id}", methods=["DELETE"])
 def cancel_inspection(inspection_id: str) -> object:
-    principal = guard.contractor(bp.current_request)
-    bootstrap.permits().cancel_inspection(principal.principal_id, inspection_id)
+    principal = guard.contractor(bp.current_request, CompanyDuty.INSPECTIONS)
+    bootstrap.permits().cancel_inspection(principal.principal_id, inspection_id, Actor.of(principal))
     return no_content()

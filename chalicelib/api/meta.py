@@ -55,7 +55,17 @@ def password_rules(policy: PasswordPolicy) -> dict[str, Any]:
 
 
 def rules() -> dict[str, Any]:
-    from chalicelib.domain.accounts import StaffDuty, StaffRole, staff_may
+    from chalicelib.domain.accounts import (
+        NOTIFICATION_LABELS,
+        ROLE_LABELS,
+        USER_INVITATION_VALID,
+        NotificationKind,
+        StaffDuty,
+        StaffRole,
+        UserRole,
+        company_duties,
+        staff_may,
+    )
     from chalicelib.domain.fees import PaymentMethod, base_name
     from chalicelib.domain.inspections import RECORDABLE_RESULTS, InspectionStatus, TimeWindow
     from chalicelib.domain.payments import HOLD
@@ -95,6 +105,12 @@ def rules() -> dict[str, Any]:
         # The back office's staff roles and what each may do (STAFF_DUTIES, the one role check).
         "staff_roles": [{"role": r.value, "duties": sorted(d.value for d in StaffDuty if staff_may(r, d))}
                         for r in StaffRole],
+        # A company's user roles and what each may do (COMPANY_DUTIES, the one role check), and what a
+        # user may ask to be e-mailed about.
+        "company_roles": [{"role": r.value, "label": ROLE_LABELS[r], "may": [d.value for d in company_duties(r.value)]}
+                          for r in UserRole],
+        "notifications": [{"key": k.value, "label": NOTIFICATION_LABELS[k]} for k in NotificationKind],
+        "invitation_hours": int(USER_INVITATION_VALID.total_seconds() // 3600),
         "payment_methods": [{"method": m.value, "name": base_name(PaymentMethod(m)), "label": schedule.method_label(m)}
                             for m in schedule.methods],
         "convenience_fee_label": schedule.label,

@@ -22,6 +22,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
     """(method, path) → (request model, response model, success status, auth: public|contractor|staff|any)."""
     from chalicelib.api.cart import CartAdd, NoFields
     from chalicelib.api.checkout import CheckoutRequest
+    from chalicelib.api.company import CompanyInvitationAcceptBody, NewUserBody, NotificationsBody, UserPatchBody
     from chalicelib.api.jobs import FlagExpiredBody
     from chalicelib.api.permits import InspectionRequestBody
     from chalicelib.api.sandbox import ClockShift
@@ -100,6 +101,14 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("PATCH", "/staff/users/{username}"): (StaffPatchBody, r.StaffAccount, 200, "staff"),
         ("PUT", "/staff/me/password"): (StaffPasswordBody, None, 204, "staff"),
         ("POST", "/auth/staff-invitations/accept"): (InvitationAcceptBody, r.SignedIn, 200, "public"),
+        ("GET", "/me"): (None, r.Me, 200, "contractor"),
+        ("PUT", "/me/notifications"): (NotificationsBody, r.Me, 200, "contractor"),
+        ("GET", "/company/users"): (None, r.CompanyUserPage, 200, "contractor"),
+        ("POST", "/company/users"): (NewUserBody, r.CompanyUser, 201, "contractor"),
+        ("POST", "/company/users/{user_id}/invitation"): (None, r.CompanyUser, 200, "contractor"),
+        ("PATCH", "/company/users/{user_id}"): (UserPatchBody, r.CompanyUser, 200, "contractor"),
+        ("POST", "/auth/invitations/accept"): (CompanyInvitationAcceptBody, r.SignedIn, 200, "public"),
+        ("GET", "/company/activity"): (None, r.ActivityPage, 200, "contractor"),
         ("POST", "/staff/permits/{permit_no}/status"): (StatusBody, r.StaffPermitDetail, 200, "staff"),
         ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/void"): (VoidBody, r.Fee, 200, "staff"),
         ("POST", "/staff/permits/{permit_no}/fees/{fee_id}/adjust"): (AdjustBody, r.Fee, 201, "staff"),
@@ -132,6 +141,7 @@ QUERY = {
     "/checkout/summary": ["payment_method"],
     "/sandbox/outbox": ["to"],
     "/staff/users": ["limit", "cursor"],
+    "/company/activity": ["limit", "cursor"],
     "/staff/contractors": ["q", "limit", "cursor"],
     "/staff/contractors/{contractor_id}": ["limit", "cursor"],
     "/staff/permits": ["q", "status", "limit", "cursor"],

@@ -10,6 +10,7 @@ from chalicelib.api.http import ok, raw_body, route
 from chalicelib.api.paging import page_params, paging_asked
 from chalicelib.api.payment_views import callback_json, payment_json
 from chalicelib.api.permit_views import listing
+from chalicelib.domain.accounts import CompanyDuty
 from chalicelib.domain.errors import NotFound
 from chalicelib.payments.signature import SIGNATURE_HEADER
 
@@ -18,7 +19,7 @@ bp = Blueprint(__name__)
 
 @route(bp, "/payments", methods=["GET"])
 def list_payments() -> object:
-    principal = guard.contractor(bp.current_request)
+    principal = guard.contractor(bp.current_request, CompanyDuty.PAYMENTS)
     query = bp.current_request.query_params
     limit, cursor = page_params(query)
     page, next_cursor = bootstrap.payments().page(principal.principal_id, limit, cursor)  # newest first
@@ -28,7 +29,7 @@ def list_payments() -> object:
 
 @route(bp, "/payments/{payment_id}", methods=["GET"])
 def get_payment(payment_id: str) -> object:
-    principal = guard.contractor(bp.current_request)
+    principal = guard.contractor(bp.current_request, CompanyDuty.PAYMENTS)
     receipt = bootstrap.payments().receipt(principal.principal_id, payment_id)
     return ok(payment_json(receipt, bootstrap.clock().now()))
 

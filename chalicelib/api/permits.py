@@ -13,6 +13,8 @@ from chalicelib.api import guard, permit_views
 from chalicelib.api.http import county_today, ok, parse_body, route
 from chalicelib.api.paging import page_params, paging_asked
 from chalicelib.api.schemas import Strict
+from chalicelib.domain.accounts import CompanyDuty
+from chalicelib.domain.activity import Actor
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.services.permits import InspectionRequest
 
@@ -68,8 +70,8 @@ def permit_detail(permit_no: str) -> object:
 
 @route(bp, "/permits/{permit_no}/inspections", methods=["POST"])
 def request_inspection(permit_no: str) -> object:
-    principal = guard.contractor(bp.current_request)
+    principal = guard.contractor(bp.current_request, CompanyDuty.INSPECTIONS)
     body = parse_body(bp.current_request, InspectionRequestBody)
     request = InspectionRequest(body.inspection_type, to_date(body.date), body.time_window, body.notes)
-    booked = bootstrap.permits().request_inspection(principal.principal_id, permit_no, request)
+    booked = bootstrap.permits().request_inspection(principal.principal_id, permit_no, request, Actor.of(principal))
     return ok(permit_views.inspection_view(booked), 201)

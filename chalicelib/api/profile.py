@@ -1,4 +1,5 @@
-"""The guide's View/Edit Profile: contact details, password, security question."""
+"""The guide's View/Edit Profile: the company's contact details (admins change them, office users
+read them), and each user's own password and security question (every user)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from chalicelib import bootstrap
 from chalicelib.api import guard
 from chalicelib.api.http import no_content, ok, parse_body, route
 from chalicelib.api.schemas import PasswordChange, ProfileUpdate, SecurityQuestionChange
+from chalicelib.domain.accounts import CompanyDuty
 
 if TYPE_CHECKING:
     from chalicelib.domain.accounts import Company, User
@@ -28,13 +30,13 @@ def profile_view(account: tuple[Company, User]) -> dict[str, Any]:
 
 @route(bp, "/profile", methods=["GET"])
 def get_profile() -> object:
-    principal = guard.contractor(bp.current_request)
-    return ok(profile_view(bootstrap.profiles().get(principal.principal_id)))
+    principal = guard.contractor(bp.current_request, CompanyDuty.PROFILE)
+    return ok(profile_view(bootstrap.profiles().get(principal)))
 
 
 @route(bp, "/profile", methods=["PUT"])
 def put_profile() -> object:
-    principal = guard.contractor(bp.current_request)
+    principal = guard.contractor(bp.current_request, CompanyDuty.EDIT_PROFILE)
     body = parse_body(bp.current_request, ProfileUpdate)
     fields = body.model_dump(exclude={"current_password"})
     return ok(profile_view(bootstrap.profiles().update(principal, fields, body.current_password)))

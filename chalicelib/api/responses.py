@@ -414,6 +414,9 @@ class MetaRules(Model):
     inspections: dict[str, object]
     permits: dict[str, object]
     staff_roles: list[dict[str, object]]
+    company_roles: list[dict[str, object]]
+    notifications: list[dict[str, str]]
+    invitation_hours: int
     payment_methods: list[dict[str, str]]
     convenience_fee_label: str
     hold_minutes: int
@@ -460,6 +463,62 @@ class StaffAccount(Model):
 
 
 class StaffAccountPage(Page[StaffAccount]):
+    pass
+
+
+# --- a company's users ------------------------------------------------------------------------
+
+
+class CompanyUser(Model):
+    """A company's user as its admins see them (API.md Part 2, "Companies and their users")."""
+
+    user_id: str
+    email: str
+    name: str
+    role: Literal["admin", "office", "field"]
+    status: Literal["INVITED", "ACTIVE", "DISABLED"]
+    first_admin: bool
+    invited_at: datetime | None = None
+    last_sign_in_at: datetime | None = None
+
+
+class CompanyUserPage(Page[CompanyUser]):
+    pass
+
+
+class Notifications(Model):
+    inspection_results: bool
+    payments: bool
+    expiry_reminders: bool
+    application_updates: bool
+
+
+class Me(Model):
+    """`GET /me`: the signed-in user; `may` lists what their role may do (the site shows only that)."""
+
+    user_id: str
+    email: str
+    name: str
+    role: Literal["admin", "office", "field"]
+    contractor_id: str
+    company_name: str
+    first_admin: bool
+    security_question: str
+    notifications: Notifications
+    may: list[str]
+
+
+class ActivityEntry(Model):
+    at: datetime
+    user_id: str
+    user_email: str
+    user_name: str
+    action: str
+    subject: str
+    detail: str
+
+
+class ActivityPage(Page[ActivityEntry]):
     pass
 
 

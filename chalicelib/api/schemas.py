@@ -110,6 +110,7 @@ ApiDate = Annotated[date, BeforeValidator(_parse_date), AfterValidator(_in_range
 class LoginRequest(Strict):
     contractor_id: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=200)
+    email: str = Field(default="", max_length=254)  # a named user of the company; none: its first admin
 
 
 class StaffLoginRequest(Strict):
@@ -127,11 +128,13 @@ class SetupRequest(Strict):
 
 class ResetStartRequest(Strict):
     contractor_id: str = Field(min_length=1, max_length=64)
+    email: str = Field(default="", max_length=254)
 
 
 class ResetVerifyRequest(Strict):
     contractor_id: str = Field(min_length=1, max_length=64)
     code: str = Field(min_length=1, max_length=20)
+    email: str = Field(default="", max_length=254)
 
 
 class ResetRequest(Strict):

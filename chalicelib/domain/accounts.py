@@ -3,16 +3,19 @@
 An account is two aggregates:
 - `Company`: the guide's business (the contractor on permits): name, state license, contact profile.
   The county owns its name and license (staff set them); the contractor edits the profile.
-- `User`: a login of that company: password, staff-issued PIN, security question. Today every
-  company has one user, the PIN holder (`UserRole.ADMIN`, id `first_user_id(contractor_id)`); named
-  users of a company (a later issue) are more `User` records, so authentication is not redone.
+- `User`: a login of that company: e-mail, name, role, password, security question. The first one
+  is the PIN holder (`UserRole.ADMIN`, id `first_user_id(contractor_id)`); admins invite more
+  (`named_user_id`). What each role may do is `COMPANY_DUTIES`, checked only by `company_may`.
 
-Sessions belong to a principal (today the company, `principal_id` = contractor id, with the user
-who signed in as `user_id`). Failed attempts are counted in `Throttle`s.
+Sessions belong to a principal (the company, `principal_id` = contractor id) and name the user who
+signed in (`user_id`, `user_role`), so a company's users share its permits while each has their own
+secrets, sessions and lock-out. Failed attempts are counted in `Throttle`s (a user's sign-in failures
+on the user's own record).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,7 +35,7 @@ class Role(StrEnum):
 
 
 class UserRole(StrEnum):
-    """What a company's user may do. Only ADMIN exists today (the PIN holder)."""
+    """What a company's user may do (API.md Part 2, "Companies and their users"): `COMPANY_DUTIES`."""
 
     ADMIN = "admin"
     OFFICE = "office"
@@ -40,19 +43,97 @@ class UserRole(StrEnum):
 
 
 class UserStatus(StrEnum):
-    """Whether a user may sign in. Only ACTIVE exists today."""
+    """Where a company's user stands: invited (no password yet), active, or disabled by an admin."""
 
-    ACTIVE = "active"
-    INVITED = "invited"
-    DISABLED = "disabled"
+    INVITED = "INVITED"
+    ACTIVE = "ACTIVE"
+    DISABLED = "DISABLED"
+
+
+class CompanyDuty(StrEnum):
+    """What a contractor route does, for the one role check (`company_may`). Values are what
+    `GET /me` lists under `may`, so the site shows only what the user may do."""
+
+    PERMITS = "permits"  # the dashboard, permits and their inspections (read)
+    INSPECTIONS = "inspections"  # request and cancel inspections
+    PAYMENTS = "payments"  # the cart, checkout, paid items and receipts
+    PROFILE = "profile"  # read the company's View/Edit Profile
+    EDIT_PROFILE = "edit-profile"  # change it (the e-mail on file, the address)
+    USERS = "users"  # invite users, set roles, disable and enable them
+    ACTIVITY = "activity"  # the company's record of who did what
+    APPLICATIONS = "applications"  # apply for permits, upload documents
+
+
+#: admin: everything; office: everything but the users and the company profile (it may read it);
+#: field: read permits and inspections, request and cancel inspections.
+COMPANY_DUTIES: dict[UserRole, frozenset[CompanyDuty]] = {
+    UserRole.ADMIN: frozenset(CompanyDuty),
+    UserRole.OFFICE: frozenset(CompanyDuty) - {CompanyDuty.USERS, CompanyDuty.EDIT_PROFILE, CompanyDuty.ACTIVITY},
+    UserRole.FIELD: frozenset({CompanyDuty.PERMITS, CompanyDuty.INSPECTIONS}),
+}
+
+ROLE_LABELS: dict[UserRole, str] = {UserRole.ADMIN: "Administrator", UserRole.OFFICE: "Office",
+                                    UserRole.FIELD: "Field"}
+
+
+def role_label(role: str) -> str:
+    """A company role as people read it ("" before roles: the first admin's)."""
+    try:
+        return ROLE_LABELS[UserRole(role or UserRole.ADMIN)]
+    except ValueError:
+        return role
+
+
+def company_may(role: str, duty: CompanyDuty) -> bool:
+    """The one place a company user's role is checked; an unknown role may do nothing. A session
+    from before roles (no role recorded) is the company's first user: an admin."""
+    try:
+        return duty in COMPANY_DUTIES[UserRole(role or UserRole.ADMIN)]
+    except ValueError:
+        return False
+
+
+def company_duties(role: str) -> list[CompanyDuty]:
+    """What `role` may do, in `CompanyDuty`'s order (GET /me's `may`)."""
+    return [duty for duty in CompanyDuty if company_may(role, duty)]
+
+
+class NotificationKind(StrEnum):
+    """What a user may ask to be e-mailed about (`PUT /me/notifications`)."""
+
+    INSPECTION_RESULTS = "inspection_results"  # inspections requested, cancelled and their results
+    PAYMENTS = "payments"  # payment receipts
+    EXPIRY_REMINDERS = "expiry_reminders"  # permits about to expire
+    APPLICATION_UPDATES = "application_updates"  # an application's review steps
+
+
+NOTIFICATION_LABELS: dict[NotificationKind, str] = {
+    NotificationKind.INSPECTION_RESULTS: "Inspection requests and results",
+    NotificationKind.PAYMENTS: "Payment receipts",
+    NotificationKind.EXPIRY_REMINDERS: "Permit expiry reminders",
+    NotificationKind.APPLICATION_UPDATES: "Application updates",
+}
+
+
+def default_notifications(role: UserRole) -> dict[str, bool]:
+    """What a new user is sent until they choose: everything their role works with (the first admin,
+    the guide's one address, gets everything, as before users)."""
+    duties = COMPANY_DUTIES[role]
+    return {
+        NotificationKind.INSPECTION_RESULTS.value: True,
+        NotificationKind.PAYMENTS.value: CompanyDuty.PAYMENTS in duties,
+        NotificationKind.EXPIRY_REMINDERS.value: True,
+        NotificationKind.APPLICATION_UPDATES.value: CompanyDuty.APPLICATIONS in duties,
+    }
 
 
 class ThrottleKind(StrEnum):
     """Which secret's failures a throttle counts (part of its key: values never change)."""
 
-    SIGN_IN = "contractor"  # a company's sign-in: password or PIN, and wrong secret answers too
+    SIGN_IN = "contractor"  # a sign-in naming no user of the company (a user's own are on the user's item)
     STAFF_SIGN_IN = "staff"
     STAFF_INVITATION = "staff-invitation"  # guesses at a staff invitation's one-time code
+    COMPANY_INVITATION = "company-invitation"  # guesses at a company user's invitation code
     RESET_CODE = "reset-code"  # guesses at e-mailed reset codes, across every code sent
     RESET_ANSWER = "reset-answer"  # the secret answer of a password reset
     SOURCE = "source"  # one caller's address, across every account, per lock-out window
@@ -65,9 +146,23 @@ class RateKind(StrEnum):
 
 
 def first_user_id(contractor_id: str) -> str:
-    """The id of a company's first user, the PIN holder: the company's own id (one login per
-    company today; named users get ids of their own)."""
+    """The id of a company's first user, the PIN holder: the company's own id (what sessions and
+    reset codes from before named users already carry)."""
     return contractor_id
+
+
+def normalise_email(email: str) -> str:
+    """An e-mail as a user's key compares it: trimmed, lower case."""
+    return email.strip().lower()
+
+
+def named_user_id(contractor_id: str, email: str) -> str:
+    """A named user's id follows from the company and the e-mail they were invited at, so signing in
+    with an e-mail finds the user's record by key (one request), with no e-mail index to keep. A
+    user's e-mail never changes (invite the new address instead); the first admin keeps the
+    company's id whatever the e-mail on file becomes."""
+    digest = hashlib.sha256(f"{contractor_id}\n{normalise_email(email)}".encode()).hexdigest()
+    return f"u-{digest[:20]}"
 
 
 # --- the company -------------------------------------------------------------------------------
@@ -116,14 +211,27 @@ class Company:
 # --- its users ---------------------------------------------------------------------------------
 
 
+USER_INVITATION_VALID = timedelta(hours=72)
+"""How long a company user's invitation code works (API.md Part 2)."""
+
+
 @dataclass
 class User:
-    """A login of a company. `setup_complete` False: the PIN signs in, and only to finish set-up."""
+    """A login of a company: its own e-mail, name, role, password, security question and sessions.
+
+    The first user (`first_admin`, id `first_user_id`) is made by the staff-issued PIN:
+    `setup_complete` False means the PIN signs in, and only to finish set-up. Named users are INVITED
+    by an admin with a one-time code (kept as its keyed digest, valid `USER_INVITATION_VALID`);
+    accepting it sets their name, question and password and makes them ACTIVE. A DISABLED user is
+    refused at sign-in (their sessions end when they are disabled).
+    """
 
     user_id: str
     contractor_id: str
     email: str
     role: UserRole = UserRole.ADMIN
+    name: str = ""
+    company_name: str = ""  # the company's, kept with the user so a sign-in reads one item
     security_question: str = ""
     secret_answer_hash: str | None = None
     password_hash: str | None = None
@@ -131,7 +239,36 @@ class User:
     pin_expires_at: datetime | None = None
     setup_complete: bool = False
     status: UserStatus = UserStatus.ACTIVE
+    notifications: dict[str, bool] = field(default_factory=lambda: default_notifications(UserRole.ADMIN))
+    invitation_digest: str | None = field(default=None, compare=False)
+    invitation_expires_at: datetime | None = field(default=None, compare=False)
+    invited_at: datetime | None = None
+    invited_by: str = ""
+    created_at: datetime | None = None
+    last_sign_in_at: datetime | None = None
     version: int = 0
+
+    @property
+    def first_admin(self) -> bool:
+        """The PIN holder, who signs in without an e-mail (the guide's flow)."""
+        return self.user_id == first_user_id(self.contractor_id)
+
+    @property
+    def active_admin(self) -> bool:
+        return self.status is UserStatus.ACTIVE and self.role is UserRole.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    def email_differs(self, email: str) -> bool:
+        """Whether `email` is another address than the user's (case and spaces aside)."""
+        return normalise_email(email or "") != normalise_email(self.email or "")
+
+    def wants(self, kind: NotificationKind) -> bool:
+        """Whether this user is to be e-mailed about `kind`: active, with an address, and asked for it."""
+        return (self.status is UserStatus.ACTIVE and bool(self.email)
+                and self.notifications.get(kind.value, default_notifications(self.role)[kind.value]))
 
     def pin_is_live(self, now: datetime) -> bool:
         return self.pin_hash is not None and self.pin_expires_at is not None and now < self.pin_expires_at
@@ -176,6 +313,48 @@ class User:
         self.security_question = security_question.strip()
         self.secret_answer_hash = credentials.hash_secret(credentials.normalise_answer(secret_answer), cost)
 
+    def set_notifications(self, choices: Mapping[str, bool]) -> None:
+        self.notifications = {kind.value: bool(choices[kind.value]) for kind in NotificationKind}
+
+    # --- invitations and the admin's changes ----------------------------------------------------
+
+    def invite(self, digest: str, now: datetime, by: str, valid: timedelta = USER_INVITATION_VALID) -> None:
+        """A (new) invitation: the last code stops working. Only a user who has not accepted yet."""
+        if self.status is not UserStatus.INVITED:
+            raise Conflict(f"{self.email} has already accepted an invitation.", slug="user-exists")
+        self.invitation_digest = digest
+        self.invitation_expires_at = now + valid
+        self.invited_at = now
+        self.invited_by = by
+
+    def invitation_matches(self, digest: str, now: datetime) -> bool:
+        return (self.status is UserStatus.INVITED and self.invitation_digest is not None
+                and self.invitation_expires_at is not None and now < self.invitation_expires_at
+                and credentials.same_digest(self.invitation_digest, digest))
+
+    def accept_invitation(self, name: str, security_question: str, secret_answer: str, password: str,
+                          now: datetime, cost: int) -> None:
+        """The code's one use: name, question and password set, the code forgotten, the user ACTIVE."""
+        self.name = name.strip()
+        self.change_security_question(security_question, secret_answer, cost)
+        self.change_password(password, cost)
+        self.setup_complete = True
+        self.invitation_digest = None
+        self.invitation_expires_at = None
+        self.status = UserStatus.ACTIVE
+        self.last_sign_in_at = now
+
+    def set_disabled(self, disabled: bool) -> None:
+        """Disable, or enable again: back to ACTIVE with a password, INVITED without one."""
+        if disabled:
+            self.status = UserStatus.DISABLED
+        elif self.status is UserStatus.DISABLED:
+            self.status = UserStatus.ACTIVE if (self.password_hash or self.pin_hash) else UserStatus.INVITED
+
+    def audit_view(self) -> dict[str, str]:
+        """What the company's activity records of a user (never a secret)."""
+        return {"name": self.name, "email": self.email, "role": self.role.value, "status": self.status.value}
+
     @staticmethod
     def question_problems(question: str, answer: str, confirm: str) -> list[FieldProblem]:
         """What is wrong with a new security question and its answer (nothing: an empty list)."""
@@ -187,7 +366,6 @@ class User:
         elif credentials.normalise_answer(answer) != credentials.normalise_answer(confirm):
             problems.append(FieldProblem("secret_answer_confirm", "does not match the secret answer"))
         return problems
-
 
 
 # --- staff, sessions, throttles, reset codes ---------------------------------------------------
@@ -351,6 +529,8 @@ class Session:
     setup_only: bool = False
     user_id: str = ""
     staff_role: str = ""  # a staff session's StaffRole, fixed when it opens
+    user_role: str = ""  # a company user's UserRole, fixed when it opens ("" before roles: the first admin)
+    user_email: str = ""
 
     def expires_at(self, policy: SessionPolicy) -> datetime:
         return min(self.last_seen_at + policy.idle, self.absolute_expires_at)
@@ -374,6 +554,8 @@ class Principal:
     extra: dict[str, str] = field(default_factory=dict)
     user_id: str = ""
     staff_role: str = ""
+    user_role: str = ""
+    user_email: str = ""
 
 
 @dataclass
@@ -407,6 +589,7 @@ class ResetToken:
 
     contractor_id: str
     expires_at: datetime
+    user_id: str = ""  # "" from before named users: the first admin
 
     def is_live(self, now: datetime) -> bool:
         return now < self.expires_at

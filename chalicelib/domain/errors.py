@@ -124,6 +124,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "session-ended": "The session has ended or was revoked: sign in again.",
     "setup-required": "A PIN session: finish first-login set-up before anything else.",
     "staff-role": "A staff account whose role (clerk, inspector, supervisor) does not include this work.",
+    "role-forbidden": "A company user whose role (admin, office, field) does not include this (GET /me's `may`).",
     "setup-complete": "Set-up is already complete (or the PIN was replaced).",
     "wrong-current-password": "The current password given to confirm a change is not correct.",
     "wrong-secret-answer": "The secret answer does not match the one on file.",
@@ -157,9 +158,12 @@ PROBLEM_TYPES: dict[str, str] = {
     "bad-signature": "The callback's signature is missing, wrong or too old.",
     # Staff accounts.
     "staff-username-taken": "A staff account with this user name exists.",
-    "invalid-invitation": "The staff invitation code is not correct, has expired or was already used.",
+    "invalid-invitation": "The invitation code (staff or company user) is not correct, has expired or was used.",
     "last-supervisor": "The last active supervisor cannot be demoted or disabled.",
     "staff-disabled": "The staff account is disabled: enable it first.",
+    # A company's users.
+    "user-exists": "The e-mail is already a user of the company (or its first admin's): resend or enable instead.",
+    "last-admin": "The last active admin of the company cannot be demoted or disabled.",
     "refund-not-due": "The payment has no refund due: nothing it received is left to give back.",
     "fees-not-assessed": "The permit has no fees assessed: it cannot be READY TO ISSUE until they are added.",
     "fee-not-voidable": "The fee is paid, held by a payment in progress, or already voided: it cannot be voided.",

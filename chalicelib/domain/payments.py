@@ -221,10 +221,12 @@ class Payment:
     portal_outcome: str | None = None
     refunds: list[RefundRecord] = field(default_factory=list)
     version: int = 0
+    started_by: str = ""  # the company user who checked out ("" before named users: the first admin)
+    started_by_email: str = ""  # where that user's receipt goes, whatever their notifications say
 
     @classmethod
     def open(cls, payment_id: str, contractor_id: str, quote: Quote, lines: list[PaymentLine],
-             now: datetime) -> Payment:
+             now: datetime, started_by: str = "", started_by_email: str = "") -> Payment:
         """A checkout's PENDING payment of `quote` for `lines`, holding them for HOLD.
 
         409 when there is nothing to pay (`cart-empty`) or the total due with the convenience fee is
@@ -238,7 +240,8 @@ class Payment:
         return cls(payment_id=payment_id, contractor_id=contractor_id, payment_method=quote.method,
                    total_fees=quote.total_fees, convenience_fee=quote.convenience_fee,
                    convenience_label=quote.label, total_due=quote.total_due, created_at=now,
-                   expires_at=now + HOLD, lines=list(lines))
+                   expires_at=now + HOLD, lines=list(lines), started_by=started_by,
+                   started_by_email=started_by_email)
 
     # --- what it says ------------------------------------------------------------------------------
 

@@ -40,7 +40,11 @@ from chalicelib.domain.accounts import (
     Throttle,
     ThrottleKind,
     User,
+    UserRole,
+    UserStatus,
     first_user_id,
+    named_user_id,
+    normalise_email,
 )
 from chalicelib.domain.audit import AuditAction, AuditEntry, subject
 from chalicelib.domain.errors import (
@@ -158,24 +162,32 @@ class AccountService:
 
     # --- sign-in -----------------------------------------------------------------------------
 
-    def login(self, contractor_id: str, password: str, source: str = "") -> SignedIn:
-        """Password after set-up, the staff-issued PIN before it."""
+    def login(self, contractor_id: str, password: str, source: str = "", email: str = "") -> SignedIn:
+        """Password after set-up, the staff-issued PIN before it. Without `email`: the company's first
+        admin (the guide's flow); with it: that user of the company.
+
+        The success path is two requests: one UpdateItem counts the attempt and reads the user, one
+        transaction opens the session on condition that the user is active and the caller's source
+        is not locked out. A locked source is answered 429 whether or not the password was right,
+        and its attempt is given back, so it learns nothing and cannot lock the user out."""
         now = self.clock.now()
-        account, from_source = self.accounts.company_and_user_with_throttle(
-            contractor_id, ThrottleKind.SOURCE, self._source_id(source, now))
-        self._refuse_while_locked(from_source, now)
-        attempt = self._claim(ThrottleKind.SIGN_IN, contractor_id, now)
-        if account is None:  # the same bcrypt work as a wrong password: a missing account answers alike
+        user, attempt, throttle = self._claim_user(contractor_id, email, now)
+        if user is None:
+            self._refuse_while_locked(self.accounts.throttle(ThrottleKind.SOURCE, self._source_id(source, now)), now)
+            # A missing user is counted under its id like any other, and costs the same bcrypt work.
+            missing_id = f"{contractor_id}/{normalise_email(email)}" if email else contractor_id
+            attempt = self._claim(ThrottleKind.SIGN_IN, missing_id, now)
             credentials.verify_secret(password, None, self.config.bcrypt_cost)
-        if account is None or not account[1].accepts_sign_in(password, now, self.config.bcrypt_cost):
-            self._fail(ThrottleKind.SIGN_IN, contractor_id, attempt, now, source)
-            # A missing account is counted under its id like any other, so its count reads alike.
+            self._fail(ThrottleKind.SIGN_IN, missing_id, attempt, now, source)
             detail, left = self._warned(WRONG_CREDENTIALS, attempt)
             raise Unauthenticated(detail, slug="wrong-credentials", extensions=left)
-        company, user = account
-        return self._open_session(Role.CONTRACTOR, company.contractor_id, company.company_name,
-                                  setup_only=not user.setup_complete, now=now, user_id=user.user_id,
-                                  clear_throttle=(ThrottleKind.SIGN_IN, contractor_id))
+        if attempt is None:
+            self._refuse_locked_user(throttle, now)
+        if not user.accepts_sign_in(password, now, self.config.bcrypt_cost):
+            self._fail_user(user, attempt or 0, now, source)
+            detail, left = self._warned(WRONG_CREDENTIALS, attempt or 0)
+            raise Unauthenticated(detail, slug="wrong-credentials", extensions=left)
+        return self._open_user_session(user, now, source)
 
     def staff_login(self, username: str, password: str, source: str = "") -> SignedIn:
         now = self.clock.now()
@@ -204,7 +216,8 @@ class AccountService:
         if session.needs_touch(now, self.config.sessions):
             self.accounts.touch_session(session.token_hash, now)
         return Principal(session.role, session.principal_id, session.display_name, session.token_hash,
-                         session.setup_only, user_id=session.user_id, staff_role=session.staff_role)
+                         session.setup_only, user_id=session.user_id, staff_role=session.staff_role,
+                         user_role=session.user_role, user_email=session.user_email)
 
     def logout(self, principal: Principal) -> None:
         self.accounts.end_session(principal.role, principal.principal_id, principal.token_hash)
@@ -224,7 +237,7 @@ class AccountService:
         if problems:
             raise InvalidInput("Set-up is not complete: correct the fields below.", problems, slug="password-rules")
         now = self.clock.now()
-        company, user = self._account(principal.principal_id)
+        user = self._user_of(principal)
         user.complete_setup(security_question, secret_answer, password, self.config.bcrypt_cost)
         self.accounts.save_user(user)
         try:
@@ -232,57 +245,55 @@ class AccountService:
         except StaleRecord:  # a PIN completes set-up once; a new PIN in between is a new start
             raise Conflict("Set-up was already completed or the PIN was replaced; sign in again.",
                            slug="setup-complete") from None
-        self.accounts.revoke_sessions(Role.CONTRACTOR, principal.principal_id)
-        self._notify_password_changed(company, user)
-        return self._open_session(Role.CONTRACTOR, principal.principal_id, principal.display_name,
-                                  setup_only=False, now=now, user_id=user.user_id)
+        self.accounts.revoke_sessions(Role.CONTRACTOR, principal.principal_id, user_id=user.user_id)
+        self._notify_password_changed(user)
+        return self._open_user_session(user, now)
 
     # --- forgotten password ------------------------------------------------------------------
 
-    def start_reset(self, contractor_id: str) -> None:
-        """E-mail a one-time code to the address on file. Says nothing about whether it exists."""
-        account = self.accounts.company_and_user(contractor_id)
-        if account is None or not account[1].setup_complete or not account[1].email:
+    def start_reset(self, contractor_id: str, email: str = "") -> None:
+        """E-mail a one-time code to the user's address (the first admin's without `email`). Says
+        nothing about whether the user exists."""
+        user = self._user_for(contractor_id, email)
+        if user is None or not user.setup_complete or not user.email or user.status is not UserStatus.ACTIVE:
             log.info("password reset asked for an account that cannot reset")
             return
-        company, user = account
         now = self.clock.now()
         hour = int(now.timestamp()) // 3600 * 3600
-        if not self.accounts.take_from_window(RateKind.RESET_MAIL, contractor_id, hour,
+        if not self.accounts.take_from_window(RateKind.RESET_MAIL, user.user_id, hour,
                                               self.config.reset_codes_per_hour):
             log.info("password reset code not sent: %d already sent this hour", self.config.reset_codes_per_hour)
             return
         code = credentials.new_reset_code()
-        self.accounts.put_reset_code(contractor_id, credentials.code_digest(contractor_id, code),
-                                     now + self.config.reset_code_valid)
+        self.accounts.put_reset_code(contractor_id, credentials.code_digest(user.user_id, code),
+                                     now + self.config.reset_code_valid, user.user_id)
         send_quietly(
             self.notifier, user.email, "Your password reset code",
-            f"Hello {company.company_name},\n\nYour password reset code is {code}. "
+            f"Hello {user.name or user.company_name},\n\nYour password reset code is {code}. "
             f"It works once, for {self.config.reset_code_minutes} minutes.\n\nIf you did not ask to reset "
             "your password, ignore this message; your password has not changed.\n\nCommunity Development",
         )
 
-    def verify_reset(self, contractor_id: str, code: str, source: str = "") -> tuple[str, str]:
-        """Trade a valid code for a reset token; returns (token, the account's security question).
+    def verify_reset(self, contractor_id: str, code: str, source: str = "", email: str = "") -> tuple[str, str]:
+        """Trade a valid code for a reset token; returns (token, the user's security question).
 
-        Guesses count per account across every code it is sent, so asking for new codes buys no
+        Guesses count per user across every code it is sent, so asking for new codes buys no
         more guesses; the sign-in's lock does not apply (this is how a locked-out owner gets in)."""
         now = self.clock.now()
         self._refuse_while_locked(self.accounts.throttle(ThrottleKind.SOURCE, self._source_id(source, now)), now)
-        attempt = self._claim(ThrottleKind.RESET_CODE, contractor_id, now, self.config.reset_code_attempts)
-        stored = self.accounts.reset_code(contractor_id)
+        user = self._user_for(contractor_id, email)
+        user_id = user.user_id if user else (named_user_id(contractor_id, email) if email else contractor_id)
+        attempt = self._claim(ThrottleKind.RESET_CODE, user_id, now, self.config.reset_code_attempts)
+        stored = self.accounts.reset_code(contractor_id, user_id) if user else None
         bad = InvalidInput("The code is not correct or has expired. Ask for a new code.",
                            [FieldProblem("code", "is not correct or has expired")], slug="wrong-reset-code")
-        if stored is None or not stored.matches(credentials.code_digest(contractor_id, code), now):
-            self._fail(ThrottleKind.RESET_CODE, contractor_id, attempt, now, source, self.config.reset_code_attempts)
+        if user is None or stored is None or not stored.matches(credentials.code_digest(user_id, code), now):
+            self._fail(ThrottleKind.RESET_CODE, user_id, attempt, now, source, self.config.reset_code_attempts)
             detail, left = self._warned(bad.detail, attempt, self.config.reset_code_attempts)
             raise InvalidInput(detail, bad.errors, slug="wrong-reset-code", extensions=left)
-        user = self.accounts.user(contractor_id)
-        if user is None:
-            raise bad
         token = credentials.new_token()
         if not self.accounts.trade_reset_code(contractor_id, stored.digest, credentials.token_digest(token),
-                                              now + self.config.reset_code_valid):  # one use, even when raced
+                                              now + self.config.reset_code_valid, user_id):  # one use, even raced
             raise bad
         return token, user.security_question
 
@@ -296,31 +307,32 @@ class AccountService:
         contractor_id = found.contractor_id
         self._refuse_while_locked(self.accounts.throttle(ThrottleKind.SOURCE, self._source_id(source, now)), now)
         self.config.password_policy.check_new(password, password_confirm)
-        company, user = self._account(contractor_id)
-        attempt = self._claim(ThrottleKind.RESET_ANSWER, contractor_id, now)
+        user = self.accounts.user(contractor_id, found.user_id)
+        if user is None:
+            raise NotFound("No such contractor.")
+        attempt = self._claim(ThrottleKind.RESET_ANSWER, user.user_id, now)
         if not user.secret_answer_matches(secret_answer, self.config.bcrypt_cost):
-            self._fail(ThrottleKind.RESET_ANSWER, contractor_id, attempt, now, source)
+            self._fail(ThrottleKind.RESET_ANSWER, user.user_id, attempt, now, source)
             # A wrong answer is a wrong secret: it counts against signing in as well.
-            self.accounts.record_failure(ThrottleKind.SIGN_IN, contractor_id, now, self.config.max_failed_attempts,
-                                         self.config.lock_seconds)
+            self.accounts.record_sign_in_failure(contractor_id, user.user_id, now, self.config.max_failed_attempts,
+                                                 self.config.lock_seconds)
             detail, left = self._warned("The secret answer does not match.", attempt)
             raise InvalidInput(detail, [FieldProblem("secret_answer", "does not match the answer on file")],
                                slug="wrong-secret-answer", extensions=left)
         user.change_password(password, self.config.bcrypt_cost)
         # One transaction: the token is used exactly when the password changes, with the failure counts.
         self.accounts.use_reset_token(digest)
-        self.accounts.save_user(user)
-        self.accounts.forget_throttles((ThrottleKind.SIGN_IN, contractor_id),
-                                       (ThrottleKind.RESET_CODE, contractor_id),
-                                       (ThrottleKind.RESET_ANSWER, contractor_id))
+        self.accounts.save_user(user, clear_sign_in=True)
+        self.accounts.forget_throttles((ThrottleKind.RESET_CODE, user.user_id),
+                                       (ThrottleKind.RESET_ANSWER, user.user_id))
         try:
             self.uow.commit()
         except StaleRecord:
             if not self.accounts.reset_token_exists(digest):  # another request used it first
                 raise self._link_expired("The reset link has already been used. Start again.") from None
             raise
-        self.accounts.revoke_sessions(Role.CONTRACTOR, contractor_id)
-        self._notify_password_changed(company, user)
+        self.accounts.revoke_sessions(Role.CONTRACTOR, contractor_id, user_id=user.user_id)
+        self._notify_password_changed(user)
 
     # --- profile secrets ---------------------------------------------------------------------
 
@@ -331,29 +343,34 @@ class AccountService:
     def change_password(self, principal: Principal, current_password: str, password: str,
                         password_confirm: str) -> None:
         now = self.clock.now()
-        company, user = self._check_current_password(principal, current_password, now)
+        user = self._check_current_password(principal, current_password, now)
         self.config.password_policy.check_new(password, password_confirm)
         user.change_password(password, self.config.bcrypt_cost)
         self.accounts.save_user(user)
         self.uow.commit()
-        self.accounts.revoke_sessions(Role.CONTRACTOR, principal.principal_id, keep=principal.token_hash)
-        self._notify_password_changed(company, user)
+        self.accounts.revoke_sessions(Role.CONTRACTOR, principal.principal_id, keep=principal.token_hash,
+                                      user_id=user.user_id)
+        self._notify_password_changed(user)
 
     def change_security_question(self, principal: Principal, current_password: str, current_secret_answer: str,
                                  security_question: str, secret_answer: str, secret_answer_confirm: str) -> None:
         now = self.clock.now()
-        _, user = self._check_current_password(principal, current_password, now)
-        attempt = self._claim(ThrottleKind.SIGN_IN, principal.principal_id, now)
+        user = self._check_current_password(principal, current_password, now)
+        _, attempt, throttle = self.accounts.claim_sign_in(user.contractor_id, user.user_id, now,
+                                                           self.config.max_failed_attempts, self.config.lock_seconds)
+        if attempt is None:
+            self._refuse_locked_user(throttle, now)
         if not user.secret_answer_matches(current_secret_answer, self.config.bcrypt_cost):
-            self._fail(ThrottleKind.SIGN_IN, principal.principal_id, attempt, now)
-            detail, left = self._warned("The current secret answer does not match.", attempt)
+            self.accounts.fail_sign_in(user.contractor_id, user.user_id, attempt or 0, now,
+                                       self.config.max_failed_attempts, self.config.lock_seconds)
+            detail, left = self._warned("The current secret answer does not match.", attempt or 0)
             raise InvalidInput(detail, [FieldProblem("current_secret_answer", "does not match the answer on file")],
                                slug="wrong-secret-answer", extensions=left)
         problems = User.question_problems(security_question, secret_answer, secret_answer_confirm)
         if problems:
             raise InvalidInput("The new security question is not complete.", problems)
         user.change_security_question(security_question, secret_answer, self.config.bcrypt_cost)
-        self.accounts.save_user(user)
+        self.accounts.save_user(user, clear_sign_in=True)
         self.uow.commit()
 
     # --- staff: accounts and PINs ------------------------------------------------------------
@@ -371,7 +388,8 @@ class AccountService:
         company = Company(contractor_id=contractor_id, company_name=new.company_name, license_no=new.license_no,
                           email=new.email, address=new.address, city=new.city, state=new.state, zip=new.zip,
                           phone=new.phone, created_at=now, updated_at=now)
-        user = User(user_id=first_user_id(contractor_id), contractor_id=contractor_id, email=new.email)
+        user = User(user_id=first_user_id(contractor_id), contractor_id=contractor_id, email=new.email,
+                    role=UserRole.ADMIN, company_name=new.company_name, created_at=now)
         pin = credentials.new_pin()
         user.issue_pin(pin, now, self.config.pin_valid, self.config.bcrypt_cost)
         self.accounts.add_company(company, user)
@@ -394,32 +412,87 @@ class AccountService:
         pin = pin or credentials.new_pin()
         now = self.clock.now()
         user.issue_pin(pin, now, self.config.pin_valid, self.config.bcrypt_cost)
-        self.accounts.save_user(user)
-        self.accounts.forget_throttles((ThrottleKind.SIGN_IN, contractor_id))
+        self.accounts.save_user(user, clear_sign_in=True)
         self.uow.audit.record(AuditEntry(now, by, AuditAction.PIN_ISSUED, subject("contractor", contractor_id)))
         self.uow.commit()
-        self.accounts.revoke_sessions(Role.CONTRACTOR, contractor_id)
+        # The PIN replaces the first admin's password: their sessions end; the named users' go on.
+        self.accounts.revoke_sessions(Role.CONTRACTOR, contractor_id, user_id=user.user_id)
         return pin
 
     # --- helpers -----------------------------------------------------------------------------
 
-    def _account(self, contractor_id: str) -> tuple[Company, User]:
-        account = self.accounts.company_and_user(contractor_id)
-        if account is None:
-            raise NotFound("No such contractor.")
-        return account
+    def _user_of(self, principal: Principal) -> User:
+        """The signed-in user (a session from before users: the first admin)."""
+        user = self.accounts.user(principal.principal_id, principal.user_id)
+        if user is None:
+            raise Unauthenticated("The session has ended. Sign in again.", slug="session-ended")
+        return user
 
-    def _check_current_password(self, principal: Principal, current_password: str,
-                                now: datetime) -> tuple[Company, User]:
-        account = self._account(principal.principal_id)
-        attempt = self._claim(ThrottleKind.SIGN_IN, principal.principal_id, now)
-        if not account[1].password_matches(current_password, self.config.bcrypt_cost):
-            self._fail(ThrottleKind.SIGN_IN, principal.principal_id, attempt, now)
-            detail, left = self._warned("The current password is not correct.", attempt)
+    def _user_for(self, contractor_id: str, email: str) -> User | None:
+        """The user a sign-in or reset names: the first admin without an e-mail; with one, the named user
+        of that e-mail, or the first admin when it is the first admin's."""
+        if not email:
+            return self.accounts.user(contractor_id)
+        user = self.accounts.user(contractor_id, named_user_id(contractor_id, email))
+        if user is None:
+            first = self.accounts.user(contractor_id)
+            if first is not None and first.email and normalise_email(first.email) == normalise_email(email):
+                return first
+        return user
+
+    def _claim_user(self, contractor_id: str, email: str, now: datetime) -> tuple[User | None, int | None, Throttle]:
+        """Count a sign-in attempt on the user it names and read that user (one UpdateItem); the
+        first admin signing in with the e-mail on file costs one more pair of reads."""
+        limit, lock = self.config.max_failed_attempts, self.config.lock_seconds
+        user_id = named_user_id(contractor_id, email) if email else first_user_id(contractor_id)
+        user, attempt, throttle = self.accounts.claim_sign_in(contractor_id, user_id, now, limit, lock)
+        if user is None and email:
+            first = self.accounts.user(contractor_id)
+            if first is not None and first.email and normalise_email(first.email) == normalise_email(email):
+                return self.accounts.claim_sign_in(contractor_id, first.user_id, now, limit, lock)
+        return user, attempt, throttle
+
+    def _refuse_locked_user(self, throttle: Throttle, now: datetime) -> None:
+        if not throttle.retry_after(now):  # at the limit with guesses in flight: the lock is imminent
+            throttle = Throttle(locked_until=now + self.config.lockout)
+        self._refuse_while_locked(throttle, now)
+
+    def _fail_user(self, user: User, attempt: int, now: datetime, source: str) -> None:
+        """A user's sign-in failed: the claimed attempt may lock the user; the source is counted, and a
+        source that is locked out is answered 429 with the attempt given back."""
+        limit = self.config.max_failed_attempts
+        self.accounts.fail_sign_in(user.contractor_id, user.user_id, attempt, now, limit, self.config.lock_seconds)
+        metrics.count(metrics.LOGIN_FAILED)
+        if attempt >= limit:
+            metrics.count(metrics.ACCOUNT_LOCKED)
+        if source:
+            source_id = self._source_id(source, now)
+            self.accounts.record_failure(ThrottleKind.SOURCE, source_id, now, self.config.source_max_failed_attempts,
+                                         self.config.lock_seconds)
+            from_source = self.accounts.throttle(ThrottleKind.SOURCE, source_id)
+            if from_source.retry_after(now):
+                if attempt < limit:
+                    self.accounts.give_back_sign_in(user.contractor_id, user.user_id)
+                self._refuse_while_locked(from_source, now)
+
+    def _check_current_password(self, principal: Principal, current_password: str, now: datetime) -> User:
+        """The signed-in user's password, counted like a sign-in (on the user's own count)."""
+        user_id = principal.user_id or first_user_id(principal.principal_id)
+        user, attempt, throttle = self.accounts.claim_sign_in(principal.principal_id, user_id, now,
+                                                              self.config.max_failed_attempts,
+                                                              self.config.lock_seconds)
+        if user is None:
+            raise Unauthenticated("The session has ended. Sign in again.", slug="session-ended")
+        if attempt is None:
+            self._refuse_locked_user(throttle, now)
+        if not user.password_matches(current_password, self.config.bcrypt_cost):
+            self.accounts.fail_sign_in(user.contractor_id, user.user_id, attempt or 0, now,
+                                       self.config.max_failed_attempts, self.config.lock_seconds)
+            detail, left = self._warned("The current password is not correct.", attempt or 0)
             raise InvalidInput(detail, [FieldProblem("current_password", "is not correct")],
                                slug="wrong-current-password", extensions=left)
-        self.accounts.clear_throttles((ThrottleKind.SIGN_IN, principal.principal_id))
-        return account
+        self.accounts.clear_sign_in(user.contractor_id, user.user_id)
+        return user
 
     def _warned(self, detail: str, attempt: int, limit: int | None = None) -> tuple[str, dict[str, int]]:
         """A wrong secret's detail with the warning before the lock-out, and `attempts_left`.
@@ -485,16 +558,36 @@ class AccountService:
             absolute_expires_at=now + self.config.sessions.absolute, setup_only=setup_only, user_id=user_id,
             staff_role=staff_role,
         )
-        if not self.accounts.open_session(session, clear_throttle):  # a staff account disabled meanwhile
+        if self.accounts.open_session(session, clear_throttle) != "opened":  # a staff account disabled meanwhile
             raise Unauthenticated("The user name or password is not correct.", slug="wrong-credentials")
         return SignedIn(token, session.expires_at(self.config.sessions), role, setup_only)
 
-    def _notify_password_changed(self, company: Company, user: User) -> None:
+    def _open_user_session(self, user: User, now: datetime, source: str = "") -> SignedIn:
+        """A company user's session: the company is the principal, the user and their role ride along.
+        Lands only while the user is active and (`source`) the caller's source is not locked out."""
+        token = credentials.new_token()
+        session = Session(
+            token_hash=credentials.token_digest(token), role=Role.CONTRACTOR, principal_id=user.contractor_id,
+            display_name=user.company_name or user.contractor_id, created_at=now, last_seen_at=now,
+            absolute_expires_at=now + self.config.sessions.absolute, setup_only=not user.setup_complete,
+            user_id=user.user_id, user_role=user.role.value, user_email=user.email,
+        )
+        source_throttle = (ThrottleKind.SOURCE.value, self._source_id(source, now)) if source else None
+        opened = self.accounts.open_session(session, source_throttle=source_throttle, now=now)
+        if opened == "source-locked":
+            self.accounts.give_back_sign_in(user.contractor_id, user.user_id)
+            self._refuse_while_locked(self.accounts.throttle(ThrottleKind.SOURCE, self._source_id(source, now)), now)
+            raise TooManyAttempts("Too many failed attempts. Try again later.", self.config.lock_seconds)
+        if opened != "opened":  # disabled between the password check and now
+            raise Unauthenticated(WRONG_CREDENTIALS, slug="wrong-credentials")
+        return SignedIn(token, session.expires_at(self.config.sessions), Role.CONTRACTOR, session.setup_only)
+
+    def _notify_password_changed(self, user: User) -> None:
         if not user.email:
             return
         send_quietly(
             self.notifier, user.email, "Your portal password was changed",
-            f"Hello {company.company_name},\n\nThe password of your contractor portal account was "
+            f"Hello {user.name or user.company_name},\n\nThe password of your contractor portal account was "
             f"changed on {mail_time(self.clock.now(), self.config.time_zone)}. If you did not do this, "
             "call Community Development now.\n\n"
             "It is strongly recommended to change your password every time someone leaves your employment.",

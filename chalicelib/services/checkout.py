@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chalicelib.clock import Clock
+from chalicelib.domain.activity import Actor
 from chalicelib.domain.errors import StaleRecord, TooManyChanges
 from chalicelib.domain.fees import FeeSchedule, PaymentMethod, Quote
 from chalicelib.domain.payments import Cart, Payment, PaymentStatus, hold_fees, release_fees
@@ -60,11 +61,12 @@ class CheckoutService:
         self.provider = provider
         self.site_base_url = site_base_url.rstrip("/")
 
-    def checkout(self, contractor_id: str, payment_method: object) -> Checkout:
+    def checkout(self, contractor_id: str, payment_method: object, actor: Actor | None = None) -> Checkout:
+        """`actor`: the company user checking out (the activity and the receipt name them)."""
         method = self.schedule.parse_method(payment_method)
         for attempt in range(ATTEMPTS):
             try:
-                payment, cart, quote = self._hold(contractor_id, method)
+                payment, cart, quote = self._hold(contractor_id, method, actor)
                 break
             except StaleRecord:
                 self.uow.rollback()
@@ -108,14 +110,15 @@ class CheckoutService:
             log.exception("checkout: payment %s could not be cancelled; its hold ends when it expires",
                           payment.payment_id)
 
-    def _hold(self, contractor_id: str, method: PaymentMethod) -> tuple[Payment, Cart, Quote]:
+    def _hold(self, contractor_id: str, method: PaymentMethod, actor: Actor | None) -> tuple[Payment, Cart, Quote]:
         cart, permits = read_cart(self.uow, contractor_id, self.clock)
         cart.check_not_empty()
         quote = self.schedule.quote(method, cart.total_fees)
         now = self.clock.now()
         # Staff may have added fees since the cart was filled, and the convenience fee comes on top:
         # `open` checks what the portal would be asked to take, before anything is held.
-        payment = Payment.open(uuid.uuid4().hex, contractor_id, quote, cart.lines(), now)
+        payment = Payment.open(uuid.uuid4().hex, contractor_id, quote, cart.lines(), now,
+                               started_by=actor.user_id if actor else "", started_by_email=actor.email if actor else "")
         for permit in hold_fees(payment, permits, now):
             self.uow.permits.save(permit)
         self.uow.payments.save(payment)

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.accounts import NotificationKind
 from chalicelib.domain.audit import AuditAction, AuditEntry, subject
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.permits import PERMIT_VALIDITY_DAYS, Permit
 from chalicelib.domain.wording import us_date, us_day
-from chalicelib.services.mail import send_quietly
 from chalicelib.services.permits import PermitWork
+from chalicelib.services.recipients import mail_users, recipients
 
 log = logging.getLogger(__name__)
 
@@ -98,16 +99,17 @@ class ExpiryJob(PermitWork):
             if reminder.expires_date < today:  # expired before its reminder went out: nothing to remind
                 self.uow.permits.claim_reminder(reminder, now)
                 continue
-            if reminder.contractor_id not in companies:
-                companies[reminder.contractor_id] = self.uow.accounts.company(reminder.contractor_id)
-            company = companies[reminder.contractor_id]
+            if reminder.contractor_id not in companies:  # each user of the company who asked for reminders
+                companies[reminder.contractor_id] = recipients(self.uow, reminder.contractor_id,
+                                                               NotificationKind.EXPIRY_REMINDERS)
+            addresses = companies[reminder.contractor_id]
             if not self.uow.permits.claim_reminder(reminder, now):
                 continue  # another run sent it
-            if company is None or not company.email:
+            if not addresses:
                 continue
             days = (reminder.expires_date - today).days
-            sent = send_quietly(
-                self.notifier, company.email,
+            sent = mail_users(
+                self.notifier, addresses, reminder.contractor_id,
                 f"Permit {reminder.permit_no} expires on {us_date(reminder.expires_date)}",
                 f"Permit {reminder.permit_no} ({reminder.address}) expires on "
                 f"{us_day(reminder.expires_date)}, in {days} {'day' if days == 1 else 'days'}.\n"

@@ -40,7 +40,8 @@ from zoneinfo import ZoneInfo
 from chalicelib import metrics
 from chalicelib.clock import Clock, epoch_seconds
 from chalicelib.config import DEFAULT_TIME_ZONE
-from chalicelib.domain.accounts import Company
+from chalicelib.domain.accounts import Company, NotificationKind, first_user_id
+from chalicelib.domain.activity import ActivityAction, CompanyActivity
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, StaleRecord, Unavailable
 from chalicelib.domain.money import display_money
 from chalicelib.domain.notices import Notice, NoticeKind
@@ -56,8 +57,8 @@ from chalicelib.domain.wording import county_datetime
 from chalicelib.notifier import Notifier
 from chalicelib.payments.provider import CallbackBody, CallbackOutcome, build_callback_body, parse_callback_body
 from chalicelib.payments.signature import SIGNATURE_HEADER, sign, verify
-from chalicelib.services.mail import send_quietly
 from chalicelib.services.notices import StaffMailbox
+from chalicelib.services.recipients import mail_users, recipients
 
 if TYPE_CHECKING:
     from chalicelib.store.unit_of_work import UnitOfWork
@@ -204,6 +205,10 @@ class PaymentService:
                     "had been paid or held by another payment meanwhile")
             else:
                 notice = self._paid_notice(payment, company, permits, now)
+                self.uow.activity.record(CompanyActivity(
+                    payment.contractor_id, now, payment.started_by or first_user_id(payment.contractor_id),
+                    payment.started_by_email, ActivityAction.PAYMENT, f"payment {payment.receipt_no}",
+                    f"Paid {display_money(payment.total_due)} for {', '.join(payment.permit_nos)}."))
             self.staff.leave(self.uow, notice)
             self.uow.commit()
             result = CallbackResult(payment.payment_id, payment.status, payment.refund_required)
@@ -284,13 +289,15 @@ class PaymentService:
     # --- e-mail ------------------------------------------------------------------------------
 
     def _mail_receipt(self, payment: Payment, company: Company | None, now: datetime) -> None:
-        """The contractor's receipt, at the address on file."""
-        if not company or not company.email:
+        """The receipt, to whoever paid and each of the company's users who asked for receipts."""
+        addresses = recipients(self.uow, payment.contractor_id, NotificationKind.PAYMENTS,
+                               also=[payment.started_by_email])
+        if not company or not addresses:
             return
         transaction_id = payment.transaction_id or ""
         fee_rows = "\n".join(f"  {line.permit_no}  {line.description}: {display_money(line.amount)}"
                              for line in payment.lines)
-        send_quietly(self.notifier, company.email, f"Payment receipt {payment.receipt_no}", (
+        mail_users(self.notifier, addresses, payment.contractor_id, f"Payment receipt {payment.receipt_no}", (
             f"Thank you. We received your payment of {display_money(payment.total_due)}.\n\n"
             f"Receipt: {payment.receipt_no}\nTransaction: {transaction_id}\n"
             f"Paid: {county_datetime(now, self.time_zone)}\n\n"

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from chalicelib.clock import Clock
 from chalicelib.config import Settings
+from chalicelib.domain.accounts import NotificationKind
+from chalicelib.domain.activity import ActivityAction, Actor, CompanyActivity
 from chalicelib.domain.errors import NotFound, StaleRecord
 from chalicelib.domain.inspections import (
     Inspection,
@@ -31,6 +33,7 @@ from chalicelib.domain.permits import Permit, PermitStatus, parse_permit_status
 from chalicelib.domain.wording import clock_time, us_day, words
 from chalicelib.notifier import Notifier
 from chalicelib.services.notices import StaffMailbox
+from chalicelib.services.recipients import mail_users, recipients
 
 if TYPE_CHECKING:
     from chalicelib.domain.accounts import Company
@@ -106,19 +109,10 @@ def window_words(window: str) -> str:
     return {"AM": "morning", "PM": "afternoon", "ANY": "any time of day"}.get(window, window)
 
 
-def notify_contractor(uow: UnitOfWork, notifier: Notifier, contractor_id: str, subject: str, body: str) -> None:
-    """E-mail a contractor at the address on file (nothing when there is none); a refusal is logged."""
-    mail_company(notifier, uow.accounts.company(contractor_id), contractor_id, subject, body)
-
-
-def mail_company(notifier: Notifier, company: Company | None, contractor_id: str, subject: str, body: str) -> None:
-    """E-mail a company already read at its address on file (nothing when there is none)."""
-    from chalicelib.services.mail import send_quietly
-
-    if company is None or not company.email:
-        log.warning("no e-mail address for contractor %s; %r not sent", contractor_id, subject)
-        return
-    send_quietly(notifier, company.email, subject, body)
+def notify_contractor(uow: UnitOfWork, notifier: Notifier, contractor_id: str, subject: str, body: str,
+                      kind: NotificationKind = NotificationKind.INSPECTION_RESULTS) -> None:
+    """E-mail each of the contractor's users who asked for `kind`; a refusal is logged."""
+    mail_users(notifier, recipients(uow, contractor_id, kind), contractor_id, subject, body)
 
 
 class PermitWork:
@@ -194,14 +188,15 @@ class PermitService(PermitWork):
 
     # --- inspections -------------------------------------------------------------------------
 
-    def request_inspection(self, contractor_id: str, permit_no: str, request: InspectionRequest) -> Inspection:
+    def request_inspection(self, contractor_id: str, permit_no: str, request: InspectionRequest,
+                           actor: Actor | None = None) -> Inspection:
         """Book an inspection: 409 naming every blocker, 400 for the type and the calendar's rules.
 
         Booked only if the permit is still what was checked (its version): a request racing another
         reads the permit again, and then finds the day taken (409) or the permit changed."""
         kind = " ".join(request.inspection_type.split()).upper()
         window = parse_time_window(request.time_window)
-        company = self.uow.accounts.company(contractor_id)  # read once: the staff notice and the mail name it
+        company = self.uow.accounts.company(contractor_id)  # read once, outside the retries: the staff notice names it
         company_name = self._name(company, contractor_id)
 
         def book() -> tuple[Permit, Inspection, Notice]:
@@ -221,12 +216,16 @@ class PermitService(PermitWork):
                 + (f"\nNotes: {insp.notes}" if insp.notes else "") + "\n",
                 permit_no=permit.permit_no, inspection_id=insp.inspection_id)
             self.staff_mailbox.leave(self.uow, notice)
+            if actor:
+                self.uow.activity.record(CompanyActivity.by(
+                    actor, now, ActivityAction.INSPECTION_REQUESTED, f"permit {permit.permit_no}",
+                    f"Requested a {words(kind)} inspection for {us_day(request.date)}."))
             self.uow.commit()
             return permit, insp, notice
 
         permit, insp, notice = retrying(book)
         self.staff_mailbox.mail(notice)
-        mail_company(self.notifier, company, contractor_id,
+        self._mail(contractor_id,
                      f"Inspection requested: {words(kind)} on {permit.permit_no}",
                      f"Your {words(kind)} inspection on permit {permit.permit_no} ({permit.address}) is requested "
                      f"for {us_day(request.date)} ({window_words(window.value)}).\n"
@@ -234,9 +233,9 @@ class PermitService(PermitWork):
                      f"{clock_time(self.config.calendar.cancel_cutoff)} on that day.")
         return insp
 
-    def cancel_inspection(self, contractor_id: str, inspection_id: str) -> None:
+    def cancel_inspection(self, contractor_id: str, inspection_id: str, actor: Actor | None = None) -> None:
         """Cancel a scheduled inspection before the cancel cut-off on its day."""
-        company = self.uow.accounts.company(contractor_id)  # read once: the staff notice and the mail name it
+        company = self.uow.accounts.company(contractor_id)  # read once, outside the retries: the staff notice names it
 
         def cancel() -> tuple[Inspection, Notice]:
             permit = self.uow.permits.get(permit_of_inspection(inspection_id))
@@ -255,12 +254,16 @@ class PermitService(PermitWork):
                 f"Inspection id: {insp.inspection_id}.\n",
                 permit_no=permit.permit_no, inspection_id=insp.inspection_id)
             self.staff_mailbox.leave(self.uow, notice)
+            if actor:
+                self.uow.activity.record(CompanyActivity.by(
+                    actor, now, ActivityAction.INSPECTION_CANCELLED, f"permit {permit.permit_no}",
+                    f"Cancelled the {kind} inspection of {us_day(insp.date)}."))
             self.uow.commit()
             return insp, notice
 
         insp, notice = retrying(cancel)
         self.staff_mailbox.mail(notice)
-        mail_company(self.notifier, company, contractor_id,
+        self._mail(contractor_id,
                      f"Inspection cancelled: {words(insp.inspection_type)} on {insp.permit_no}",
                      f"The {words(insp.inspection_type)} inspection on permit {insp.permit_no} for "
                      f"{us_day(insp.date)} is cancelled.")

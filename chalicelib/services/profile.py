@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.accounts import Company, Principal, User
+from chalicelib.domain.activity import ActivityAction, Actor, CompanyActivity
 from chalicelib.domain.contact import validate_profile
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.services.accounts import AccountService, AuthConfig
@@ -31,17 +32,19 @@ class ProfileService:
         self.notifier = notifier
         self.accounts = AccountService(uow, clock, notifier, config)
 
-    def get(self, contractor_id: str) -> tuple[Company, User]:
-        """The company and its (first) user: the profile shows the user's security question."""
-        account = self.uow.accounts.company_and_user(contractor_id)
+    def get(self, principal: Principal) -> tuple[Company, User]:
+        """The company and the signed-in user: the profile shows the user's own security question
+        (one BatchGetItem)."""
+        account = self.uow.accounts.company_and_user(principal.principal_id, principal.user_id)
         if account is None:
             raise NotFound("No such contractor.")
         return account
 
     def update(self, principal: Principal, fields: dict[str, str], current_password: str = "") -> tuple[Company, User]:
         """Save validated contact details; a concurrent change of the company is refused (409
-        changed-meanwhile), never overwritten."""
-        company, user = self.get(principal.principal_id)
+        changed-meanwhile), never overwritten. The first admin's e-mail is the company's (the guide's
+        one address), so it follows the e-mail on file; named users keep their own."""
+        company, user = self.get(principal)
         clean = validate_profile(fields)
         old_email = company.email
         email_changes = company.email_changes_to(clean["email"])
@@ -50,10 +53,21 @@ class ProfileService:
                 raise InvalidInput("Enter your current password to change the e-mail address.",
                                    [FieldProblem("current_password", "is required to change the e-mail address")])
             self.accounts.confirm_password(principal, current_password)
-        company.update_profile(clean, self.clock.now())
+        now = self.clock.now()
+        before = {name: getattr(company, name) for name in Company.PROFILE_FIELDS}
+        company.update_profile(clean, now)
         self.uow.accounts.save_company(company)
+        if email_changes:
+            first = user if user.first_admin else self.uow.accounts.user(company.contractor_id)
+            if first is not None and (not first.email or not first.email_differs(old_email)):
+                first.email = company.email
+                self.uow.accounts.save_user(first)
+        changed = sorted(name for name in Company.PROFILE_FIELDS if getattr(company, name) != before[name])
+        if changed:
+            self.uow.activity.record(CompanyActivity.by(
+                Actor.of(principal), now, ActivityAction.PROFILE_CHANGED, "company profile",
+                "Changed " + ", ".join(name.replace("_", " ") for name in changed) + "."))
         self.uow.commit()
-        user.email = company.email  # the first user's address is the company's
         if email_changes and old_email:
             self._tell_old_address(company, old_email)
         return company, user

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.accounts import (
     Company,
+    NotificationKind,
     ResetCode,
     ResetToken,
     Role,
@@ -54,6 +55,7 @@ from chalicelib.domain.accounts import (
     User,
     UserRole,
     UserStatus,
+    default_notifications,
     first_user_id,
 )
 from chalicelib.store import keys
@@ -70,8 +72,10 @@ from chalicelib.store.items import (
     absent,
     at_version,
     eq,
+    exists,
     lt,
     lte,
+    ne,
     not_exists,
     present,
     query_all,
@@ -116,22 +120,42 @@ def company_from_item(item: Item) -> Company:
 
 
 def user_from_item(item: Item) -> User:
-    """The company's first user, from the company's PROFILE item."""
+    """A company's user, from its USER# item."""
     contractor_id = _text(item.get("contractor_id"))
+    role = UserRole(_text(item.get("role")) or UserRole.ADMIN)
+    notifications = item.get("notifications")
     return User(
-        user_id=first_user_id(contractor_id),
+        user_id=_text(item.get("user_id")) or first_user_id(contractor_id),
         contractor_id=contractor_id,
         email=_text(item.get("email")),
-        role=UserRole.ADMIN,
+        role=role,
+        name=_text(item.get("name")),
+        company_name=_text(item.get("company_name")),
         security_question=_text(item.get("security_question")),
         secret_answer_hash=item.get("secret_answer_hash") or None,
         password_hash=item.get("password_hash") or None,
         pin_hash=item.get("pin_hash") or None,
         pin_expires_at=_time(item.get("pin_expires_at")),
         setup_complete=bool(item.get("setup_complete", False)),
-        status=UserStatus.ACTIVE,
-        version=int(item.get(_USER_VERSION, 0) or 0),
+        status=UserStatus(_text(item.get("status")) or UserStatus.ACTIVE),
+        notifications={**default_notifications(role), **{str(k): bool(v) for k, v in (notifications or {}).items()
+                                                         if str(k) in _NOTIFICATION_KEYS}},
+        invitation_digest=item.get("invitation_digest") or None,
+        invitation_expires_at=_time(item.get("invitation_expires_at")),
+        invited_at=_time(item.get("invited_at")),
+        invited_by=_text(item.get("invited_by")),
+        created_at=_time(item.get("created_at")),
+        last_sign_in_at=_time(item.get("last_sign_in_at")),
+        version=int(item.get("version", 0) or 0),
     )
+
+
+_NOTIFICATION_KEYS = frozenset(kind.value for kind in NotificationKind)
+
+#: What the first user kept on the company's PROFILE item before users had items of their own
+#: (`migrate_first_users` moves them).
+_LEGACY_USER_ATTRIBUTES = ("security_question", "secret_answer_hash", "password_hash", "pin_hash", "pin_expires_at",
+                           "setup_complete", _USER_VERSION)
 
 
 def _company_attributes(company: Company) -> dict[str, Any]:
@@ -160,21 +184,35 @@ def company_item(company: Company) -> Item:
 
 
 def _user_attributes(user: User) -> dict[str, Any]:
-    """The first user's own attributes of the PROFILE item (None: absent)."""
+    """A user's own attributes of its USER# item (None: absent). The sign-in's failure count
+    (`attempts`, `claimed_at`, `locked_until`) is not the aggregate's: saves leave it alone."""
     return {
+        "user_id": user.user_id,
+        "contractor_id": user.contractor_id,
+        "email": user.email or None,
+        "name": user.name or None,
+        "role": user.role.value,
+        "status": user.status.value,
+        "company_name": user.company_name or None,
         "security_question": user.security_question or None,
         "secret_answer_hash": user.secret_answer_hash,
         "password_hash": user.password_hash,
         "pin_hash": user.pin_hash,
         "pin_expires_at": _epoch(user.pin_expires_at),
         "setup_complete": user.setup_complete,
+        "notifications": dict(user.notifications),
+        "invitation_digest": user.invitation_digest,
+        "invitation_expires_at": _epoch(user.invitation_expires_at),
+        "invited_at": _epoch(user.invited_at),
+        "invited_by": user.invited_by or None,
+        "created_at": _epoch(user.created_at),
+        "last_sign_in_at": _epoch(user.last_sign_in_at),
     }
 
 
-def _user_at_version(version: int) -> Cond:
-    if version:
-        return eq(_USER_VERSION, version)
-    return not_exists(_USER_VERSION) | eq(_USER_VERSION, 0)
+def _user_item(user: User) -> Item:
+    item = {**keys.user(user.contractor_id, user.user_id), **_user_attributes(user), "version": user.version}
+    return {k: v for k, v in item.items() if v is not None}
 
 
 def _throttle_from_item(item: Item | None) -> Throttle:
@@ -195,6 +233,8 @@ def _session_from_item(token_hash: str, item: Item) -> Session:
         setup_only=bool(item.get("setup_only", False)),
         user_id=_text(item.get("user_id")),
         staff_role=_text(item.get("staff_role")),
+        user_role=_text(item.get("user_role")),
+        user_email=_text(item.get("user_email")),
     )
 
 
@@ -239,6 +279,26 @@ def _supervisor() -> Cond:
     return not_exists("role") | eq("role", StaffRole.SUPERVISOR.value)
 
 
+def _valid_id(value: str) -> bool:
+    """An id from a URL or a body: longer is no record, and a key DynamoDB refuses."""
+    return 0 < len(value) <= 64
+
+
+def _first_user_of_legacy(profile: Item) -> User:
+    """The first user as a PROFILE item of an older table held it: the company's admin, at its e-mail."""
+    contractor_id = _text(profile.get("contractor_id"))
+    return User(
+        user_id=first_user_id(contractor_id), contractor_id=contractor_id, email=_text(profile.get("email")),
+        role=UserRole.ADMIN, company_name=_text(profile.get("company_name")),
+        security_question=_text(profile.get("security_question")),
+        secret_answer_hash=profile.get("secret_answer_hash") or None,
+        password_hash=profile.get("password_hash") or None, pin_hash=profile.get("pin_hash") or None,
+        pin_expires_at=_time(profile.get("pin_expires_at")),
+        setup_complete=bool(profile.get("setup_complete", False)), status=UserStatus.ACTIVE,
+        created_at=_time(profile.get("created_at")), version=int(profile.get(_USER_VERSION, 0) or 0) or 1,
+    )
+
+
 def _same_key(item: Item, key: dict[str, str]) -> bool:
     return item["PK"] == key["PK"] and item["SK"] == key["SK"]
 
@@ -260,25 +320,36 @@ class AccountRepository:
         item = self._profile(contractor_id)
         return company_from_item(item) if item else None
 
-    def user(self, contractor_id: str) -> User | None:
-        """The company's first user (the PIN holder), or None."""
-        item = self._profile(contractor_id)
+    def user(self, contractor_id: str, user_id: str = "") -> User | None:
+        """One of the company's users (its first admin when `user_id` is ""), or None: one GetItem."""
+        if not _valid_id(contractor_id) or (user_id and not _valid_id(user_id)):
+            return None
+        item = self.items.get(keys.user(contractor_id, user_id or first_user_id(contractor_id)), consistent=True)
         return user_from_item(item) if item else None
 
-    def company_and_user(self, contractor_id: str) -> tuple[Company, User] | None:
-        """Both from the one item they share today: one GetItem."""
-        item = self._profile(contractor_id)
-        return (company_from_item(item), user_from_item(item)) if item else None
+    def company_and_user(self, contractor_id: str, user_id: str = "") -> tuple[Company, User] | None:
+        """The company and one of its users (the first admin when `user_id` is ""): one BatchGetItem."""
+        if not _valid_id(contractor_id) or (user_id and not _valid_id(user_id)):
+            return None
+        company_key = keys.contractor(contractor_id)
+        user_key = keys.user(contractor_id, user_id or first_user_id(contractor_id))
+        found = self.items.get_many([company_key, user_key], consistent=True)
+        company = next((i for i in found if _same_key(i, company_key)), None)
+        user = next((i for i in found if _same_key(i, user_key)), None)
+        return (company_from_item(company), user_from_item(user)) if company and user else None
 
-    def company_and_user_with_throttle(self, contractor_id: str, kind: str,
-                                       throttle_id: str) -> tuple[tuple[Company, User] | None, Throttle]:
-        """The account and one throttle (the caller's source) in one BatchGetItem."""
-        account_key, throttle_key = keys.first_user(contractor_id), keys.throttle(kind, throttle_id)
-        found = self.items.get_many([account_key, throttle_key], consistent=True)
-        item = next((i for i in found if _same_key(i, account_key)), None)
-        throttle = next((i for i in found if _same_key(i, throttle_key)), None)
-        account = (company_from_item(item), user_from_item(item)) if item else None
-        return account, _throttle_from_item(throttle)
+    def users(self, contractor_id: str) -> list[User]:
+        """Every user of the company, by id: one consistent Query of its USER# items (a company has tens)."""
+        if not _valid_id(contractor_id):
+            return []
+        items = query_all(self.items, keys.contractor_partition(contractor_id), sk_prefix=keys.USER_PREFIX,
+                          consistent=True)
+        return [user_from_item(i) for i in items]
+
+    def add_user(self, user: User) -> None:
+        """Staged: a new user of a company; the commit fails (StaleRecord) when the user exists."""
+        user.version = 1
+        self.uow.add(Put(_user_item(user), absent()))
 
     def directory(self) -> list[Company]:
         """Every listed company, sorted by name, with only its id and name: a Query on GSI3, whose
@@ -311,11 +382,15 @@ class AccountRepository:
         return found, next_cursor
 
     def companies_and_users(self, contractor_ids: list[str]) -> list[tuple[Company, User]]:
-        """The companies (with their first users) of these ids, in no order: BatchGetItem (eventually
-        consistent: for lists), one request per hundred."""
-        wanted = [keys.contractor(i) for i in dict.fromkeys(contractor_ids) if 0 < len(i) <= 64]
+        """The companies (with their first admins) of these ids, in no order: BatchGetItem (eventually
+        consistent: for lists), one request per fifty companies. A company without a user is left out."""
+        ids = [i for i in dict.fromkeys(contractor_ids) if _valid_id(i)]
+        wanted = [k for i in ids for k in (keys.contractor(i), keys.first_user(i))]
         items = self.items.get_many(wanted, consistent=False) if wanted else []
-        return [(company_from_item(i), user_from_item(i)) for i in items]
+        profiles = {str(i.get("contractor_id", "")): i for i in items if i["SK"] == keys.PROFILE}
+        users = {str(i.get("contractor_id", "")): i for i in items if i["SK"].startswith(keys.USER_PREFIX)}
+        return [(company_from_item(profiles[i]), user_from_item(users[i])) for i in ids
+                if i in profiles and i in users]
 
     def contractor_of_license(self, license_no: str) -> str | None:
         """The contractor holding a state license (its claim: one GetItem), or None."""
@@ -342,36 +417,44 @@ class AccountRepository:
         return moved
 
     def add_company(self, company: Company, user: User) -> None:
-        """Staged: the company with its first user, and the claim on its license (one account per
-        license: the commit fails when either exists)."""
-        if user.contractor_id != company.contractor_id or user.user_id != first_user_id(company.contractor_id):
+        """Staged: the company, its first user, and the claim on its license (one account per
+        license: the commit fails when any exists)."""
+        if user.contractor_id != company.contractor_id or not user.first_admin:
             raise ValueError("a new company is created with its first user")
         company.version, user.version = 1, 1
-        item = {**keys.contractor(company.contractor_id), **_company_attributes(company),
-                **_user_attributes(user), "version": 1, _USER_VERSION: 1}
+        item = {**keys.contractor(company.contractor_id), **_company_attributes(company), "version": 1}
         item = {k: v for k, v in item.items() if v is not None}
         claim = {**keys.license_claim(company.license_no), "contractor_id": company.contractor_id}
-        self.uow.add(Put(item, absent()), Put(claim, absent()))
+        self.uow.add(Put(item, absent()), Put(_user_item(user), absent()), Put(claim, absent()))
 
     def save_company(self, company: Company) -> None:
         """Staged: the company's attributes, if nobody changed the company since it was read."""
         changes, cond = self._company_changes(company)
         self.uow.add(Update(keys.contractor(company.contractor_id), set=changes, cond=present() & cond))
 
-    def save_user(self, user: User) -> None:
-        """Staged: the user's attributes, if nobody changed the user since it was read."""
-        changes, cond = self._user_changes(user)
-        self.uow.add(Update(keys.first_user(user.contractor_id), set=changes, cond=present() & cond))
+    def save_user(self, user: User, clear_sign_in: bool = False) -> None:
+        """Staged: the user's attributes, if nobody changed the user since it was read; `clear_sign_in`:
+        and its sign-in failure count is forgotten (a new PIN or password)."""
+        version = user.version
+        user.version = version + 1
+        attributes = {**_user_attributes(user), "version": version + 1}
+        if clear_sign_in:
+            attributes.update(attempts=0, locked_until=None)
+        self.uow.add(Update(keys.user(user.contractor_id, user.user_id), set=attributes,
+                            cond=present() & at_version(version)))
 
     def save_account(self, company: Company, user: User) -> None:
-        """Staged: both, as one update of the item they share (a transaction writes an item once),
-        each under its own version. `save_company` + `save_user` in one unit of work would be refused."""
+        """Staged: both, each under its own version (two items, one transaction)."""
         if user.contractor_id != company.contractor_id:
             raise ValueError("a company is saved with one of its own users")
-        company_changes, company_cond = self._company_changes(company)
-        user_changes, user_cond = self._user_changes(user)
-        self.uow.add(Update(keys.contractor(company.contractor_id), set={**company_changes, **user_changes},
-                            cond=present() & company_cond & user_cond))
+        self.save_company(company)
+        self.save_user(user)
+
+    def keep_active_admin(self, contractor_id: str, user_id: str) -> None:
+        """Staged: the change commits only while that user is still an active admin, so two admins
+        demoting each other at once cannot leave the company with none."""
+        self.uow.add(Check(keys.user(contractor_id, user_id),
+                           present() & eq("status", UserStatus.ACTIVE.value) & eq("role", UserRole.ADMIN.value)))
 
     @staticmethod
     def _company_changes(company: Company) -> tuple[dict[str, Any], Cond]:
@@ -379,13 +462,32 @@ class AccountRepository:
         company.version = version + 1
         return {**_company_attributes(company), "version": version + 1}, at_version(version)
 
-    @staticmethod
-    def _user_changes(user: User) -> tuple[dict[str, Any], Cond]:
-        if user.user_id != first_user_id(user.contractor_id):
-            raise NotImplementedError("named users are stored in a later issue")
-        version = user.version
-        user.version = version + 1
-        return {**_user_attributes(user), _USER_VERSION: version + 1}, _user_at_version(version)
+    def migrate_first_users(self) -> int:
+        """Companies and their users become separate records: each company whose first user still
+        lives on its PROFILE item (tables written before named users) gets that user as its own
+        USER# item, the company's first admin, and the PROFILE item loses the user's attributes —
+        one transaction a company. Idempotent: a migrated company has nothing left to move, so a
+        second run writes nothing. Reads the directory (a Query) and the profiles in batches, never
+        a Scan. Returns how many companies were migrated."""
+        migrated = 0
+        ids = [str(e.get("contractor_id", "")) for e in query_all(self.items, keys.DIRECTORY, index="GSI3")]
+        for start in range(0, len(ids), 50):
+            batch = [i for i in ids[start:start + 50] if _valid_id(i)]
+            wanted = [k for i in batch for k in (keys.contractor(i), keys.first_user(i))]
+            found = self.items.get_many(wanted, consistent=True)
+            profiles = {i["PK"]: i for i in found if i["SK"] == keys.PROFILE}
+            have_user = {i["PK"] for i in found if i["SK"].startswith(keys.USER_PREFIX)}
+            for pk, profile in profiles.items():
+                legacy = [name for name in _LEGACY_USER_ATTRIBUTES if name in profile]
+                if not legacy:
+                    continue
+                actions: list[Action] = [Update({"PK": pk, "SK": keys.PROFILE}, remove=tuple(legacy), cond=present())]
+                if pk not in have_user:
+                    actions.append(Put(_user_item(_first_user_of_legacy(profile)), absent()))
+                with suppress(ConditionFailed):  # migrated (or deleted) meanwhile by another run
+                    self.items.write(actions)
+                    migrated += 1
+        return migrated
 
     def _profile(self, contractor_id: str) -> Item | None:
         # Strongly consistent: password checks and the profile read what the last request (or this one) wrote.
@@ -500,6 +602,70 @@ class AccountRepository:
     def throttle(self, kind: str, account_id: str) -> Throttle:
         return _throttle_from_item(self.items.get(keys.throttle(kind, account_id), consistent=True))
 
+    # --- a company user's sign-in failures, on the user's own item --------------------------------
+    #
+    # The same rule as the throttles above (`attempts`, `claimed_at`, `locked_until`), kept on the
+    # USER# item so that one UpdateItem counts a sign-in's attempt *and* reads the user it checks.
+    # No `ttl` here: that would delete the user.
+
+    def claim_sign_in(self, contractor_id: str, user_id: str, now: datetime, limit: int,
+                      lock_seconds: int) -> tuple[User | None, int | None, Throttle]:
+        """Count one sign-in attempt of a user and read the user, in one conditional UpdateItem.
+        Returns (user, attempt number, throttle): (None, None, -) when there is no such user;
+        (user, None, its lock) when the user is locked or at the limit."""
+        if not _valid_id(contractor_id) or not _valid_id(user_id):
+            return None, None, Throttle()
+        epoch = _epoch(now) or 0
+        not_locked = not_exists("locked_until") | lte("locked_until", epoch)
+        under_limit = not_exists("attempts") | lt("attempts", limit) | lte("claimed_at", epoch - lock_seconds)
+        key = keys.user(contractor_id, user_id)
+        try:
+            item = self.items.update_returning_item(Update(key, set={"claimed_at": epoch}, add={"attempts": 1},
+                                                           cond=present() & not_locked & under_limit))
+        except ConditionFailed:
+            found = self.items.get(key, consistent=True)
+            if found is None:
+                return None, None, Throttle()
+            return user_from_item(found), None, _throttle_from_item(found)
+        return user_from_item(item), int(item["attempts"]), Throttle(failures=int(item["attempts"]))
+
+    def fail_sign_in(self, contractor_id: str, user_id: str, number: int, now: datetime, limit: int,
+                     lock_seconds: int) -> None:
+        """A claimed sign-in failed: it is already counted; the `limit`-th one locks the user."""
+        if number < limit:
+            return
+        with suppress(ConditionFailed):
+            self.items.update(Update(keys.user(contractor_id, user_id),
+                                     set={"locked_until": (_epoch(now) or 0) + lock_seconds, "attempts": 0},
+                                     cond=present()))
+
+    def record_sign_in_failure(self, contractor_id: str, user_id: str, now: datetime, limit: int,
+                               lock_seconds: int) -> None:
+        """Count a failure after the fact (a wrong secret answer counts against signing in too)."""
+        try:
+            new = self.items.update(Update(keys.user(contractor_id, user_id), add={"attempts": 1},
+                                           set={"claimed_at": _epoch(now)}, cond=present()), return_new=True)
+        except ConditionFailed:
+            return
+        self.fail_sign_in(contractor_id, user_id, int((new or {})["attempts"]), now, limit, lock_seconds)
+
+    def give_back_sign_in(self, contractor_id: str, user_id: str) -> None:
+        """Uncount a claimed attempt that was refused for its source's lock, not its secret: a source
+        that is locked out cannot lock a user out by guessing on."""
+        with suppress(ConditionFailed):
+            self.items.update(Update(keys.user(contractor_id, user_id), add={"attempts": -1},
+                                     cond=present() & exists("attempts") & ne("attempts", 0)))
+
+    def sign_in_throttle(self, contractor_id: str, user_id: str) -> Throttle:
+        item = self.items.get(keys.user(contractor_id, user_id), consistent=True) if _valid_id(user_id) else None
+        return _throttle_from_item(item)
+
+    def clear_sign_in(self, contractor_id: str, user_id: str) -> None:
+        """Immediate: forget the user's failure count (a secret was right)."""
+        with suppress(ConditionFailed):
+            self.items.update(Update(keys.user(contractor_id, user_id), set={"attempts": 0}, remove=("locked_until",),
+                                     cond=present()))
+
     # --- rate limits ---------------------------------------------------------------------------
 
     def take_from_window(self, kind: str, account_id: str, window_start: int, limit: int) -> bool:
@@ -514,11 +680,15 @@ class AccountRepository:
 
     # --- sessions ------------------------------------------------------------------------------
 
-    def open_session(self, session: Session, clear_throttle: tuple[str, str] | None = None) -> bool:
+    def open_session(self, session: Session, clear_throttle: tuple[str, str] | None = None,
+                     source_throttle: tuple[str, str] | None = None, now: datetime | None = None) -> str:
         """Immediate, one transaction: the session and its entry under the principal (revocation finds
         every one); `clear_throttle` (kind, id): the sign-in succeeded, so its failure count goes too.
-        A staff session also records `last_sign_in_at` on the account, on condition that it is still
-        active: False (nothing written) when it is not."""
+        A staff session records `last_sign_in_at` on the staff account, a company user's on the user
+        (clearing its failure count), each on condition that the account is still active;
+        `source_throttle` (kind, id): and that the caller's source is not locked out.
+        Returns "opened", "inactive" (the account was disabled meanwhile) or "source-locked";
+        nothing is written unless "opened"."""
         ttl = _epoch(session.absolute_expires_at)
         item = {
             **keys.session(session.token_hash),
@@ -531,22 +701,35 @@ class AccountRepository:
             "setup_only": session.setup_only,
             "ttl": ttl,
         }
-        if session.user_id:
-            item["user_id"] = session.user_id
-        if session.staff_role:
-            item["staff_role"] = session.staff_role
+        for name in ("user_id", "staff_role", "user_role", "user_email"):
+            if getattr(session, name):
+                item[name] = getattr(session, name)
         entry = {**keys.session_index_entry(session.role, session.principal_id, session.token_hash), "ttl": ttl}
+        if session.user_id:
+            entry["user_id"] = session.user_id
         actions: list[Action] = [Put(item), Put(entry)]
         if clear_throttle:
             actions.append(Delete(keys.throttle(*clear_throttle)))
         if session.role is Role.STAFF:  # the sign-in is recorded, and lands only while the account is active
             actions.append(Update(keys.staff(session.principal_id), set={"last_sign_in_at": _epoch(session.created_at)},
                                   cond=present() & _active()))
+        elif session.user_id:
+            actions.append(Update(keys.user(session.principal_id, session.user_id),
+                                  set={"last_sign_in_at": _epoch(session.created_at), "attempts": 0},
+                                  remove=("locked_until",),
+                                  cond=present() & eq("status", UserStatus.ACTIVE.value)))
+        if source_throttle:
+            epoch = _epoch(now or session.created_at) or 0
+            actions.append(Check(keys.throttle(*source_throttle),
+                                 not_exists("locked_until") | lte("locked_until", epoch)))
         try:
             self.items.write(actions)
-        except ConditionFailed:  # a staff account disabled between its password check and now
-            return False
-        return True
+        except ConditionFailed as refused:
+            if source_throttle and len(refused.reasons) == len(actions) and \
+                    refused.reasons[-1] == "ConditionalCheckFailed":
+                return "source-locked"
+            return "inactive"
+        return "opened"
 
     def session(self, token_hash: str) -> Session | None:
         # Strongly consistent: a session made by the previous request must work, and one deleted must not.
@@ -560,10 +743,13 @@ class AccountRepository:
     def end_session(self, role: Role, principal_id: str, token_hash: str) -> None:
         self.items.delete_many([keys.session(token_hash), keys.session_index_entry(role, principal_id, token_hash)])
 
-    def revoke_sessions(self, role: Role, principal_id: str, keep: str | None = None) -> int:
-        """Immediate: delete every session of a principal (but `keep`); returns how many were revoked."""
+    def revoke_sessions(self, role: Role, principal_id: str, keep: str | None = None, user_id: str = "") -> int:
+        """Immediate: delete every session of a principal (but `keep`), or only of one of its users
+        (`user_id`; an entry from before users is the first admin's); returns how many were revoked."""
         entries = query_all(self.items, keys.principal_partition(role, principal_id),
                             sk_prefix=keys.SESSION_PREFIX, consistent=True)
+        if user_id:
+            entries = [e for e in entries if (_text(e.get("user_id")) or principal_id) == user_id]
         doomed = [h for h in (e["SK"][len(keys.SESSION_PREFIX):] for e in entries) if h != keep]
         to_delete = [k for h in doomed for k in (keys.session(h), keys.session_index_entry(role, principal_id, h))]
         if to_delete:
@@ -572,31 +758,36 @@ class AccountRepository:
 
     # --- password reset ------------------------------------------------------------------------
 
-    def put_reset_code(self, contractor_id: str, digest: str, expires_at: datetime) -> None:
-        """Immediate: the account's one live code (a new one replaces the last)."""
-        self.items.write([Put({**keys.reset_code(contractor_id), "digest": digest,
+    def put_reset_code(self, contractor_id: str, digest: str, expires_at: datetime, user_id: str = "") -> None:
+        """Immediate: the user's one live code (a new one replaces the last)."""
+        self.items.write([Put({**keys.reset_code(contractor_id, user_id), "digest": digest,
                                "expires_at": _epoch(expires_at), "ttl": _epoch(expires_at)})])
 
-    def reset_code(self, contractor_id: str) -> ResetCode | None:
-        item = self.items.get(keys.reset_code(contractor_id), consistent=True)
+    def reset_code(self, contractor_id: str, user_id: str = "") -> ResetCode | None:
+        item = self.items.get(keys.reset_code(contractor_id, user_id), consistent=True)
         return ResetCode(item["digest"], _time(item["expires_at"])) if item else None  # type: ignore[arg-type]
 
-    def trade_reset_code(self, contractor_id: str, digest: str, token_hash: str, expires_at: datetime) -> bool:
+    def trade_reset_code(self, contractor_id: str, digest: str, token_hash: str, expires_at: datetime,
+                         user_id: str = "") -> bool:
         """Immediate, one transaction: delete the code if it is still the one checked and store the reset
         token; False when another request used the code first (one use, even when raced)."""
+        token: Item = {**keys.reset_token(token_hash), "contractor_id": contractor_id,
+                       "expires_at": _epoch(expires_at), "ttl": _epoch(expires_at)}
+        if user_id:
+            token["user_id"] = user_id
         try:
-            self.items.write([
-                Delete(keys.reset_code(contractor_id), eq("digest", digest)),
-                Put({**keys.reset_token(token_hash), "contractor_id": contractor_id,
-                     "expires_at": _epoch(expires_at), "ttl": _epoch(expires_at)}, absent()),
-            ])
+            self.items.write([Delete(keys.reset_code(contractor_id, user_id), eq("digest", digest)),
+                              Put(token, absent())])
         except ConditionFailed:
             return False
         return True
 
     def reset_token(self, token_hash: str) -> ResetToken | None:
         item = self.items.get(keys.reset_token(token_hash), consistent=True)
-        return ResetToken(item["contractor_id"], _time(item["expires_at"])) if item else None  # type: ignore[arg-type]
+        if not item:
+            return None
+        return ResetToken(item["contractor_id"], _time(item["expires_at"]),  # type: ignore[arg-type]
+                          _text(item.get("user_id")))
 
     def reset_token_exists(self, token_hash: str) -> bool:
         """Whether the token is still unused (after a commit that failed: was it the token or the user?)."""

@@ -172,6 +172,8 @@ class ItemStore(Protocol):
 
     def update(self, action: Update, return_new: bool = False) -> Item | None: ...
 
+    def update_returning_item(self, action: Update) -> Item: ...
+
     def write(self, actions: list[Action]) -> None: ...
 
     def put_many(self, items: list[Item]) -> None: ...
@@ -378,6 +380,18 @@ class DynamoItems:
             raise
         return response.get("Attributes") if return_new else None
 
+    def update_returning_item(self, action: Update) -> Item:
+        """One UpdateItem that answers with the whole item as written (ReturnValues ALL_NEW): a sign-in
+        counts its attempt and reads the account in one request."""
+        args = {**_merge(_update_args(action), action.cond), "ReturnValues": "ALL_NEW"}
+        try:
+            response = self.table.update_item(Key=action.key, **args)
+        except Exception as error:
+            if _error_code(error) in _REFUSALS:
+                raise ConditionFailed(["ConditionalCheckFailed"]) from error
+            raise
+        return dict(response.get("Attributes") or {})
+
     def write(self, actions: list[Action]) -> None:
         if not actions:
             return
@@ -552,6 +566,10 @@ class MemoryItems:
             names = [k for k, v in action.set.items() if v is not None] + list(action.add)
             return {n: copy.deepcopy(changed[n]) for n in names if n in changed}
         return None
+
+    def update_returning_item(self, action: Update) -> Item:
+        self.update(action)
+        return copy.deepcopy(self.items[action_key(action)])
 
     def write(self, actions: list[Action]) -> None:
         if not actions:

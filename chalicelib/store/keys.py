@@ -14,17 +14,24 @@ Access pattern → request → key:
 - staff users by name (the back office's list, paged) → Query GSI1 → GSI1PK=STAFF, GSI1SK=<username>
 - session per request → GetItem → PK=SESSION#<sha256(token)>, SK=SESSION
 - a principal's sessions (revoke all) → consistent Query → PK=<principal key>, SK begins_with SESSION#
+  (a company user's entries carry `user_id`: one user's sessions are that Query's entries of that user)
 - failed attempts of one account, existing or not → GetItem, batched with the account
   → PK=THROTTLE#<kind>#<id>, SK=THROTTLE
   (kinds: contractor, staff, reset-code, reset-answer; source: the caller's address and the window,
   THROTTLE#source#<ip>#<window start>)
 - uses in a fixed window (reset codes mailed per hour) → conditional UpdateItem ADD
   → PK=RATE#<kind>#<id>#<window start epoch>, SK=RATE
-- password-reset code of a contractor → GetItem → PK=CONTRACTOR#<id>, SK=RESET_CODE
+- password-reset code of a company's user → GetItem → PK=CONTRACTOR#<id>, SK=RESET_CODE (the first
+  admin) or RESET_CODE#<user_id> (a named user)
 - password-reset token → GetItem → PK=RESET#<sha256(token)>, SK=RESET
-- a company's first user (the PIN holder: password, PIN, security question) → the company's item,
-  PK=CONTRACTOR#<id>, SK=PROFILE (its own attributes, `user_version` its optimistic version; named
-  users, a later issue, get items of their own)
+- a company's user by id (sign-in, GET /me; the first admin's id is the company's, a named user's
+  follows from the e-mail: `domain.accounts.named_user_id`, so a sign-in with an e-mail is a key)
+  → GetItem or UpdateItem → PK=CONTRACTOR#<id>, SK=USER#<user_id> (the user's sign-in failures are
+  counted on this item too: a sign-in claims its attempt and reads the user in one UpdateItem)
+- a company's users (the Users page, notices to each user who asked) → Query → PK=CONTRACTOR#<id>,
+  SK begins_with USER#
+- a company's activity, newest first → Query (descending) → PK=CONTRACTOR#<id>,
+  SK=ACTIVITY#<at, microseconds>#<entry id>
 - sandbox outbox by address, newest first → Query → PK=OUTBOX#<address>, SK=<sent_at>#<id>
   (all mail: GSI1PK=OUTBOX)
 - permit detail with fees, inspections, reviews, attachments, its status timeline → Query
@@ -118,17 +125,30 @@ def rate_window(kind: str, account_id: str, window_start: int) -> Key:
     return {"PK": f"RATE#{kind}#{account_id.lower()}#{window_start}", "SK": "RATE"}
 
 
-def reset_code(contractor_id: str) -> Key:
-    return {"PK": contractor_partition(contractor_id), "SK": "RESET_CODE"}
+def reset_code(contractor_id: str, user_id: str = "") -> Key:
+    named = user_id and user_id != contractor_id
+    return {"PK": contractor_partition(contractor_id), "SK": f"RESET_CODE#{user_id}" if named else "RESET_CODE"}
 
 
 def reset_token(token_hash: str) -> Key:
     return {"PK": f"RESET#{token_hash}", "SK": "RESET"}
 
 
+USER_PREFIX = "USER#"
+ACTIVITY_PREFIX = "ACTIVITY#"
+
+
+def user(contractor_id: str, user_id: str) -> Key:
+    return {"PK": contractor_partition(contractor_id), "SK": f"{USER_PREFIX}{user_id}"}
+
+
 def first_user(contractor_id: str) -> Key:
-    """A company's first user shares the company's PROFILE item (until named users get their own)."""
-    return contractor(contractor_id)
+    """A company's first user (the PIN holder): the user whose id is the company's."""
+    return user(contractor_id, contractor_id)
+
+
+def activity(contractor_id: str, sort_key: str) -> Key:
+    return {"PK": contractor_partition(contractor_id), "SK": f"{ACTIVITY_PREFIX}{sort_key}"}
 
 
 def outbox_partition(address: str) -> str:

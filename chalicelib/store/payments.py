@@ -7,7 +7,8 @@ Items (keys in `keys.py`):
   is a range of it)
   {payment_id, contractor_id, status PENDING|PAID|DECLINED|CANCELLED|EXPIRED, payment_method, total_fees,
   convenience_fee, convenience_label, total_due, items (the frozen summary, for Paid Items), created_at,
-  expires_at, paid_at?, ended_at?, transaction_id?, refund_required?, portal_outcome?, version}.
+  expires_at, paid_at?, ended_at?, transaction_id?, refund_required?, portal_outcome?, version,
+  started_by?, started_by_email? (the company user who checked out)}.
   Times: epoch seconds. A PENDING payment past `expires_at` reads as EXPIRED; no job writes that.
 - line: PK=PAYMENT#<id>  SK=LINE#<fee_id>  {payment_id, fee_id, permit_no, address, description, amount}:
   the ledger. Written once, with the payment; never changed or deleted.
@@ -110,7 +111,8 @@ def payment_item(payment: Payment) -> Item:
         "created_at": _epoch(payment.created_at), "expires_at": _epoch(payment.expires_at),
         "paid_at": to_epoch(payment.paid_at), "ended_at": to_epoch(payment.ended_at),
         "transaction_id": payment.transaction_id, "portal_outcome": payment.portal_outcome,
-        "version": payment.version,
+        "version": payment.version, "started_by": payment.started_by or None,
+        "started_by_email": payment.started_by_email or None,
     }
     if payment.refund_required:
         item["refund_required"] = True
@@ -186,6 +188,7 @@ def payment_from_items(root: Item, lines: list[Item] | None, unapplied: list[Ite
         portal_outcome=root.get("portal_outcome"), version=int(root.get("version", 0) or 0),
         refunds=[RefundRecord(_at(r["at"]), str(r.get("by", "")), str(r.get("reference", "")), r["amount"])
                  for r in root.get("refunds", [])],
+        started_by=str(root.get("started_by", "")), started_by_email=str(root.get("started_by_email", "")),
     )
 
 

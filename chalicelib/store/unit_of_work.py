@@ -41,6 +41,7 @@ from chalicelib.store.items import (
 
 if TYPE_CHECKING:
     from chalicelib.store.accounts import AccountRepository
+    from chalicelib.store.activity import ActivityRepository
     from chalicelib.store.audit import AuditRepository
     from chalicelib.store.notices import NoticeRepository
     from chalicelib.store.payments import CartRepository, PaymentRepository
@@ -148,6 +149,12 @@ class UnitOfWork:
         from chalicelib.store.audit import AuditRepository
 
         return AuditRepository(self)
+
+    @cached_property
+    def activity(self) -> ActivityRepository:
+        from chalicelib.store.activity import ActivityRepository
+
+        return ActivityRepository(self)
 
     @cached_property
     def notices(self) -> NoticeRepository:

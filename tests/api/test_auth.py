@@ -292,8 +292,8 @@ class TestResetCodesAreOneUseEvenWhenRaced:
         seen: dict = {}
         real_get = AccountRepository.reset_code
 
-        def stale_get(self, contractor_id):  # the second request read before the first deleted it
-            seen.setdefault(contractor_id, real_get(self, contractor_id))
+        def stale_get(self, contractor_id, user_id=""):  # the second request read before the first deleted it
+            seen.setdefault(contractor_id, real_get(self, contractor_id, user_id))
             return seen[contractor_id]
 
         monkeypatch.setattr(AccountRepository, "reset_code", stale_get)

@@ -263,8 +263,10 @@ def test_other_profile_fields_change_without_the_password(api, contractor):
 def test_attempts_left_claimed_by_a_request_that_died_do_not_lock_the_account_for_good(api, contractor, table, clock):
     cid = contractor["contractor_id"]
     stuck_at = int(clock.now().timestamp())
-    table.put_item(Item={"PK": f"THROTTLE#contractor#{cid.lower()}", "SK": "THROTTLE", "attempts": LIMIT,
-                         "claimed_at": stuck_at, "ttl": stuck_at + 86400})  # claimed, never checked
+    # The first admin's sign-in failures are counted on the user's own item: claimed, never checked.
+    table.update_item(Key={"PK": f"CONTRACTOR#{cid}", "SK": f"USER#{cid}"},
+                      UpdateExpression="SET attempts = :n, claimed_at = :at",
+                      ExpressionAttributeValues={":n": LIMIT, ":at": stuck_at})
     assert login(api, cid, CONTRACTOR_PASSWORD).status_code == 429  # five guesses may still be in flight
     clock.advance(minutes=15)
     assert login(api, cid, CONTRACTOR_PASSWORD).status_code == 200

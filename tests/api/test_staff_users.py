@@ -271,7 +271,7 @@ def test_a_disabled_account_opens_no_session_even_when_its_password_was_checked_
     assert api.call("PATCH", "/staff/users/kclerk", {"disabled": True}, staff_token).status_code == 200
     now = bootstrap.clock().now()
     late = Session("h" * 64, Role.STAFF, "kclerk", "K", now, now, now, staff_role="clerk")
-    assert bootstrap.uow().accounts.open_session(late) is False
+    assert bootstrap.uow().accounts.open_session(late) == "inactive"
     assert bootstrap.uow().accounts.session("h" * 64) is None
 
 

@@ -152,13 +152,15 @@ def test_an_expired_pin_does_not_sign_in(portal):
 # --- passwords and the lock-out ----------------------------------------------------------------
 
 
-def test_the_password_signs_in_with_one_read_one_claim_and_one_transaction(portal):
+def test_the_password_signs_in_with_one_claim_that_reads_the_user_and_one_transaction(portal):
+    """The claim counts the attempt on the user's item and answers with the user; the transaction opens
+    the session while the user is active and the source is not locked out."""
     contractor_id, _ = portal.contractor()
     portal.items.requests.clear()
     signed_in = portal.accounts().login(contractor_id, PASSWORD, source="203.0.113.9")
     assert not signed_in.must_complete_setup
     assert signed_in.expires_at == portal.clock.now() + timedelta(minutes=30)
-    assert portal.items.requests == ["BatchGetItem", "UpdateItem", "TransactWriteItems"]
+    assert portal.items.requests == ["UpdateItem", "TransactWriteItems"]
 
 
 def test_five_failures_lock_the_sign_in_with_a_retry_after(portal):
@@ -188,7 +190,7 @@ def test_a_success_clears_the_failure_count(portal):
         with pytest.raises(Unauthenticated):
             portal.accounts().login(contractor_id, "Wrong1234")
     portal.accounts().login(contractor_id, PASSWORD)
-    assert UnitOfWork(portal.items).accounts.throttle(ThrottleKind.SIGN_IN, contractor_id).failures == 0
+    assert UnitOfWork(portal.items).accounts.sign_in_throttle(contractor_id, contractor_id).failures == 0
 
 
 def test_attempts_claimed_and_still_in_flight_refuse_the_next_one_even_if_right(portal):
@@ -196,7 +198,7 @@ def test_attempts_claimed_and_still_in_flight_refuse_the_next_one_even_if_right(
     sixth, the right one included; the claims of requests that died stop counting after a lock-out."""
     contractor_id, _ = portal.contractor()
     repo, now = UnitOfWork(portal.items).accounts, portal.clock.now()
-    claims = [repo.claim_attempt(ThrottleKind.SIGN_IN, contractor_id, now, 5, 900) for _ in range(5)]
+    claims = [repo.claim_sign_in(contractor_id, contractor_id, now, 5, 900)[1] for _ in range(5)]
     assert claims == [1, 2, 3, 4, 5]
     with pytest.raises(TooManyAttempts) as refused:
         portal.accounts().login(contractor_id, PASSWORD)
@@ -347,7 +349,7 @@ def test_a_refused_reset_mail_does_not_fail_the_request(portal, caplog):
 
 
 def test_changing_the_email_needs_the_current_password_and_tells_the_old_address(portal):
-    contractor_id, token = portal.contractor()
+    _, token = portal.contractor()
     principal = portal.principal(token)
     with pytest.raises(InvalidInput) as missing:
         portal.profiles().update(principal, PROFILE)
@@ -355,7 +357,7 @@ def test_changing_the_email_needs_the_current_password_and_tells_the_old_address
     with pytest.raises(InvalidInput) as wrong:
         portal.profiles().update(principal, PROFILE, "Wrong9999")
     assert wrong.value.slug == "wrong-current-password"
-    company, _ = portal.profiles().get(contractor_id)
+    company, _ = portal.profiles().get(principal)
     assert company.email == "CONTRACTOR@ONLINE.COM"
     company, user = portal.profiles().update(principal, PROFILE, PASSWORD)
     assert company.email == user.email == "office@rich.example"
@@ -383,15 +385,15 @@ def test_wrong_passwords_on_the_email_change_count_towards_the_lock(portal):
 
 
 def test_a_profile_changed_meanwhile_is_refused_not_overwritten(portal):
-    contractor_id, token = portal.contractor()
+    _, token = portal.contractor()
     principal = portal.principal(token)
     slow = portal.profiles()
-    read = slow.get(contractor_id)
-    slow.get = lambda _cid: read  # type: ignore[method-assign]  # it read before the other change landed
+    read = slow.get(principal)
+    slow.get = lambda _principal: read  # type: ignore[method-assign]  # it read before the other change landed
     portal.profiles().update(principal, {**PROFILE, "email": "contractor@online.com", "city": "Hayden"})
     with pytest.raises(StaleRecord):
         slow.update(principal, {**PROFILE, "email": "contractor@online.com", "city": "Post Falls"})
-    assert portal.profiles().get(contractor_id)[0].city == "Hayden"
+    assert portal.profiles().get(principal)[0].city == "Hayden"
 
 
 def test_a_password_change_does_not_refuse_a_profile_edit_read_before_it(portal):
@@ -399,8 +401,8 @@ def test_a_password_change_does_not_refuse_a_profile_edit_read_before_it(portal)
     contractor_id, token = portal.contractor()
     principal = portal.principal(token)
     slow = portal.profiles()
-    read = slow.get(contractor_id)
-    slow.get = lambda _cid: read  # type: ignore[method-assign]
+    read = slow.get(principal)
+    slow.get = lambda _principal: read  # type: ignore[method-assign]
     portal.accounts().change_password(principal, PASSWORD, "Fresh2026x", "Fresh2026x")
     slow.update(principal, {**PROFILE, "email": "contractor@online.com"})
     assert portal.accounts().login(contractor_id, "Fresh2026x").token
@@ -416,13 +418,13 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(portal):
 
 
 def test_the_security_question_changes_with_the_password_and_the_current_answer(portal):
-    contractor_id, token = portal.contractor()
+    _, token = portal.contractor()
     principal = portal.principal(token)
     with pytest.raises(InvalidInput) as wrong:
         portal.accounts().change_security_question(principal, PASSWORD, "Pinto", "FIRST PET", "Rex", "rex")
     assert wrong.value.errors[0].field == "current_secret_answer"
     portal.accounts().change_security_question(principal, PASSWORD, ANSWER, "FIRST PET", "Rex", "rex")
-    assert portal.profiles().get(contractor_id)[1].security_question == "FIRST PET"
+    assert portal.profiles().get(principal)[1].security_question == "FIRST PET"
 
 
 # --- staff: PINs -------------------------------------------------------------------------------

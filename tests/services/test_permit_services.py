@@ -39,7 +39,11 @@ def items() -> MemoryItems:
     store = MemoryItems()
     store.items[(f"CONTRACTOR#{CID}", "PROFILE")] = {
         "PK": f"CONTRACTOR#{CID}", "SK": "PROFILE", "contractor_id": CID, "company_name": "RICH CONTRACTOR",
-        "license_no": "AEC0119", "email": EMAIL, "setup_complete": True}
+        "license_no": "AEC0119", "email": EMAIL}
+    # Its first admin, who gets the company's mail (each user who asked for it: services/recipients.py).
+    store.items[(f"CONTRACTOR#{CID}", f"USER#{CID}")] = {
+        "PK": f"CONTRACTOR#{CID}", "SK": f"USER#{CID}", "user_id": CID, "contractor_id": CID, "email": EMAIL,
+        "role": "admin", "status": "ACTIVE", "setup_complete": True, "company_name": "RICH CONTRACTOR"}
     return store
 
 

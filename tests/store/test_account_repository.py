@@ -6,7 +6,7 @@ request rules) and over `MemoryItems` (what the service tests use), so the two c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,24 +15,10 @@ import pytest
 from chalicelib.domain.accounts import Company, Role, Session, StaffUser, ThrottleKind, User
 from chalicelib.domain.errors import StaleRecord
 from chalicelib.store import keys
-from chalicelib.store.items import DynamoItems, MemoryItems
 from chalicelib.store.unit_of_work import UnitOfWork
 
 NOW = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
 SIGN_IN = ThrottleKind.SIGN_IN
-
-
-@pytest.fixture(params=["memory", "moto"])
-def new_uow(request: Any) -> Iterator[Callable[[], UnitOfWork]]:
-    """A fresh unit of work per call over one store: the dict, or moto's table."""
-    if request.param == "memory":
-        items: Any = MemoryItems()
-    else:
-        request.getfixturevalue("aws")
-        from chalicelib import bootstrap
-
-        items = DynamoItems(bootstrap.table())
-    yield lambda: UnitOfWork(items)
 
 
 def company_and_user(contractor_id: str = "c-1", license_no: str = "AEC0119") -> tuple[Company, User]:
@@ -59,22 +45,38 @@ def raw(new_uow: Callable[[], UnitOfWork], key: dict[str, str]) -> dict[str, Any
 # --- the PROFILE item: company and first user ------------------------------------------------
 
 
-def test_a_new_company_and_its_first_user_are_one_profile_item_with_todays_attribute_names(new_uow):
+def test_a_new_company_and_its_first_user_are_two_items_of_the_companys_partition(new_uow):
     registered(new_uow)
     item = raw(new_uow, keys.contractor("c-1"))
     assert item is not None
     assert set(item) == {"PK", "SK", "GSI3PK", "GSI3SK", "contractor_id", "company_name", "license_no", "email",
-                         "city", "created_at", "updated_at", "pin_hash", "pin_expires_at", "setup_complete",
-                         "version", "user_version"}
+                         "city", "created_at", "updated_at", "version"}
     assert (item["PK"], item["SK"], item["GSI3PK"], item["GSI3SK"]) == (
         "CONTRACTOR#c-1", "PROFILE", "DIRECTORY", "RICH CONTRACTOR#c-1")
-    assert item["pin_expires_at"] == int((NOW + timedelta(days=30)).timestamp())
-    assert item["setup_complete"] is False
+    user_item = raw(new_uow, keys.first_user("c-1"))
+    assert user_item is not None and (user_item["PK"], user_item["SK"]) == ("CONTRACTOR#c-1", "USER#c-1")
+    assert {"user_id", "contractor_id", "email", "role", "status", "pin_hash", "pin_expires_at", "setup_complete",
+            "notifications", "version"} <= set(user_item)
+    assert "GSI1PK" not in user_item and "GSI3PK" not in user_item and "ttl" not in user_item
+    assert user_item["pin_expires_at"] == int((NOW + timedelta(days=30)).timestamp())
+    assert user_item["setup_complete"] is False and user_item["role"] == "admin"
     assert raw(new_uow, keys.license_claim("aec0119"))["contractor_id"] == "c-1"
     company, user = new_uow().accounts.company_and_user("c-1")
     assert (company.company_name, company.city, company.version) == ("RICH CONTRACTOR", "HAYDEN", 1)
     assert (user.user_id, user.email, user.pin_hash, user.version) == ("c-1", "CONTRACTOR@ONLINE.COM", "$2b$pin", 1)
     assert user.pin_expires_at == NOW + timedelta(days=30)
+
+
+def test_the_company_and_a_user_are_read_in_one_batch(new_uow):
+    registered(new_uow)
+    uow = new_uow()
+    before = len(getattr(uow.items, "requests", []))
+    account = uow.accounts.company_and_user("c-1")
+    assert account is not None and account[0].contractor_id == account[1].contractor_id == "c-1"
+    if hasattr(uow.items, "requests"):
+        assert uow.items.requests[before:] == ["BatchGetItem"]
+    assert uow.accounts.company_and_user("c-none") is None
+    assert uow.accounts.company_and_user("c-1", "u-nobody") is None
 
 
 def test_a_license_is_claimed_once_and_a_refused_registration_writes_nothing(new_uow):
@@ -98,9 +100,10 @@ def test_saves_touch_only_their_own_attributes_under_their_own_versions(new_uow)
     user.setup_complete = True
     second.accounts.save_user(user)
     second.commit()  # the company changed meanwhile, the user did not: not refused
-    item = raw(new_uow, keys.contractor("c-1"))
-    assert (item["city"], item["version"], item["user_version"]) == ("POST FALLS", 2, 2)
-    assert item["password_hash"] == user.password_hash and item["setup_complete"] is True
+    item, user_item = raw(new_uow, keys.contractor("c-1")), raw(new_uow, keys.first_user("c-1"))
+    assert (item["city"], item["version"], user_item["version"]) == ("POST FALLS", 2, 2)
+    assert user_item["password_hash"] == user.password_hash and user_item["setup_complete"] is True
+    assert "password_hash" not in item
 
 
 def test_a_stale_company_or_user_is_refused_and_nothing_is_written(new_uow):
@@ -119,9 +122,9 @@ def test_a_stale_company_or_user_is_refused_and_nothing_is_written(new_uow):
         getattr(uow.accounts, save)(record)
         with pytest.raises(StaleRecord):
             uow.commit()
-    item = raw(new_uow, keys.contractor("c-1"))
-    assert (item["city"], item["email"], item["security_question"]) == ("POST FALLS", "CONTRACTOR@ONLINE.COM",
-                                                                        "FIRST CAR")
+    item, user_item = raw(new_uow, keys.contractor("c-1")), raw(new_uow, keys.first_user("c-1"))
+    assert (item["city"], item["email"], user_item["security_question"]) == (
+        "POST FALLS", "CONTRACTOR@ONLINE.COM", "FIRST CAR")
 
 
 def test_saving_never_creates_a_missing_account(new_uow):
@@ -137,14 +140,14 @@ def test_saving_never_creates_a_missing_account(new_uow):
 def test_an_item_written_before_versions_saves_at_version_zero(new_uow):
     new_uow().items.put_many([{**keys.contractor("c-old"), "GSI1PK": "DIRECTORY", "GSI1SK": "OLD CO#c-old",
                                "contractor_id": "c-old", "company_name": "OLD CO", "license_no": "OLD1",
-                               "email": "old@example.com", "password_hash": "$2b$x", "setup_complete": True}])
+                               "email": "old@example.com"}])
     uow = new_uow()
-    company, user = uow.accounts.company_and_user("c-old")
-    assert company.version == user.version == 0 and user.setup_complete
-    uow.accounts.save_account(company, user)  # both in one update: a transaction writes an item once
+    company = uow.accounts.company("c-old")
+    assert company is not None and company.version == 0
+    uow.accounts.save_company(company)
     uow.commit()
     item = raw(new_uow, keys.contractor("c-old"))
-    assert (item["version"], item["user_version"], item["password_hash"]) == (1, 1, "$2b$x")
+    assert item["version"] == 1
     # A save moves an entry of the old directory (full items on GSI1) to GSI3's.
     assert "GSI1PK" not in item and "GSI1SK" not in item
     assert (item["GSI3PK"], item["GSI3SK"]) == ("DIRECTORY", "OLD CO#c-old")
@@ -175,16 +178,6 @@ def test_the_directory_is_sorted_and_leaves_damaged_items_out(new_uow):
                                "contractor_id": "c-bad"}])
     assert [(c.contractor_id, c.company_name) for c in new_uow().accounts.directory()] == [
         ("c-1", "ACME HOMES"), ("c-2", "RICH CONTRACTOR")]
-
-
-def test_the_sign_in_read_is_one_batch_of_account_and_throttle(new_uow):
-    registered(new_uow)
-    repo = new_uow().accounts
-    repo.record_failure(ThrottleKind.SOURCE, "203.0.113.9#1", NOW, 50, 900)
-    account, throttle = repo.company_and_user_with_throttle("c-1", ThrottleKind.SOURCE, "203.0.113.9#1")
-    assert account is not None and account[0].contractor_id == "c-1" and throttle.failures == 1
-    missing, none = repo.company_and_user_with_throttle("c-none", ThrottleKind.SOURCE, "elsewhere")
-    assert missing is None and none.failures == 0
 
 
 # --- throttles and rate windows --------------------------------------------------------------
@@ -238,6 +231,7 @@ def session(token_hash: str, principal_id: str = "c-1") -> Session:
 
 
 def test_a_session_its_index_entry_and_the_cleared_count_are_one_write(new_uow):
+    registered(new_uow)
     repo = new_uow().accounts
     repo.claim_attempt(SIGN_IN, "c-1", NOW, 5, 900)
     repo.open_session(session("h1"), clear_throttle=(SIGN_IN, "c-1"))
@@ -249,6 +243,8 @@ def test_a_session_its_index_entry_and_the_cleared_count_are_one_write(new_uow):
 
 
 def test_revoking_keeps_the_one_asked_for_and_touching_never_resurrects(new_uow):
+    registered(new_uow)
+    registered(new_uow, "c-2", "AEC0200")
     repo = new_uow().accounts
     for token_hash in ("h1", "h2", "h3"):
         repo.open_session(session(token_hash))
@@ -300,12 +296,12 @@ def test_a_reset_token_is_used_with_the_password_change_or_not_at_all(new_uow):
         user = uow.accounts.user("c-1")
         user.change_password(f"Pass{attempt}word", 4)
         uow.accounts.use_reset_token("t1")
-        uow.accounts.save_user(user)
-        uow.accounts.forget_throttles((SIGN_IN, "c-1"))
+        uow.accounts.save_user(user, clear_sign_in=True)
+        uow.accounts.forget_throttles((ThrottleKind.RESET_CODE, "c-1"))
         if attempt == 0:
             uow.commit()
             continue
         with pytest.raises(StaleRecord):  # the token is gone: the second change writes nothing
             uow.commit()
     assert not new_uow().accounts.reset_token_exists("t1")
-    assert raw(new_uow, keys.contractor("c-1"))["user_version"] == 2
+    assert raw(new_uow, keys.first_user("c-1"))["version"] == 2
