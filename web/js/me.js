@@ -36,8 +36,11 @@ function remember(me) {
   return current;
 }
 
+let inflight = null; // this page's GET /me, so a page that wants it fresh (notifications) does not ask twice
+
 function fetchMe() {
-  return get("/me").then(
+  if (inflight) return inflight;
+  inflight = get("/me").then(
     (me) => {
       updateSession({ me });
       return me;
@@ -50,6 +53,7 @@ function fetchMe() {
       return assumed;
     },
   );
+  return inflight;
 }
 
 /**

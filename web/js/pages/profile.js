@@ -17,6 +17,7 @@ const checker = attachRules($("#password-rules"), $("#new_password"), $("#new_pa
 const SHOW_COMPANY = may("profile");
 const EDIT_COMPANY = SHOW_COMPANY && may("edit-profile");
 const companyFields = $("#company-profile");
+if (!EDIT_COMPANY) $("#required-note").hidden = true; // no required field is left to mark
 if (!SHOW_COMPANY) companyFields.remove();
 else if (!EDIT_COMPANY) {
   companyFields.disabled = true; // values() skips disabled fields: nothing of it is sent

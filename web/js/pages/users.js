@@ -107,7 +107,7 @@ function draw() {
     controls(u),
   ]);
   const t = h("table", { class: "usa-table usa-table--borderless usa-table--stacked portal-table", id: "users-table" },
-    h("caption", {}, "Your company's users"),
+    h("caption", { class: "usa-sr-only" }, "Your company's users"), // the section's heading says it on screen
     h("thead", {}, h("tr", {}, HEADERS.map((text) => h("th", { scope: "col" }, text)))),
     h("tbody", {}, rows.map((row) => h("tr", {}, row.map((cell, i) =>
       i === 0 ? h("th", { scope: "row", "data-label": HEADERS[i] }, cell) : h("td", { "data-label": HEADERS[i] }, cell))))));
