@@ -2,7 +2,7 @@
 // `make run` writes; the bearer token from the session. Errors are RFC 9457 problem
 // details, raised as ApiError so pages can put each message beside its field. Pages branch
 // on the problem's type (problemIs(error, "wrong-secret-answer")), never on its English text.
-import { clearSession, token, updateSession } from "./session.js";
+import { clearSession, sessionReady, token, updateSession } from "./session.js";
 
 let base = "";
 try {
@@ -45,7 +45,11 @@ export function problemIs(error, ...slugs) {
   return Boolean(slug) && slugs.includes(slug);
 }
 
-/** Send the user back to log in, with a reason the login page shows. */
+/**
+ * Send the user back to log in, with a reason the login page shows. A 401 ("expired") ends this
+ * tab's session; callers that merely found no session (initPage) wait for sessionReady() first, so
+ * a new tab of a signed-in person is not sent away before another tab could hand its session over.
+ */
 export function toLogin(reason = "expired") {
   clearSession();
   const here = location.pathname.split("/").pop() || "index.html";
@@ -61,7 +65,8 @@ export function toLogin(reason = "expired") {
 export async function request(method, path, body, { auth = true, on401 = "login", cache = "no-store" } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const bearer = auth ? token() : null;
+  // A new tab may not have its session yet: another signed-in tab hands it over first (session.js).
+  const bearer = auth ? token() || (await sessionReady())?.token || null : null;
   if (auth && bearer) headers.Authorization = `Bearer ${bearer}`;
   let response;
   try {

@@ -9,14 +9,18 @@ import { h, clear } from "./dom.js";
 /** Options drawn at once: enough to scroll, few enough for a phone to redraw on every key. */
 const SHOWN = 100;
 
-/** Fill `select` with every business (GET /contractors: one answer, revalidated by its ETag) and enhance it. */
-export async function loadBusinesses(select) {
+/**
+ * Fill `select` with every business (GET /contractors: one answer, revalidated by its ETag) and enhance it.
+ * options.value: the business chosen to begin with (an invitation's link names it), if it is in the list.
+ */
+export async function loadBusinesses(select, { value = "" } = {}) {
   // no-cache: the browser keeps the list but asks each time (a 304 when unchanged), so a business
   // registered a minute ago is there.
   const list = await get("/contractors", { auth: false, cache: "no-cache" });
   clear(select).append(h("option", { value: "" }, "- Select your business -"));
   const options = (list.items || []).map((item) => h("option", { value: item.contractor_id }, item.company_name));
   select.append(...options);
+  if (value) select.value = value; // unknown ids leave the select empty
   enhanceComboBox(select);
 }
 

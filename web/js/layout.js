@@ -1,31 +1,40 @@
 // The chrome of every page: the guide's header links, the side menu, the footer, and
-// the sign-in guard. Pages call initPage() first.
+// the sign-in guard. Pages await initPage() first.
 import { get, post, toLogin } from "./api.js";
-import { h, $, clear } from "./dom.js";
-import { clearSession, getSession, updateSession } from "./session.js";
+import { h, $, clear, alertBox } from "./dom.js";
+import { forbiddenText, isNamedUser, loadMe, may } from "./me.js";
+import { broadcastLogout, clearSession, getSession, sessionReady, updateSession } from "./session.js";
 
+// Each link shows when the signed-in user's role has its duty (GET /me's `may`; "" = everyone).
 const TOP_LINKS = [
-  { id: "home", href: "index.html", text: "HOME" },
-  { id: "dashboard", href: "dashboard.html", text: "DASHBOARD" },
-  { id: "profile", href: "profile.html", text: "VIEW/EDIT PROFILE" },
-  { id: "cart", href: "cart.html", text: "VIEW CART" },
+  { id: "home", href: "index.html", text: "HOME", duty: "" },
+  { id: "dashboard", href: "dashboard.html", text: "DASHBOARD", duty: "" },
+  { id: "profile", href: "profile.html", text: "VIEW/EDIT PROFILE", duty: "" },
+  { id: "cart", href: "cart.html", text: "VIEW CART", duty: "payments" },
 ];
 
-// The guide's side menu, with only the features this portal has.
+// The guide's side menu, with only the features this portal has, and the company's own pages.
 const SIDE_MENU = [
   { title: "Permits", links: [
-    { id: "search", href: "search.html", text: "Search Permit" },
-    { id: "cart", href: "cart.html", text: "Pay Fees" },
+    { id: "search", href: "search.html", text: "Search Permit", duty: "permits" },
+    { id: "cart", href: "cart.html", text: "Pay Fees", duty: "payments" },
   ] },
   { title: "Inspections", links: [
-    { id: "schedule", href: "schedule.html", text: "Schedule" },
-    { id: "inspections", href: "inspections.html", text: "Scheduled" },
+    { id: "schedule", href: "schedule.html", text: "Schedule", duty: "inspections" },
+    { id: "inspections", href: "inspections.html", text: "Scheduled", duty: "inspections" },
   ] },
   { title: "Shopping Cart", links: [
-    { id: "pay-all", href: "pay-all.html", text: "Pay All Fees" },
-    { id: "paid-items", href: "paid-items.html", text: "Paid Items" },
+    { id: "pay-all", href: "pay-all.html", text: "Pay All Fees", duty: "payments" },
+    { id: "paid-items", href: "paid-items.html", text: "Paid Items", duty: "payments" },
+  ] },
+  { title: "Company", links: [
+    { id: "users", href: "users.html", text: "Users", duty: "users" },
+    { id: "notifications", href: "notifications.html", text: "My notifications", duty: "" },
+    { id: "activity", href: "activity.html", text: "Company activity", duty: "activity" },
   ] },
 ];
+
+const allowed = (link) => !link.duty || may(link.duty);
 
 function brand() {
   return h("a", { class: "portal-brand", href: "index.html" },
@@ -43,8 +52,10 @@ function sideMenuList(page) {
   const list = h("ul", { class: "usa-sidenav" });
   list.append(h("li", { class: "usa-sidenav__item" }, menuLink({ id: "dashboard", href: "dashboard.html", text: "My Dashboard" }, page)));
   for (const section of SIDE_MENU) {
+    const links = section.links.filter(allowed);
+    if (!links.length) continue; // a section the role has nothing in is left out whole
     const sub = h("ul", { class: "usa-sidenav__sublist" });
-    for (const link of section.links) sub.append(h("li", { class: "usa-sidenav__item" }, menuLink(link, page)));
+    for (const link of links) sub.append(h("li", { class: "usa-sidenav__item" }, menuLink(link, page)));
     list.append(h("li", { class: "usa-sidenav__item" }, h("span", { class: "portal-sidenav__section" }, section.title), sub));
   }
   return list;
@@ -52,13 +63,15 @@ function sideMenuList(page) {
 
 // The guide's link bar. Below the desktop width it is USWDS's mobile menu: hidden until the Menu
 // button opens it as a drawer, which then also holds the side menu (hidden in the page there).
-function topNav(page, company) {
+function topNav(page, company, user) {
   const list = h("ul", { class: "portal-topnav__list" });
-  for (const link of TOP_LINKS) list.append(h("li", {}, menuLink(link, page)));
+  for (const link of TOP_LINKS.filter(allowed)) list.append(h("li", {}, menuLink(link, page)));
   const logout = h("button", { type: "button", class: "portal-topnav__button", id: "logout-button" }, "LOG OUT");
   logout.addEventListener("click", () => logOut(logout));
   list.append(h("li", {}, logout));
-  list.append(h("li", { class: "portal-topnav__who" }, "LOGGED IN AS: ", h("strong", { id: "logged-in-as" }, company || "")));
+  // A named user is shown with the company: "LOGGED IN AS: ACME BUILDERS — Ann Field".
+  const person = isNamedUser(user) && user.name ? h("span", { id: "logged-in-user" }, ` — ${user.name}`) : null;
+  list.append(h("li", { class: "portal-topnav__who" }, "LOGGED IN AS: ", h("strong", { id: "logged-in-as" }, company || ""), person));
   const close = h("button", { type: "button", class: "usa-nav__close", "aria-label": "Close the menu" },
     h("img", { src: "vendor/uswds/img/usa-icons/close.svg", alt: "" }));
   return h("nav", { class: "usa-nav portal-topnav", id: "portal-menu", "aria-label": "Main" },
@@ -122,32 +135,55 @@ async function logOut(button) {
     // The session ends locally either way.
   }
   clearSession();
+  broadcastLogout(); // every other tab of this site clears its session and goes to the login too
   location.assign("index.html?reason=logout");
+}
+
+/** A promise that never settles: the page stops here while it is being replaced (or refused). */
+const stop = () => new Promise(() => {});
+
+/** In place of a page the role may not open: its heading and why, and no call to the API. */
+async function refuse(duty, user) {
+  const main = $("#main-content");
+  if (!main) return;
+  const heading = $("h1", main);
+  const text = await forbiddenText(duty, user);
+  clear(main);
+  main.removeAttribute("aria-busy");
+  main.append(heading || h("h1", {}, "Not available"), alertBox("warning", null, text));
 }
 
 /**
  * Set up a page. options.auth: a signed-in contractor is required (default true).
  * options.chrome: "full" (header + side menu), "public" (brand only), "portal" (payment portal).
- * Returns the session (or null on public pages).
+ * options.duty: what the user's role must be allowed (GET /me's `may`) to open the page; without it
+ * the page says so instead of calling the API. Resolves to the session (null on public pages
+ * without one); never resolves while the page is being sent elsewhere or is refused.
  */
-export function initPage({ page, auth = true, chrome = "full", title } = {}) {
-  const session = getSession();
+export async function initPage({ page, auth = true, chrome = "full", title, duty = "" } = {}) {
+  let session = getSession();
   if (auth && !session?.token) {
-    toLogin("signin");
-    throw new Error("not signed in");
+    // A new tab: another signed-in tab of this site may hand its session over (session.js).
+    session = await sessionReady();
+    if (!session?.token) {
+      toLogin("signin");
+      return stop();
+    }
   }
   if (auth && session.mustCompleteSetup && page !== "setup") {
     location.assign("setup.html");
-    throw new Error("setup required");
+    return stop();
   }
+  const signedIn = Boolean(session?.token && !session.mustCompleteSetup);
+  const user = signedIn ? await loadMe() : null;
   const header = $("#site-header");
   if (header) {
     clear(header);
-    const menu = chrome === "full" && session?.token && !session.mustCompleteSetup;
+    const menu = chrome === "full" && signedIn;
     const banner = h("header", { class: "usa-header portal-header" },
       h("div", { class: "portal-header__top" },
         h("div", { class: "grid-container grid-container-widescreen portal-header__inner" }, brand(), menu ? menuButton() : null)));
-    if (menu) banner.append(topNav(page, session.company), h("div", { class: "usa-overlay" }));
+    if (menu) banner.append(topNav(page, user?.company_name || session.company, user), h("div", { class: "usa-overlay" }));
     if (chrome === "portal") banner.append(h("div", { class: "portal-sandbox-strip" }, h("div", { class: "grid-container grid-container-widescreen" }, "Sandbox payment portal — for testing; no money moves.")));
     header.append(banner);
     if (menu) wireMenu(banner);
@@ -155,7 +191,7 @@ export function initPage({ page, auth = true, chrome = "full", title } = {}) {
   const side = $("#side-menu");
   if (side) {
     clear(side);
-    if (chrome === "full" && session?.token && !session.mustCompleteSetup) side.append(sideMenu(page));
+    if (chrome === "full" && signedIn) side.append(sideMenu(page));
     else side.remove();
   }
   const foot = $("#site-footer");
@@ -164,8 +200,13 @@ export function initPage({ page, auth = true, chrome = "full", title } = {}) {
     foot.append(footer());
   }
   if (title) document.title = `${title} | Contractor Permit Portal`;
-  if (chrome === "full" && session?.token && !session.mustCompleteSetup && !session.company) fillCompany();
-  return session;
+  if (user?.company_name) setCompany(user.company_name);
+  else if (chrome === "full" && signedIn && !session.company && may("profile")) fillCompany();
+  if (auth && duty && !may(duty)) {
+    await refuse(duty, user);
+    return stop();
+  }
+  return getSession();
 }
 
 async function fillCompany() {

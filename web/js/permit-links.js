@@ -3,6 +3,7 @@ import { get, post, problemIs } from "./api.js";
 import { h, showMessage } from "./dom.js";
 import { busy } from "./forms.js";
 import { isPositive, money, paymentInProgress } from "./format.js";
+import { may } from "./me.js";
 
 export function permitLink(permitNo) {
   return h("a", { class: "usa-link portal-permit-link", href: `permit.html?permit_no=${encodeURIComponent(permitNo)}` }, permitNo);
@@ -34,7 +35,8 @@ export async function addToCartAndCheckout(permitNo, messageArea) {
  */
 export async function pendingByPermit(rows) {
   const byPermit = new Map();
-  if (!rows.some((row) => row.payment_pending_until)) return byPermit;
+  // A role without payments has no cart to read (GET /cart would be a 403).
+  if (!may("payments") || !rows.some((row) => row.payment_pending_until)) return byPermit;
   const cart = await get("/cart").catch(() => null);
   for (const payment of cart?.pending_payments || []) {
     for (const permitNo of payment.permit_nos || []) byPermit.set(permitNo, payment);
@@ -58,11 +60,12 @@ export function pendingNote(row, { timeZone, payment } = {}) {
 /**
  * FEES DUE cell: an amount due is a button that adds the permit's fees to the cart; fees held by a
  * payment in progress say so. `pending` is pendingByPermit's map, `timeZone` the county's.
+ * A role that may not pay (GET /me's `may` without payments) sees the amount, not a button.
  */
 export function feesDueCell(row, messageArea, { timeZone, pending } = {}) {
   const amount = money(row.fees_due);
   const note = pendingNote(row, { timeZone, payment: pending?.get(row.permit_no) });
-  if (!isPositive(row.fees_due)) {
+  if (!isPositive(row.fees_due) || !may("payments")) {
     const cell = h("span", { class: "portal-money" }, amount);
     return note ? h("span", { class: "portal-fees-cell" }, cell, note) : cell;
   }

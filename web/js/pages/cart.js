@@ -6,7 +6,7 @@ import { cartItemsTable } from "../cart-view.js";
 import { initPage } from "../layout.js";
 import { rulesOrNull } from "../rules.js";
 
-initPage({ page: "cart", title: "Shopping Cart" });
+await initPage({ page: "cart", duty: "payments", title: "Shopping Cart" });
 const message = $("#page-message");
 
 let timeZone; // the county's, for the times payments in progress hold their fees until

@@ -6,7 +6,7 @@ import { money } from "../format.js";
 import { cartItemsTable } from "../cart-view.js";
 import { initPage } from "../layout.js";
 
-initPage({ page: "checkout", title: "Checkout Summary" });
+await initPage({ page: "checkout", duty: "payments", title: "Checkout Summary" });
 const form = $("#checkout-form");
 const message = $("#page-message");
 let latest = 0;

@@ -2,11 +2,13 @@ import { get } from "../api.js";
 import { h, $, clear, showMessage, table } from "../dom.js";
 import { date } from "../format.js";
 import { initPage, setCompany } from "../layout.js";
+import { may } from "../me.js";
 import { feesDueCell, pendingByPermit, permitLink } from "../permit-links.js";
 import { rulesOrNull } from "../rules.js";
 
-initPage({ page: "dashboard", title: "My Dashboard" });
+await initPage({ page: "dashboard", title: "My Dashboard" });
 const message = $("#page-message");
+$("#pay-hint").hidden = !may("payments"); // FEES DUE is a plain amount for a role that may not pay
 
 function count(id, total) {
   $(`#${id}-count`).textContent = `${total} total record(s)`;

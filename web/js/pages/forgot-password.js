@@ -7,12 +7,13 @@ import { attachRules, unmetMessage } from "../password-rules.js";
 import { fillFigures, rulesOrNull } from "../rules.js";
 import { clearSession } from "../session.js";
 
-initPage({ page: "forgot-password", auth: false, chrome: "public", title: "Forgot password" });
+await initPage({ page: "forgot-password", auth: false, chrome: "public", title: "Forgot password" });
 const startForm = $("#start-form");
 const verifyForm = $("#verify-form");
 const resetForm = $("#reset-form");
 const select = $("#contractor_id");
 let contractorId = "";
+let email = ""; // a named user's address, or "" for the company's first admin
 let resetToken = "";
 const checker = attachRules($("#password-rules"), $("#password"), $("#password_confirm"));
 fillFigures();
@@ -25,6 +26,11 @@ async function warned(text, error) {
 async function lockedText() {
   const minutes = Number((await rulesOrNull())?.lockout_minutes);
   return minutes ? `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` : "Too many failed attempts. Try again later.";
+}
+
+/** The body with the named user's e-mail, sent only when one was typed (else the first admin's reset). */
+function withEmail(body) {
+  return email ? { ...body, email } : body;
 }
 
 function show(form) {
@@ -46,9 +52,10 @@ startForm.addEventListener("submit", (event) => {
   event.preventDefault();
   if (!requireFields(startForm, ["contractor_id"], { contractor_id: "Your business name" })) return;
   contractorId = select.value;
+  email = values(startForm).email || "";
   busy($("#start-button"), async () => {
     try {
-      await post("/auth/password-reset/start", { contractor_id: contractorId }, { auth: false });
+      await post("/auth/password-reset/start", withEmail({ contractor_id: contractorId }), { auth: false });
       show(verifyForm);
     } catch (error) {
       showErrors(startForm, error);
@@ -61,7 +68,7 @@ verifyForm.addEventListener("submit", (event) => {
   if (!requireFields(verifyForm, ["code"], { code: "The code" })) return;
   busy($("#verify-button"), async () => {
     try {
-      const result = await post("/auth/password-reset/verify", { contractor_id: contractorId, code: values(verifyForm).code }, { auth: false });
+      const result = await post("/auth/password-reset/verify", withEmail({ contractor_id: contractorId, code: values(verifyForm).code }), { auth: false });
       resetToken = result.reset_token;
       $("#security-question").textContent = result.security_question || "";
       show(resetForm);

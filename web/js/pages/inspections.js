@@ -6,7 +6,7 @@ import { initPage } from "../layout.js";
 import { fillFigures } from "../rules.js";
 import { permitLink } from "../permit-links.js";
 
-initPage({ page: "inspections", title: "Scheduled Inspections" });
+await initPage({ page: "inspections", duty: "inspections", title: "Scheduled Inspections" });
 const message = $("#page-message");
 fillFigures();
 

@@ -15,7 +15,7 @@ const REASONS = {
 
 const existing = getSession();
 const signedIn = Boolean(existing?.token && !existing.mustCompleteSetup);
-initPage({ page: "home", auth: false, chrome: signedIn ? "full" : "public" });
+await initPage({ page: "home", auth: false, chrome: signedIn ? "full" : "public" });
 const form = $("#login-form");
 const select = $("#contractor_id");
 const message = $("#page-message");
@@ -58,6 +58,7 @@ form.addEventListener("submit", (event) => {
   const labels = { contractor_id: "Your business name", password: "Password or PIN" };
   if (!requireFields(form, ["contractor_id", "password"], labels)) return;
   const body = values(form);
+  if (!body.email) delete body.email; // without an e-mail: the company's first admin (the guide's login)
   busy($("#login-button"), async () => {
     try {
       const login = await post("/auth/login", body, { auth: false });
@@ -69,7 +70,8 @@ form.addEventListener("submit", (event) => {
       if (problemIs(error, "wrong-credentials")) {
         // One error, beside the password (or PIN), with the warning before the lock-out.
         const warning = attemptsWarning(error, (await rulesOrNull())?.lockout_minutes);
-        fieldError(form, "password", `The business name or password is not correct. ${warning}`.trim());
+        const what = body.email ? "The business name, e-mail or password" : "The business name or password";
+        fieldError(form, "password", `${what} is not correct. ${warning}`.trim());
         $("#password").focus();
       } else if (problemIs(error, "too-many-attempts")) {
         showErrors(form, { detail: await lockedText(error) });

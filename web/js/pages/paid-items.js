@@ -5,7 +5,7 @@ import { countyTimestamp, money, paymentMethod } from "../format.js";
 import { initPage } from "../layout.js";
 import { hasReceipt, statusText } from "../payment-view.js";
 
-initPage({ page: "paid-items", title: "Paid Items" });
+await initPage({ page: "paid-items", duty: "payments", title: "Paid Items" });
 
 async function load() {
   const box = clear($("#payments"));

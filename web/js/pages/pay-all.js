@@ -5,7 +5,7 @@ import { isPositive, money } from "../format.js";
 import { initPage } from "../layout.js";
 import { permitLink } from "../permit-links.js";
 
-initPage({ page: "pay-all", title: "Pay All Fees" });
+await initPage({ page: "pay-all", duty: "payments", title: "Pay All Fees" });
 const message = $("#page-message");
 
 async function load() {

@@ -4,7 +4,7 @@ import { h, $, clear, params, showMessage } from "../dom.js";
 import { initPage } from "../layout.js";
 import { hasReceipt, offerTryAgain, paidButRefunded, paymentDetails, paymentOutcome, showOutcome } from "../payment-view.js";
 
-initPage({ page: "payment-return", title: "Payment result" });
+await initPage({ page: "payment-return", duty: "payments", title: "Payment result" });
 const paymentId = params().get("payment_id") || "";
 const message = $("#page-message");
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

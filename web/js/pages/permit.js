@@ -4,10 +4,11 @@ import { busy, requireFields, showErrors, values } from "../forms.js";
 import { date, isPositive, money, timeWindow, timestamp } from "../format.js";
 import { cancelButton } from "../inspections.js";
 import { initPage } from "../layout.js";
+import { may } from "../me.js";
 import { addToCartAndCheckout, pendingByPermit, pendingNote } from "../permit-links.js";
 import { fillFigures, rulesOrNull } from "../rules.js";
 
-initPage({ page: "permit", title: "Permit" });
+await initPage({ page: "permit", duty: "permits", title: "Permit" });
 const permitNo = params().get("permit_no") || "";
 const message = $("#page-message");
 const form = $("#inspection-form");
@@ -49,7 +50,7 @@ function renderPermit(p, pending = {}) {
   document.title = `Permit ${p.permit_no} | Contractor Permit Portal`;
   $("#permit-heading").textContent = `Permit ${p.permit_no}`;
   const summary = clear($("#permit-summary"));
-  const feesDue = isPositive(p.fees_due)
+  const feesDue = isPositive(p.fees_due) && may("payments")
     ? h("span", {}, money(p.fees_due), " ", payButton(p))
     : money(p.fees_due);
   // Fees held by a payment in progress are neither due nor paid: say so, with the payment's page.

@@ -2,14 +2,28 @@ import { get, put } from "../api.js";
 import { $, clear, showMessage } from "../dom.js";
 import { busy, clearErrors, requireFields, showErrors, values } from "../forms.js";
 import { initPage, setCompany } from "../layout.js";
+import { keepMe, me, may } from "../me.js";
 import { attachRules, unmetMessage } from "../password-rules.js";
 
-initPage({ page: "profile", title: "View/Edit Profile" });
+await initPage({ page: "profile", title: "View/Edit Profile" });
 const form = $("#profile-form");
 const message = $("#page-message");
 const PROFILE_FIELDS = ["address", "city", "state", "zip", "email", "phone", "cell_phone", "fax"];
 const LABELS = { address: "Address", city: "City", state: "State", zip: "Zip", email: "Email", phone: "Phone" };
 const checker = attachRules($("#password-rules"), $("#new_password"), $("#new_password_confirm"));
+// Everyone changes their own password and security question. The company's details are shown to a
+// role with `profile` and can be changed only with `edit-profile` (GET /me's `may`); without
+// `profile` they are not on the page at all, and GET /profile is not asked for.
+const SHOW_COMPANY = may("profile");
+const EDIT_COMPANY = SHOW_COMPANY && may("edit-profile");
+const companyFields = $("#company-profile");
+if (!EDIT_COMPANY) $("#required-note").hidden = true; // no required field is left to mark
+if (!SHOW_COMPANY) companyFields.remove();
+else if (!EDIT_COMPANY) {
+  companyFields.disabled = true; // values() skips disabled fields: nothing of it is sent
+  $("#profile-read-only").hidden = false;
+  for (const abbr of companyFields.querySelectorAll("abbr.usa-hint--required")) abbr.remove();
+}
 
 let emailOnFile = "";
 const emailPasswordGroup = $("#email-password-group");
@@ -20,12 +34,14 @@ function showEmailPassword() {
   emailPasswordGroup.hidden = !changed;
   if (!changed) form.elements.email_password.value = "";
 }
-form.elements.email.addEventListener("input", showEmailPassword);
+if (EDIT_COMPANY) form.elements.email.addEventListener("input", showEmailPassword);
 
 function fill(profile) {
+  if (!SHOW_COMPANY) return;
   $("#company_name").textContent = profile.company_name || "";
   $("#license_no").textContent = profile.license_no || "";
-  $("#current_question").textContent = profile.security_question || "(none)";
+  // A named user's own question (GET /me); the company's record holds the first admin's.
+  $("#current_question").textContent = me()?.security_question || profile.security_question || "(none)";
   for (const name of PROFILE_FIELDS) form.elements[name].value = profile[name] ?? "";
   setCompany(profile.company_name);
   emailOnFile = profile.email || "";
@@ -33,6 +49,10 @@ function fill(profile) {
 }
 
 async function load() {
+  if (!SHOW_COMPANY) {
+    $("#current_question").textContent = me()?.security_question || "(none)";
+    return;
+  }
   try {
     fill(await get("/profile"));
   } catch (error) {
@@ -44,7 +64,7 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   // A new attempt: the last one's "Saved" no longer describes the form (one message at a time).
   clear(message);
-  if (!requireFields(form, Object.keys(LABELS), LABELS)) return;
+  if (EDIT_COMPANY && !requireFields(form, Object.keys(LABELS), LABELS)) return;
   const v = values(form);
   const profile = {};
   for (const name of PROFILE_FIELDS) profile[name] = v[name] ?? "";
@@ -58,14 +78,21 @@ form.addEventListener("submit", async (event) => {
     return;
   }
   const changeQuestion = Boolean(v.sq_current_password || v.current_secret_answer || v.new_security_question || v.new_secret_answer || v.new_secret_answer_confirm);
+  if (!EDIT_COMPANY && !changePassword && !changeQuestion) {
+    clearErrors(form);
+    showMessage(message, "info", null, "Nothing to save: fill in a new password or a new security question.");
+    return;
+  }
   busy($("#save-button"), async () => {
     const done = [];
-    try {
-      fill(await put("/profile", profile));
-      done.push("profile");
-    } catch (error) {
-      showErrors(form, error, { fieldMap: { current_password: "email_password" }, fallback: "Your profile could not be saved." });
-      return;
+    if (EDIT_COMPANY) {
+      try {
+        fill(await put("/profile", profile));
+        done.push("profile");
+      } catch (error) {
+        showErrors(form, error, { fieldMap: { current_password: "email_password" }, fallback: "Your profile could not be saved." });
+        return;
+      }
     }
     if (changePassword) {
       try {
@@ -90,6 +117,7 @@ form.addEventListener("submit", async (event) => {
         done.push("security question");
         for (const name of ["sq_current_password", "current_secret_answer", "new_security_question", "new_secret_answer", "new_secret_answer_confirm"]) form.elements[name].value = "";
         $("#current_question").textContent = v.new_security_question;
+        if (me()?.user_id) keepMe({ ...me(), security_question: v.new_security_question });
       } catch (error) {
         showErrors(form, error, {
           fieldMap: { current_password: "sq_current_password", security_question: "new_security_question", secret_answer: "new_secret_answer", secret_answer_confirm: "new_secret_answer_confirm" },

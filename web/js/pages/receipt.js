@@ -4,7 +4,7 @@ import { h, $, clear, params, showMessage } from "../dom.js";
 import { initPage } from "../layout.js";
 import { hasReceipt, offerTryAgain, paidButRefunded, paymentDetails, refundDue, showOutcome } from "../payment-view.js";
 
-const session = initPage({ page: "receipt", title: "Receipt" });
+const session = await initPage({ page: "receipt", duty: "payments", title: "Receipt" });
 const paymentId = params().get("payment_id") || "";
 $("#receipt-company").textContent = session?.company || "";
 $("#print-button").addEventListener("click", () => window.print());

@@ -6,7 +6,7 @@ import { money } from "../format.js";
 import { initPage } from "../layout.js";
 import { paymentDetails } from "../payment-view.js";
 
-initPage({ page: "sandbox-pay", chrome: "portal", title: "Sandbox payment portal" });
+await initPage({ page: "sandbox-pay", chrome: "portal", title: "Sandbox payment portal" });
 const paymentId = params().get("payment_id") || "";
 const message = $("#page-message");
 const buttons = $$("#outcome-buttons button");

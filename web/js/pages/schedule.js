@@ -2,7 +2,7 @@ import { get } from "../api.js";
 import { h, $, clear, showMessage, table } from "../dom.js";
 import { initPage } from "../layout.js";
 
-initPage({ page: "schedule", title: "Schedule an Inspection" });
+await initPage({ page: "schedule", duty: "inspections", title: "Schedule an Inspection" });
 
 /** A Request link where the API allows a request now; otherwise the API's reason (what a request would get). */
 function requestCell(p) {

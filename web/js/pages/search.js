@@ -5,7 +5,7 @@ import { initPage } from "../layout.js";
 import { feesDueCell, pendingByPermit, permitLink } from "../permit-links.js";
 import { rulesOrNull } from "../rules.js";
 
-initPage({ page: "search", title: "Search Permit" });
+await initPage({ page: "search", duty: "permits", title: "Search Permit" });
 const form = $("#search-form");
 const message = $("#page-message");
 

@@ -6,7 +6,7 @@ import { attachRules, unmetMessage } from "../password-rules.js";
 import { sameSecretAnswer } from "../rules.js";
 import { saveSession } from "../session.js";
 
-initPage({ page: "setup", chrome: "public", title: "Set up your login" });
+await initPage({ page: "setup", chrome: "public", title: "Set up your login" });
 const form = $("#setup-form");
 const checker = attachRules($("#password-rules"), $("#password"), $("#password_confirm"));
 

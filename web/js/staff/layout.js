@@ -4,7 +4,7 @@
 import { get, post, toLogin } from "../api.js";
 import { h, $, clear } from "../dom.js";
 import { wireMenu } from "../layout.js";
-import { clearSession, getSession, updateSession } from "../session.js";
+import { broadcastLogout, clearSession, getSession, sessionReady, updateSession } from "../session.js";
 
 // Each entry shows when the signed-in role has its duty ("" = every staff member).
 export const MENU = [
@@ -56,6 +56,7 @@ async function signOut(button) {
     // The session ends here either way.
   }
   clearSession();
+  broadcastLogout(); // the back office's other tabs sign out too (its own channel, never the contractor site's)
   location.assign("index.html?reason=logout");
 }
 
@@ -94,7 +95,8 @@ export function may(me, duty) {
  */
 export async function initStaffPage({ page, auth = true, duty = "", title } = {}) {
   if (title) document.title = `${title} | Permit Back Office`;
-  const session = getSession();
+  // A new tab: another signed-in back-office tab may hand its session over (session.js).
+  const session = auth ? getSession() || (await sessionReady()) : getSession();
   const slot = $("#site-header");
   const foot = $("#site-footer");
   if (foot) { clear(foot); foot.append(footer()); }
