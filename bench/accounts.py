@@ -73,7 +73,7 @@ def run() -> list[Row]:
         with counting(table) as tally:
             token = call(client, "POST", "/auth/login", {"contractor_id": rich, "password": PASSWORD})["token"]
         rows.append(Row("accounts", "POST /auth/login (password)", tally,
-                        goal="1 UpdateItem (attempt claimed, first admin read) + 1 transaction (session, source check)"))
+                        goal="1 UpdateItem (attempt claimed, first admin read) + 1 transaction (the session)"))
         with counting(table) as tally:
             call(client, "GET", "/profile", token=token)
         rows.append(Row("accounts", "GET /profile (session-authenticated)", tally,

@@ -5,13 +5,6 @@ import { get } from "./api.js";
 import { rulesOrNull } from "./rules.js";
 import { getSession, updateSession } from "./session.js";
 
-/**
- * What a company's first admin may do. Used only when the API has no GET /me (404: a portal from
- * before named users, where the one login of a company is its administrator), so the site then
- * behaves exactly as it did before roles.
- */
-const FIRST_ADMIN = ["permits", "inspections", "payments", "profile", "edit-profile", "users", "activity", "applications"];
-
 /** What each duty's page does, for the message shown to a role without it. */
 const DOING = {
   permits: "see permits",
@@ -26,13 +19,18 @@ const DOING = {
 
 let current = null;
 
-function firstAdmin() {
+/**
+ * GET /me could not be read (and nothing was kept with the session): the role is unknown, so `may`
+ * is unknown too and the site shows what it always showed. It restates no role table: a call the
+ * role may not make is still refused by the API (403), and its message is shown.
+ */
+function unknownUser() {
   const session = getSession() || {};
-  return { role: "admin", first_admin: true, company_name: session.company || "", may: FIRST_ADMIN, notifications: null, assumed: true };
+  return { role: "", first_admin: true, company_name: session.company || "", may: null, notifications: null, assumed: true };
 }
 
 function remember(me) {
-  current = me && Array.isArray(me.may) ? me : firstAdmin();
+  current = me && Array.isArray(me.may) ? me : unknownUser();
   return current;
 }
 
@@ -40,19 +38,10 @@ let inflight = null; // this page's GET /me, so a page that wants it fresh (noti
 
 function fetchMe() {
   if (inflight) return inflight;
-  inflight = get("/me").then(
-    (me) => {
-      updateSession({ me });
-      return me;
-    },
-    (error) => {
-      if (error.status !== 404) throw error;
-      // No GET /me on this API: the guide's one login. Kept like an answer (refreshed on each page).
-      const assumed = firstAdmin();
-      updateSession({ me: assumed });
-      return assumed;
-    },
-  );
+  inflight = get("/me").then((me) => {
+    updateSession({ me });
+    return me;
+  });
   return inflight;
 }
 
@@ -60,7 +49,7 @@ function fetchMe() {
  * The signed-in user, read once per page load. A record already kept with the session is used at
  * once (a role change or a disabling ends the session, so it holds for the session's life) and
  * refreshed behind the page; without one the page waits for GET /me. A 401 sends the person to the
- * login (api.js). Any other failure falls back to the kept record, else to today's first admin.
+ * login (api.js). Any other failure falls back to the kept record, else to an unknown role.
  */
 export async function loadMe() {
   const kept = getSession()?.me;
