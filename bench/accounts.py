@@ -11,15 +11,16 @@ PASSWORD = "Build2Last"
 
 def _seed_county(table: Any, count: int) -> None:
     """Businesses as registration stores them, in batch writes (a transaction each would take minutes)."""
-    from chalicelib.domain.accounts import Company
-    from chalicelib.store.accounts import company_item
+    from chalicelib.domain.accounts import Company, User
+    from chalicelib.store.accounts import company_item, user_item
 
     with table.batch_writer() as batch:
         for i in range(count):
+            cid, name, email = f"c-bench{i:05d}", f"COUNTY BUILDER {i:05d} LLC", f"office{i}@example.com"
             batch.put_item(Item=company_item(Company(
-                contractor_id=f"c-bench{i:05d}", company_name=f"COUNTY BUILDER {i:05d} LLC", license_no=f"CB{i:05d}",
-                email=f"office{i}@example.com", address=f"{i} MAIN ST", city="HAYDEN", state="ID", zip="83835",
-                phone="208-555-0100", version=1)))
+                contractor_id=cid, company_name=name, license_no=f"CB{i:05d}", email=email, address=f"{i} MAIN ST",
+                city="HAYDEN", state="ID", zip="83835", phone="208-555-0100", version=1)))
+            batch.put_item(Item=user_item(User(cid, cid, email, company_name=name, version=1)))
 
 
 def _named_users(client: Any, table: Any, rich: str, admin: str) -> list[Row]:

@@ -19,16 +19,19 @@ STREETS = ("E SHERMAN AVE", "N GOVERNMENT WAY", "W APPLEWAY AVE", "E DODD RD", "
 
 
 def _items(count_companies: int, count_permits: int) -> list[dict[str, Any]]:
-    from chalicelib.domain.accounts import Company
+    from chalicelib.domain.accounts import Company, User
     from chalicelib.domain.fee_lines import FeeLine
     from chalicelib.domain.inspections import Inspection, TimeWindow
     from chalicelib.domain.permits import ARCHIVED_STATUSES, Permit, PermitStatus
-    from chalicelib.store.accounts import company_item
+    from chalicelib.store.accounts import company_item, user_item
     from chalicelib.store.permits import permit_items
 
-    items = [company_item(Company(contractor_id=f"c-bench{i:05d}", company_name=f"COUNTY BUILDER {i:05d} LLC",
-                                  license_no=f"CB{i:05d}", email=f"office{i}@example.com", version=1))
-             for i in range(count_companies)]
+    items = []
+    for i in range(count_companies):  # each business with its first admin, as registration stores them
+        cid, name, email = f"c-bench{i:05d}", f"COUNTY BUILDER {i:05d} LLC", f"office{i}@example.com"
+        items += [company_item(Company(contractor_id=cid, company_name=name, license_no=f"CB{i:05d}", email=email,
+                                       version=1)),
+                  user_item(User(cid, cid, email, company_name=name, version=1))]
     statuses = list(PermitStatus)
     created = datetime(2026, 6, 1, tzinfo=UTC)
     for n in range(1, count_permits + 1):

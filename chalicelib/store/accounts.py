@@ -6,15 +6,20 @@ attribute and the checks use the same numbers.
 
 One mapping per item type:
 
-- the company's PROFILE item holds the `Company` *and*, for now, its first `User` (the PIN holder):
-  the company's attributes (`contractor_id`, `company_name`, `license_no`, `email`, `address`, `city`,
-  `state`, `zip`, `phone`, `cell_phone`, `fax`, `created_at`, `updated_at`, `version`, the directory's
-  `GSI3PK`/`GSI3SK`) and the user's (`security_question`, `secret_answer_hash`, `password_hash`,
-  `pin_hash`, `pin_expires_at`, `setup_complete`, `user_version`). The user's e-mail is the company's
-  `email`; its id is `first_user_id(contractor_id)`; its role (admin) and status (active) are not stored.
-  `save_company` and `save_user` each SET only their own attributes and are conditioned on their own
-  version as read (`version`, `user_version`), so a profile edit and a password change do not refuse
-  each other, while two changes of one aggregate cannot both land.
+- the company's PROFILE item is the `Company`: `contractor_id`, `company_name`, `license_no`, `email`,
+  `address`, `city`, `state`, `zip`, `phone`, `cell_phone`, `fax`, `created_at`, `updated_at`, `version`, and
+  the directory's `GSI3PK`/`GSI3SK`.
+- each of its users is an item of the company's partition, SK=USER#<user_id> (the first admin's id is the
+  company's, a named user's `named_user_id`): `user_id`, `contractor_id`, `email`, `name`, `role`, `status`,
+  `company_name` (the company's, so a sign-in reads one item), `security_question`, `secret_answer_hash`,
+  `password_hash`, `pin_hash`, `pin_expires_at`, `setup_complete`, `notifications` (a map of flags),
+  `invitation_digest`/`invitation_expires_at` (the one-time code as its keyed digest), `invited_at`,
+  `invited_by`, `created_at`, `last_sign_in_at`, `version`; and the sign-in's failure count (`attempts`,
+  `claimed_at`, `locked_until`), which saves of the user leave alone and which never carries a `ttl`.
+  `save_company` and `save_user` are each conditioned on their own item's version as read, so a profile
+  edit and a password change do not refuse each other, while two changes of one aggregate cannot both land.
+  Tables from before users had items of their own kept the first user's attributes on PROFILE
+  (`user_version` its version): `migrate_first_users` moves them.
 - a staff account (STAFF#<name>, PROFILE): `username`, `display_name`, `email`, `role`, `status`,
   `password_hash`, `invitation_digest`/`invitation_expires_at` (the one-time code as its keyed digest),
   `invited_at`, `last_sign_in_at`, `version`, and `GSI1PK=STAFF`/`GSI1SK=<username>`, the staff list.
@@ -23,12 +28,13 @@ One mapping per item type:
   item each.
 
 Two kinds of methods:
-- *staged* (`add_company`, `save_company`, `save_user`, `save_account`, `add_staff`, `save_staff`,
-  `keep_active_supervisor`, `use_reset_token`, `forget_throttles`): they add write actions to the unit
+- *staged* (`add_company`, `add_user`, `save_company`, `save_user`, `save_account`, `keep_active_admin`,
+  `add_staff`, `save_staff`, `keep_active_supervisor`, `use_reset_token`, `forget_throttles`): they add write actions to the unit
   of work; `uow.commit()` writes them as one transaction;
 - *immediate* (everything else that writes): single conditional requests that must land before the
-  caller goes on — an attempt is counted before its secret is checked — or the one transaction of a
-  sign-in (session, its index entry, the cleared failure count). They touch no pending state, so a
+  caller goes on — an attempt is counted before its secret is checked (`claim_sign_in` counts it on the
+  user's item and answers with the user, one UpdateItem) — or the one transaction of a sign-in (session,
+  its index entry, the cleared failure count). They touch no pending state, so a
   service may run them from several threads at once.
 """
 
@@ -210,7 +216,8 @@ def _user_attributes(user: User) -> dict[str, Any]:
     }
 
 
-def _user_item(user: User) -> Item:
+def user_item(user: User) -> Item:
+    """A user's USER# item (what `add_user` puts; bulk loads write it in batches with `company_item`)."""
     item = {**keys.user(user.contractor_id, user.user_id), **_user_attributes(user), "version": user.version}
     return {k: v for k, v in item.items() if v is not None}
 
@@ -349,7 +356,7 @@ class AccountRepository:
     def add_user(self, user: User) -> None:
         """Staged: a new user of a company; the commit fails (StaleRecord) when the user exists."""
         user.version = 1
-        self.uow.add(Put(_user_item(user), absent()))
+        self.uow.add(Put(user_item(user), absent()))
 
     def directory(self) -> list[Company]:
         """Every listed company, sorted by name, with only its id and name: a Query on GSI3, whose
@@ -425,7 +432,7 @@ class AccountRepository:
         item = {**keys.contractor(company.contractor_id), **_company_attributes(company), "version": 1}
         item = {k: v for k, v in item.items() if v is not None}
         claim = {**keys.license_claim(company.license_no), "contractor_id": company.contractor_id}
-        self.uow.add(Put(item, absent()), Put(_user_item(user), absent()), Put(claim, absent()))
+        self.uow.add(Put(item, absent()), Put(user_item(user), absent()), Put(claim, absent()))
 
     def save_company(self, company: Company) -> None:
         """Staged: the company's attributes, if nobody changed the company since it was read."""
@@ -483,7 +490,7 @@ class AccountRepository:
                     continue
                 actions: list[Action] = [Update({"PK": pk, "SK": keys.PROFILE}, remove=tuple(legacy), cond=present())]
                 if pk not in have_user:
-                    actions.append(Put(_user_item(_first_user_of_legacy(profile)), absent()))
+                    actions.append(Put(user_item(_first_user_of_legacy(profile)), absent()))
                 with suppress(ConditionFailed):  # migrated (or deleted) meanwhile by another run
                     self.items.write(actions)
                     migrated += 1
