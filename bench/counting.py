@@ -43,6 +43,8 @@ def _items_in(response: dict[str, Any]) -> int:
         return sum(len(v) for v in response["Responses"].values())
     if "Responses" in response and isinstance(response["Responses"], list):  # TransactGetItems
         return sum(1 for r in response["Responses"] if r.get("Item"))
+    if "PK" in (response.get("Attributes") or {}):  # an UpdateItem answering with the whole item (ALL_NEW)
+        return 1
     return 0
 
 

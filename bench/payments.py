@@ -65,7 +65,7 @@ def run() -> list[Row]:
         with counting(table) as tally:
             call(client, "POST", "/payments/callback", raw=raw, headers={"X-Payment-Signature": header})
         rows.append(Row("payments", "POST /payments/callback (approved, 6 fees)", tally,
-                        goal="1 read + 1 transaction; then mail: account, permit Query, 2 outbox Puts"))
+                        goal="1 read + 1 transaction; then mail: account, permit, users Queries, 2 outbox Puts"))
         with counting(table) as tally:
             call(client, "POST", "/payments/callback", raw=raw, headers={"X-Payment-Signature": header})
         rows.append(Row("payments", "POST /payments/callback (replay)", tally, goal="1 read, no write"))
