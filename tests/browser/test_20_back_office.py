@@ -76,6 +76,7 @@ def test_every_back_office_page_passes_axe_for_a_supervisor(page: Page, portal, 
     if width < 1024:
         page.get_by_role("button", name="Menu").click()
     page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/staff/index\.html\?reason=logout$"))  # signed out before going on
     for name in ("index.html", "accept.html"):
         if name in back_office_pages():
             page.goto(f"{portal.web}/staff/{name}")
