@@ -23,7 +23,8 @@ MAX_CELLS = 16
 def encode(lat: float, lon: float, precision: int = POINT_PRECISION) -> str:
     """The geohash of a point, `precision` characters."""
     lat_range, lon_range = [-90.0, 90.0], [-180.0, 180.0]
-    out, bits, value, even = [], 0, 0, True
+    out: list[str] = []
+    bits, value, even = 0, 0, True
     while len(out) < precision:
         rng, coord = (lon_range, lon) if even else (lat_range, lat)
         mid = (rng[0] + rng[1]) / 2
