@@ -116,13 +116,14 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def centroid(rings: list[list[list[float]]]) -> tuple[float, float]:
     """(lat, lon) of a polygon's outer ring (the area-weighted centroid; the mean of its points if degenerate)."""
     ring = rings[0]
+    ox, oy = ring[0][0], ring[0][1]  # relative to the first point: a parcel is tiny next to its coordinates
     area = cx = cy = 0.0
     for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
-        x0, y0, x1, y1 = a[0], a[1], b[0], b[1]
+        x0, y0, x1, y1 = a[0] - ox, a[1] - oy, b[0] - ox, b[1] - oy
         cross = x0 * y1 - x1 * y0
         area += cross
         cx += (x0 + x1) * cross
         cy += (y0 + y1) * cross
     if abs(area) < 1e-15:
         return sum(p[1] for p in ring) / len(ring), sum(p[0] for p in ring) / len(ring)
-    return cy / (3 * area), cx / (3 * area)
+    return oy + cy / (3 * area), ox + cx / (3 * area)
