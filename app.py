@@ -14,12 +14,15 @@ from chalicelib.api import (
     company,
     inspections,
     jobs,
+    map,
     meta,
     middleware,
     openapi_route,
     payments,
     permits,
     profile,
+    projects,
+    properties,
     public,
     sandbox,
     sandbox_payments,
@@ -38,7 +41,7 @@ middleware.register(app)
 
 for blueprint in (public, meta, auth, profile, permits, inspections, cart, checkout, payments, sandbox,
                   sandbox_payments, staff_accounts, staff_audit, staff_permits, jobs, openapi_route, staff_users,
-                  staff_lists, staff_notices, staff_payments, company):
+                  staff_lists, staff_notices, staff_payments, company, properties, projects, map):
     app.register_blueprint(blueprint.bp)
 
 

@@ -26,11 +26,14 @@ if TYPE_CHECKING:
     from chalicelib.services.checkout import CheckoutService
     from chalicelib.services.company_users import CompanyUserService
     from chalicelib.services.expiry import ExpiryJob
+    from chalicelib.services.map_features import MapFeatureService
     from chalicelib.services.notices import NoticeService
     from chalicelib.services.payments import PaymentService
     from chalicelib.services.permits import PermitService
     from chalicelib.services.pin_letters import PinLetterService
     from chalicelib.services.profile import ProfileService
+    from chalicelib.services.projects import ProjectService
+    from chalicelib.services.properties import PropertyService
     from chalicelib.services.staff_accounts import StaffAccountService
     from chalicelib.services.staff_lists import StaffLists
     from chalicelib.services.staff_payments import StaffPaymentService
@@ -256,3 +259,27 @@ def staff_payments(actor: str = "") -> StaffPaymentService:
 
     s = settings()
     return StaffPaymentService(uow(s), clock(), s.time_zone, actor=actor)
+
+
+# --- properties, projects and the map ----------------------------------------------------------------
+
+
+def properties() -> PropertyService:
+    """Parcels and streets: imports, search, geocoding (services/properties.py)."""
+    from chalicelib.services.properties import PropertyService
+
+    return PropertyService(uow(), clock())
+
+
+def projects() -> ProjectService:
+    """A company's projects (services/projects.py)."""
+    from chalicelib.services.projects import ProjectService
+
+    return ProjectService(uow(), clock())
+
+
+def map_features() -> MapFeatureService:
+    """The map's layers in a view (services/map_features.py)."""
+    from chalicelib.services.map_features import MapFeatureService
+
+    return MapFeatureService(uow(), clock())

@@ -134,6 +134,12 @@ class Settings:
     # Staff passwords: the same rules with a longer minimum (staff reach every contractor's records).
     staff_password_min_length: int = 12
     staff_password_max_length: int = 64
+    # The map (GET /map/config): where it opens and which base map it draws under the county's layers.
+    map_center: str = "-116.78,47.68"  # MAP_CENTER: "lon,lat"
+    map_zoom: int = 13  # MAP_ZOOM
+    map_basemap: str = "none"  # MAP_BASEMAP: none (our parcels and streets), xyz (tile server) or pmtiles
+    map_tile_url: str = ""  # MAP_TILE_URL: the xyz template or the .pmtiles file's URL
+    map_attribution: str = ""  # MAP_ATTRIBUTION
 
     @property
     def seeds_demo_data(self) -> bool:
@@ -212,6 +218,11 @@ def get_settings() -> Settings:
         county_address=address_lines(env.get("COUNTY_ADDRESS", "")),
         staff_password_min_length=_int("STAFF_PASSWORD_MIN_LENGTH", 12),
         staff_password_max_length=_int("STAFF_PASSWORD_MAX_LENGTH", 64),
+        map_center=_str("MAP_CENTER", "-116.78,47.68"),
+        map_zoom=_int("MAP_ZOOM", 13),
+        map_basemap=_str("MAP_BASEMAP", "none").lower(),
+        map_tile_url=_str("MAP_TILE_URL", ""),
+        map_attribution=_str("MAP_ATTRIBUTION", ""),
     )
 
 

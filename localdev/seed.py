@@ -72,4 +72,7 @@ def seed_demo(clock: Clock) -> SeedReport:
     except ImportError:  # the permits feature is not there yet
         return report
     demo_permits.seed(report.contractor_ids)
+    from localdev import demo_places
+
+    demo_places.seed(report.contractor_ids)  # parcels, streets, the permits on them, a project
     return report

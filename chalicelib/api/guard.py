@@ -45,3 +45,14 @@ def staff(request: Request, duty: StaffDuty) -> Principal:
         raise Forbidden(f"A {principal.staff_role or 'staff'} account cannot do this ({duty.value}).",
                         slug="staff-role")
     return principal
+
+
+def reader(request: Request) -> str | None:
+    """A company user who may read permits, or any staff member who may read them: the company's id, or
+    None for staff (who see every company's records). For the county's public records (properties)."""
+    principal = signed_in(request)
+    if principal.role is Role.STAFF:
+        if not staff_may(principal.staff_role, StaffDuty.VIEW_PERMITS):
+            raise Forbidden(f"A {principal.staff_role or 'staff'} account cannot do this.", slug="staff-role")
+        return None
+    return contractor(request, CompanyDuty.PERMITS).principal_id

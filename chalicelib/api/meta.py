@@ -17,6 +17,7 @@ from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
 from chalicelib.api.http import ok, route
+from chalicelib.domain import map as map_rules
 
 if TYPE_CHECKING:
     from chalicelib.domain.passwords import PasswordPolicy
@@ -123,6 +124,9 @@ def rules() -> dict[str, Any]:
         "time_zone": s.time_zone.key,
         # Receipts print who the county is (COUNTY_NAME, COUNTY_ADDRESS) and its clock.
         "county": {"name": s.county_name, "address": list(s.county_address), "time_zone": s.time_zone.key},
+        # The map's layers (the site's layer control) and the limits GET /map/features holds to.
+        "map": {"layers": list(map_rules.LAYERS), "max_bbox_degrees": map_rules.MAX_BBOX_DEGREES,
+                "max_features": map_rules.MAX_FEATURES},
     }
 
 

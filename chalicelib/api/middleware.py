@@ -13,7 +13,7 @@ from chalice import Response
 from chalice.app import Request
 
 from chalicelib import logs, metrics
-from chalicelib.api.http import MAX_BODY_BYTES, PROBLEM_JSON, problem
+from chalicelib.api.http import PROBLEM_JSON, body_limit, problem, size_text
 
 log = logging.getLogger("contractor_portal.http")
 
@@ -70,8 +70,9 @@ def _handle(event: Request, get_response: Callable[[Request], Response]) -> Resp
     apigw_request_id = api_context.get("requestId") if api_context.get("requestId") != request_id else None
     with logs.bound(request_id=request_id, apigw_request_id=apigw_request_id, method=event.method, path=event.path):
         raw = event.raw_body if event.method in ("POST", "PUT", "PATCH", "DELETE") else b""
-        if raw and len(raw) > MAX_BODY_BYTES:
-            response = problem(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB.")
+        limit = body_limit(str(event.path))
+        if raw and len(raw) > limit:
+            response = problem(413, f"The request body is larger than {size_text(limit)}.")
         else:
             response = get_response(event)
         if response.status_code >= 400:

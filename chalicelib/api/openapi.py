@@ -25,6 +25,7 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
     from chalicelib.api.company import CompanyInvitationAcceptBody, NewUserBody, NotificationsBody, UserPatchBody
     from chalicelib.api.jobs import FlagExpiredBody
     from chalicelib.api.permits import InspectionRequestBody
+    from chalicelib.api.projects import NewProjectBody
     from chalicelib.api.sandbox import ClockShift
     from chalicelib.api.sandbox_payments import SandboxOutcome
     from chalicelib.api.staff_accounts import NewPinBody
@@ -124,6 +125,18 @@ def _models() -> dict[tuple[str, str], tuple[type[BaseModel] | None, type[BaseMo
         ("GET", "/staff/payments/{payment_id}"): (None, r.StaffPaymentDetail, 200, "staff"),
         ("POST", "/staff/payments/{payment_id}/refund"): (RefundBody, r.StaffPaymentDetail, 200, "staff"),
         ("GET", "/staff/payments/export"): (None, None, 200, "staff"),  # text/csv
+        ("GET", "/properties"): (None, r.PropertyPage, 200, "any"),
+        ("GET", "/properties/{parcel_no}"): (None, r.PropertyDetail, 200, "any"),
+        ("GET", "/geocode"): (None, r.AddressPoints, 200, "any"),
+        ("GET", "/geocode/nearest"): (None, r.NearestParcel, 200, "any"),
+        ("POST", "/staff/properties/import"): (r.FeatureCollectionBody, r.ImportResult, 200, "staff"),
+        ("GET", "/projects"): (None, r.ProjectPage, 200, "contractor"),
+        ("GET", "/projects/{project_no}"): (None, r.ProjectDetail, 200, "contractor"),
+        ("POST", "/staff/projects"): (NewProjectBody, r.ProjectDetail, 201, "staff"),
+        ("POST", "/cart/projects/{project_no}"): (None, r.Cart, 200, "contractor"),
+        ("GET", "/map/features"): (None, r.MapFeatureCollection, 200, "any"),
+        ("GET", "/map/streets"): (None, r.StreetCollection, 200, "any"),
+        ("GET", "/map/config"): (None, r.MapConfig, 200, "public"),
     }
 
 
@@ -149,6 +162,12 @@ QUERY = {
     "/staff/notices": ["unread", "limit", "cursor"],
     "/staff/payments": ["refund_required", "date", "limit", "cursor"],
     "/staff/payments/export": ["date"],
+    "/properties": ["q", "limit", "cursor"],
+    "/geocode": ["q"],
+    "/geocode/nearest": ["lat", "lon"],
+    "/projects": ["q", "limit", "cursor"],
+    "/map/features": ["layer", "bbox"],
+    "/map/streets": ["bbox"],
 }
 
 

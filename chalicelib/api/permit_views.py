@@ -48,7 +48,15 @@ def permit_row(permit: Permit, now: datetime, today: date) -> dict[str, Any]:
         "inspection_request_detail": eligibility_view(eligibility),
         "fees_due": format_money(permit.fees_due(now)),
         **pending_view(permit, now),
+        **place_view(permit),
     }
+
+
+def place_view(permit: Permit) -> dict[str, Any]:
+    """Where the permit is: its parcel and project (null when none) and its point (the parcel's)."""
+    return {"parcel_no": permit.parcel_no, "project_no": permit.project_no,
+            "lat": None if permit.lat is None else round(permit.lat, 6),
+            "lon": None if permit.lon is None else round(permit.lon, 6)}
 
 
 def pending_view(permit: Permit, now: datetime) -> dict[str, Any]:

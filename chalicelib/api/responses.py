@@ -87,6 +87,10 @@ class PermitRow(Model):
     fees_due: Money
     fees_held: Money = "0.00"  # held by a payment in progress: not in fees_due, not paid either
     payment_pending_until: datetime | None = None  # when that payment's hold ends
+    parcel_no: str | None = None
+    project_no: str | None = None
+    lat: float | None = None
+    lon: float | None = None
 
 
 class SearchRow(PermitRow):
@@ -424,6 +428,7 @@ class MetaRules(Model):
     upload: dict[str, object]
     time_zone: str
     county: dict[str, object]
+    map: dict[str, object]
 
 
 # --- the back office ---------------------------------------------------------------------------
@@ -659,3 +664,133 @@ class StaffPaymentDetail(StaffPaymentRow):
     expires_at: datetime
     ended_at: datetime | None
     unapplied_transactions: list[StaffUnappliedTransaction]
+
+
+# --- properties, projects and the map ------------------------------------------------------------
+
+
+class PropertyRow(Model):
+    parcel_no: str
+    address: str = Field(description="The county's written form, upper case (\"1968 E DODD RD\")")
+    city: str
+    state: str
+    zip: str
+    lat: float
+    lon: float
+
+
+class PropertyPage(Page[PropertyRow]):
+    pass
+
+
+class PropertyDetail(PropertyRow):
+    geometry: dict[str, object] | None = Field(default=None, description="GeoJSON Polygon or MultiPolygon, WGS84")
+    permits: list[PermitRow]
+
+
+class AddressPoint(Model):
+    address: str
+    parcel_no: str
+    lat: float
+    lon: float
+
+
+class AddressPoints(Model):
+    items: list[AddressPoint]
+
+
+class NearestParcel(AddressPoint):
+    distance_m: float
+
+
+class FeatureCollectionBody(Model):
+    """A county GIS export: features with Polygon/MultiPolygon/Point geometry and properties parcel_no,
+    address, city, state, zip (up to 6 MB; larger through `make import-parcels FILE=...`)."""
+
+    type: Literal["FeatureCollection"]
+    features: list[dict[str, object]]
+
+
+class ImportRejected(Model):
+    index: int
+    reason: str
+
+
+class ImportResult(Model):
+    imported: int
+    updated: int
+    unchanged: int
+    rejected: list[ImportRejected]
+
+
+class ProjectRow(Model):
+    project_no: str
+    name: str
+    status: Literal["ACTIVE", "CLOSED"]
+    parcel_no: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+class ProjectPage(Page[ProjectRow]):
+    pass
+
+
+class ProjectDetail(ProjectRow):
+    permits: list[PermitRow]
+    fees_due: Money
+
+
+class PointGeometry(Model):
+    type: Literal["Point"]
+    coordinates: list[float]
+
+
+class MapFeatureProperties(Model):
+    layer: Literal["permits", "inspections", "projects", "properties"]
+    id: str
+    label: str
+    address: str
+    status: str | None = None
+    link: str = Field(description="The site page that opens the record, relative")
+
+
+class MapFeature(Model):
+    type: Literal["Feature"]
+    id: str
+    geometry: PointGeometry
+    properties: MapFeatureProperties
+
+
+class MapFeatureCollection(Model):
+    type: Literal["FeatureCollection"]
+    features: list[MapFeature]
+    truncated: bool
+
+
+class StreetProperties(Model):
+    name: str
+
+
+class StreetFeature(Model):
+    type: Literal["Feature"]
+    id: str
+    geometry: dict[str, object]
+    properties: StreetProperties
+
+
+class StreetCollection(Model):
+    type: Literal["FeatureCollection"]
+    features: list[StreetFeature]
+
+
+class Basemap(Model):
+    kind: Literal["none", "xyz", "pmtiles"]
+    url: str | None = None
+    attribution: str | None = None
+
+
+class MapConfig(Model):
+    center: list[float]
+    zoom: int
+    basemap: Basemap

@@ -46,6 +46,8 @@ class PermitPatchBody(Strict):
     issued_date: ApiDate | None = None
     expires_date: ApiDate | None = None
     inspection_types: list[str] | None = Field(default=None, max_length=50)
+    parcel_no: str | None = Field(default=None, max_length=40)
+    project_no: str | None = Field(default=None, max_length=40)
 
 
 class FeeBody(Strict):

@@ -167,6 +167,13 @@ PROBLEM_TYPES: dict[str, str] = {
     "refund-not-due": "The payment has no refund due: nothing it received is left to give back.",
     "fees-not-assessed": "The permit has no fees assessed: it cannot be READY TO ISSUE until they are added.",
     "fee-not-voidable": "The fee is paid, held by a payment in progress, or already voided: it cannot be voided.",
+    # Properties, projects and the map.
+    "query-too-short": "A search needs at least 2 characters (`q`).",
+    "bad-bbox": "`bbox` is not west,south,east,north in degrees within range (w <= e, s <= n).",
+    "bbox-too-large": "The view is wider than GET /meta/rules map.max_bbox_degrees for parcels and streets: zoom in.",
+    "bad-layer": "`layer` is not one of GET /meta/rules map.layers.",
+    "bad-feature-collection": "The import is not a GeoJSON FeatureCollection (or is too large): nothing written.",
+    "project-exists": "A project with this number exists.",
 }
 
 

@@ -526,6 +526,10 @@ class Permit:
     created_at: datetime | None = None
     status_changed_on: date | None = None
     archived: bool = False
+    parcel_no: str | None = None
+    project_no: str | None = None
+    lat: float | None = None
+    lon: float | None = None
     fees: list[FeeLine] = field(default_factory=list)
     inspections: list[Inspection] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)

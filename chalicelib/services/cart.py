@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from chalicelib.clock import Clock
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.fees import FeeSchedule, Quote
 from chalicelib.domain.payments import Cart, Payment, PaymentStatus, check_payable, fees_to_add
 from chalicelib.domain.permits import Permit
@@ -103,6 +103,29 @@ class CartService:
         check_payable(cart.total_fees, "all of your fees due")
         new = sorted(set(due) - set(entries))
         if new:
+            self.uow.cart.add(contractor_id, new, now)
+            self.uow.commit()
+        return cart
+
+    def add_project(self, contractor_id: str, project_no: str) -> Cart:
+        """Projects ▶ Pay Fees: every permit of the project with fees due now, into the cart in one
+        transaction (409 `too-many-changes` if it cannot be one); 404 unless the project is theirs,
+        409 `no-fees-due` when nothing on it is due, `payment-limit` as for Pay All Fees."""
+        from chalicelib.services.projects import ProjectService
+
+        _, permits = ProjectService(self.uow, self.clock).project(project_no, contractor_id)
+        now = self.clock.now()
+        due = [p.permit_no for p in permits if any(f.is_due(now) for f in p.fees)]
+        if not due:
+            raise Conflict(f"Nothing is due on project {project_no[:64].upper()}'s permits.", slug="no-fees-due")
+        entries = self.uow.cart.permit_nos(contractor_id)
+        known = contractor_permits(self.uow, contractor_id, entries) if entries else {}
+        known.update({p.permit_no: p for p in permits})  # the consistent reads
+        cart = Cart.of([*entries, *due], known, now)
+        check_payable(cart.total_fees, "this project's fees")
+        new = sorted(set(due) - set(entries))
+        if new:
+            self.uow.check_fits(extra=len(new))
             self.uow.cart.add(contractor_id, new, now)
             self.uow.commit()
         return cart

@@ -194,6 +194,31 @@ class StaffPermitService(PermitWork):
                 return
         raise Conflict(f"Could not find a free {prefix}{yy:02d} permit number; try again.")
 
+    def _place(self, permit: Permit, parcel_no: str | None) -> None:
+        """Put the permit on a parcel (its point becomes the permit's, on the map), or off any (None/"")."""
+        if not parcel_no:
+            permit.parcel_no, permit.lat, permit.lon = None, None, None
+            return
+        prop = self.uow.properties.get(parcel_no)
+        if prop is None:
+            raise InvalidInput(f"There is no parcel {parcel_no[:64]}.",
+                               [FieldProblem("parcel_no", "is not a known parcel")])
+        permit.parcel_no, permit.lat, permit.lon = prop.parcel_no, prop.lat, prop.lon
+
+    def _group(self, permit: Permit, project_no: str | None) -> None:
+        """Put the permit in one of its company's projects, or in none (None/"")."""
+        if not project_no:
+            permit.project_no = None
+            return
+        project = self.uow.projects.get(project_no)
+        if project is None:
+            raise InvalidInput(f"There is no project {project_no[:64]}.",
+                               [FieldProblem("project_no", "is not a known project")])
+        if project.contractor_id != permit.contractor_id:
+            raise InvalidInput(f"Project {project.project_no} is another company's.",
+                               [FieldProblem("project_no", "belongs to another company")])
+        permit.project_no = project.project_no
+
     def update(self, permit_no: str, changes: dict[str, Any]) -> Permit:
         """Change any permit field but its number; a status moves along the lifecycle (ACTIVE is issuing,
         refused while fees are due); dates re-derive expiry and the expired flag."""
@@ -226,12 +251,16 @@ class StaffPermitService(PermitWork):
                     permit.expires_date = _expiry(permit.issued_date, permit.last_passed(), "issued_date")
             if "expires_date" in changes:
                 permit.expires_date = parse_date(changes["expires_date"], "expires_date")
+            if "parcel_no" in changes:
+                self._place(permit, changes["parcel_no"])
+            if "project_no" in changes:
+                self._group(permit, changes["project_no"])
             if status is not None:
                 permit.change_status(status, today, now, by=self.actor)
             permit.revive_if_renewed(today)
             if "contractor_id" in changes:
                 permit.reassign(changes["contractor_id"], now)
-            self.uow.check_fits(extra=2 + len(permit.fees) + len(permit.inspections))
+            self.uow.check_fits(extra=4 + len(permit.fees) + len(permit.inspections))
             self.uow.permits.save(permit)
             before, after = difference(facts_before, permit_facts(permit))
             if after:

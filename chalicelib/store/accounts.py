@@ -29,8 +29,8 @@ One mapping per item type:
 
 Two kinds of methods:
 - *staged* (`add_company`, `add_user`, `save_company`, `save_user`, `save_account`, `keep_active_admin`,
-  `add_staff`, `save_staff`, `keep_active_supervisor`, `use_reset_token`, `forget_throttles`): they add write actions to the unit
-  of work; `uow.commit()` writes them as one transaction;
+  `add_staff`, `save_staff`, `keep_active_supervisor`, `use_reset_token`, `forget_throttles`): they add write
+  actions to the unit of work; `uow.commit()` writes them as one transaction;
 - *immediate* (everything else that writes): single conditional requests that must land before the
   caller goes on — an attempt is counted before its secret is checked (`claim_sign_in` counts it on the
   user's item and answers with the user, one UpdateItem) — or the one transaction of a sign-in (session,

@@ -36,7 +36,8 @@ BATCH_WRITE_LIMIT = 25
 
 #: The table's indexes: name → (partition attribute, sort attribute).
 INDEXES: Mapping[str, tuple[str, str]] = {"GSI1": ("GSI1PK", "GSI1SK"), "GSI2": ("GSI2PK", "GSI2SK"),
-                                          "GSI3": ("GSI3PK", "GSI3SK"), "GSI4": ("GSI4PK", "GSI4SK")}
+                                          "GSI3": ("GSI3PK", "GSI3SK"), "GSI4": ("GSI4PK", "GSI4SK"),
+                                          "GSI5": ("GSI5PK", "GSI5SK")}
 
 
 # --- conditions ----------------------------------------------------------------------------------

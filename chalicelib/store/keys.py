@@ -383,3 +383,103 @@ def refund_entry_sort_key(created_at: str, payment_id: str, transaction_id: str)
 
 def payment_refund_required(payment_id: str) -> Key:
     return {"PK": payment_partition(payment_id), "SK": REFUND_REQUIRED_SK}
+
+
+# --- properties, projects and the map (see chalicelib/store/properties.py, projects.py) -----------------
+# - a parcel (GET /properties/{parcel_no}) → GetItem → PK=PARCEL#<parcel_no>, SK=PARCEL (geometry kept as
+#   a JSON string attribute)
+# - address search, geocoding → Query → PK=ADDR#<first 2 chars of the query's longest token>,
+#   SK begins_with <token> (items SK=<token>#<parcel_no>, one per (token, parcel), with the parcel's
+#   address, city, zip, lat, lon, no geometry): cost ∝ parcels with that token prefix; the other tokens
+#   are matched in memory
+# - parcel number search → Query → PK=APN#<first 3 chars>, SK begins_with <parcel number> (item SK=<no>)
+# - the map, county layers (properties, streets) → Query GSI5 per geohash-5 cell of the view
+#   → GSI5PK=MAP#<layer>#COUNTY#<geohash 5>, GSI5SK=<geohash 9>#<id> (on the parcel item; a street has one
+#   item per cell it crosses: PK=STREET#<id>, SK=CELL#<geohash 5>)
+# - the map, a company's layers (permits, inspections, projects) → Query GSI5 of the company's layer,
+#   begins_with each covering cell (precision 5, coarser for a wide view: at most 16 ranges)
+#   → GSI5PK=MAP#<layer>#<contractor_id>, GSI5SK=<geohash 9>#<id> (on the permit root, each SCHEDULED
+#   inspection item, the project item: written with them, so saves keep it current). One partition per
+#   company and layer: a company's permits are thousands at most, and any zoom is a few ranges of it.
+# - a parcel's permits (GET /properties/{parcel_no}) → Query GSI5 → GSI5PK=PARCEL#<parcel_no>,
+#   GSI5SK=PERMIT#<permit_no> (a small item in the permit's partition, PK=PERMIT#<no>, SK=PARCEL, written
+#   and deleted with the permit's aggregate, carrying contractor_id)
+# - a project (GET /projects/{no}) → GetItem → PK=PROJECT#<no>, SK=PROJECT; a company's projects → Query
+#   GSI1 → GSI1PK=CONTRACTOR#<id>, GSI1SK begins_with PROJECT# (the dashboard reads PERMIT#, never these)
+# - a project's permits → Query GSI5 → GSI5PK=PROJECT#<no>, GSI5SK=PERMIT#<permit_no> (PK=PERMIT#<no>,
+#   SK=PROJECT, in the permit's partition like its parcel link, so one save keeps both)
+# - next project number of a year → UpdateItem ADD → PK=SEQ#PROJECT#<yyyy>, SK=SEQ
+
+PARCEL_SK = "PARCEL"
+PROJECT_SK = "PROJECT"
+STREET_CELL_PREFIX = "CELL#"
+COUNTY = "COUNTY"
+PROJECT_INDEX_PREFIX = "PROJECT#"
+
+
+def parcel(parcel_no: str) -> Key:
+    return {"PK": f"PARCEL#{parcel_no}", "SK": PARCEL_SK}
+
+
+def address_token(token: str, parcel_no: str) -> Key:
+    return {"PK": address_token_partition(token), "SK": f"{token}#{parcel_no}"}
+
+
+def address_token_partition(token: str) -> str:
+    return f"ADDR#{token[:2]}"
+
+
+def apn_entry(parcel_no: str) -> Key:
+    return {"PK": apn_partition(parcel_no), "SK": parcel_no}
+
+
+def apn_partition(parcel_no: str) -> str:
+    return f"APN#{parcel_no[:3]}"
+
+
+def county_map_cell(layer: str, cell: str) -> str:
+    return f"MAP#{layer}#{COUNTY}#{cell}"
+
+
+def company_map_partition(layer: str, contractor_id: str) -> str:
+    return f"MAP#{layer}#{contractor_id}"
+
+
+def map_sort_key(point_hash: str, record_id: str) -> str:
+    return f"{point_hash}#{record_id}"
+
+
+def street_cell(street_id: str, cell: str) -> Key:
+    return {"PK": f"STREET#{street_id}", "SK": f"{STREET_CELL_PREFIX}{cell}"}
+
+
+def permit_parcel_link(permit_no: str) -> Key:
+    return {"PK": permit_partition(permit_no), "SK": PARCEL_SK}
+
+
+def permit_project_link(permit_no: str) -> Key:
+    return {"PK": permit_partition(permit_no), "SK": PROJECT_SK}
+
+
+def parcel_permits(parcel_no: str) -> str:
+    return f"PARCEL#{parcel_no}"
+
+
+def project_permits(project_no: str) -> str:
+    return f"PROJECT#{project_no}"
+
+
+def linked_permit_sort_key(permit_no: str) -> str:
+    return f"PERMIT#{permit_no.upper()}"
+
+
+def project(project_no: str) -> Key:
+    return {"PK": f"PROJECT#{project_no}", "SK": PROJECT_SK}
+
+
+def contractor_project_sort_key(project_no: str) -> str:
+    return f"{PROJECT_INDEX_PREFIX}{project_no}"
+
+
+def project_counter(year: int) -> Key:
+    return {"PK": f"SEQ#PROJECT#{year}", "SK": "SEQ"}

@@ -35,9 +35,11 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.geo import POINT_PRECISION, encode
 from chalicelib.domain.inspections import Inspection, InspectionStatus, RecordedResult, TimeWindow, window_rank
 from chalicelib.domain.permits import Attachment, Permit, PermitStatus, Review, StatusChange, address_search_form
 from chalicelib.store import keys
@@ -64,7 +66,7 @@ _SLOT_KEPT_DAYS = 7
 """A claim outlives its day by a week: no request can name a past day, so TTL may then clear it."""
 
 _OWNED = (keys.PERMIT_SK, keys.FEE_PREFIX, keys.INSPECTION_PREFIX, keys.INSPECTION_SLOT_PREFIX, keys.REVIEW_PREFIX,
-          keys.ATTACHMENT_PREFIX, keys.ARCHIVE_DUE_SK, keys.STATUS_PREFIX)
+          keys.ATTACHMENT_PREFIX, keys.ARCHIVE_DUE_SK, keys.STATUS_PREFIX, keys.PARCEL_SK, keys.PROJECT_SK)
 """Sort keys of the items the aggregate owns (a save may create, rewrite or delete them)."""
 
 
@@ -78,17 +80,37 @@ _INDEXED_KINDS = frozenset({keys.PERMIT_SK, keys.FEE_PREFIX, keys.INSPECTION_PRE
 """What a contractor's GSI1 range holds of each permit."""
 
 
+_EXACT = frozenset({keys.PERMIT_SK, keys.ARCHIVE_DUE_SK, keys.PARCEL_SK, keys.PROJECT_SK})
+"""Sort keys of the aggregate's single items (the rest are prefixes of many)."""
+
+
+def coordinate(value: float | None) -> Decimal | None:
+    """A latitude or longitude as stored: a number of 6 decimals (DynamoDB takes no floats)."""
+    return None if value is None else Decimal(f"{value:.6f}")
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def map_entry(layer: str, contractor_id: str, lat: float | None, lon: float | None, record_id: str) -> Item:
+    """GSI5 attributes that put a company's record on its map layer (None values: off the map)."""
+    if lat is None or lon is None:
+        return {"GSI5PK": None, "GSI5SK": None}
+    return {"GSI5PK": keys.company_map_partition(layer, contractor_id),
+            "GSI5SK": keys.map_sort_key(encode(lat, lon, POINT_PRECISION), record_id)}
+
+
 def _kind(item: Item) -> str:
     sk = str(item.get("SK", ""))
-    if sk in (keys.PERMIT_SK, keys.ARCHIVE_DUE_SK):
+    if sk in _EXACT:
         return sk
     return next((p for p in _OWNED if p.endswith("#") and sk.startswith(p)), sk)
 
 
 def _owned(item: Item) -> bool:
     sk = str(item.get("SK", ""))
-    return sk == keys.PERMIT_SK or sk == keys.ARCHIVE_DUE_SK or any(
-        sk.startswith(p) for p in _OWNED if p.endswith("#"))
+    return sk in _EXACT or any(sk.startswith(p) for p in _OWNED if p.endswith("#"))
 
 
 def _iso(d: date | None) -> str | None:
@@ -118,6 +140,9 @@ def permit_root_item(permit: Permit) -> Item:
         # The back office's search (GSI4): by status, then address; its fees sort right after it.
         "GSI4PK": keys.permits_by_status(permit.status.value),
         "GSI4SK": keys.permit_search_sort_key(address_search_form(permit.address), no),
+        "parcel_no": permit.parcel_no, "project_no": permit.project_no,
+        "lat": coordinate(permit.lat), "lon": coordinate(permit.lon),
+        **map_entry("permits", permit.contractor_id, permit.lat, permit.lon, no),
     }
     if permit.in_expiry_index and permit.expires_date:  # the sparse expiry index
         item["GSI2PK"] = keys.EXPIRY_INDEX
@@ -125,10 +150,15 @@ def permit_root_item(permit: Permit) -> Item:
     return item
 
 
-def inspection_item(insp: Inspection, archived: bool = False, address: str = "") -> Item:
+def inspection_item(insp: Inspection, archived: bool = False, address: str = "",
+                    place: tuple[float | None, float | None] = (None, None)) -> Item:
     """The inspection's item; `address` (its permit's) is kept on it for the day's list across permits
-    (GSI2 INSPECTIONS#<date>, by address then time window)."""
+    (GSI2 INSPECTIONS#<date>, by address then time window); `place`, its permit's (lat, lon), puts a
+    SCHEDULED one on the company's inspections map layer (GSI5)."""
+    lat, lon = place if insp.status is InspectionStatus.SCHEDULED else (None, None)
     return {
+        **map_entry("inspections", insp.contractor_id, lat, lon, insp.inspection_id),
+        "lat": coordinate(lat), "lon": coordinate(lon),
         **keys.inspection(insp.permit_no, insp.inspection_id),
         "GSI1PK": keys.contractor_partition(insp.contractor_id),
         "GSI1SK": keys.contractor_inspection_sort_key(insp.permit_no, insp.inspection_id, archived),
@@ -162,7 +192,8 @@ def permit_items(permit: Permit) -> list[Item]:
     items += [{**{k: v for k, v in fee_attributes(f, archived=permit.archived).items() if k != "created_at"},
                "GSI4PK": search[0], "GSI4SK": keys.fee_search_sort_key(search[1], permit.permit_no, f.fee_id)}
               for f in permit.fees]
-    items += [inspection_item(i, permit.archived, permit.address) for i in permit.inspections]
+    items += [inspection_item(i, permit.archived, permit.address, (permit.lat, permit.lon))
+              for i in permit.inspections]
     items += [slot_item(i) for i in permit.inspections if i.holds_slot]
     items += [{**keys.review(permit.permit_no, r.review_id), "review_id": r.review_id, "department": r.department,
                "status": r.status, "date": r.date.isoformat(), "comments": r.comments} for r in permit.reviews]
@@ -170,6 +201,15 @@ def permit_items(permit: Permit) -> list[Item]:
                "name": a.name, "uploaded_at": to_epoch(a.uploaded_at)} for a in permit.attachments]
     items += [{**keys.status_change(permit.permit_no, seq), "at": to_epoch(step.at), "status": step.status.value,
                "by": step.by, "comments": step.comments} for seq, step in enumerate(permit.timeline, 1)]
+    if permit.parcel_no:  # a parcel's permits: GET /properties/{parcel_no}
+        items.append({**keys.permit_parcel_link(permit.permit_no), "GSI5PK": keys.parcel_permits(permit.parcel_no),
+                      "GSI5SK": keys.linked_permit_sort_key(permit.permit_no), "permit_no": permit.permit_no,
+                      "contractor_id": permit.contractor_id})
+    if permit.project_no:  # a project's permits: GET /projects/{project_no}
+        items.append({**keys.permit_project_link(permit.permit_no),
+                      "GSI5PK": keys.project_permits(permit.project_no),
+                      "GSI5SK": keys.linked_permit_sort_key(permit.permit_no), "permit_no": permit.permit_no,
+                      "contractor_id": permit.contractor_id})
     archive_on = permit.archive_on
     if archive_on is not None:
         items.append({**keys.archive_due(permit.permit_no), "GSI2PK": keys.EXPIRY_INDEX,
@@ -189,7 +229,8 @@ def permit_from_item(item: Item) -> Permit:
         expires_date=_date(item.get("expires_date")), expired=bool(item.get("expired", False)),
         inspection_types=list(item.get("inspection_types", [])), version=int(item.get("version", 0) or 0),
         created_at=from_epoch(item.get("created_at")), status_changed_on=_date(item.get("status_changed_on")),
-        archived=bool(item.get("archived", False)),
+        archived=bool(item.get("archived", False)), parcel_no=item.get("parcel_no"),
+        project_no=item.get("project_no"), lat=_float(item.get("lat")), lon=_float(item.get("lon")),
     )
 
 
@@ -381,6 +422,16 @@ class PermitRepository:
         """Every permit of a status with its fees (the back office's "awaiting issue"): a Query of its
         GSI4 partition, so the cost follows the permits in that status, not all permits."""
         return _assemble(query_all(self.items, keys.permits_by_status(status.value), index="GSI4"))
+
+    def linked_to_parcel(self, parcel_no: str) -> list[tuple[str, str]]:
+        """(permit number, contractor id) of the permits on a parcel: one Query of GSI5 (PARCEL#<no>)."""
+        return [(str(i["permit_no"]), str(i["contractor_id"]))
+                for i in query_all(self.items, keys.parcel_permits(parcel_no), index="GSI5")]
+
+    def linked_to_project(self, project_no: str) -> list[tuple[str, str]]:
+        """(permit number, contractor id) of a project's permits: one Query of GSI5 (PROJECT#<no>)."""
+        return [(str(i["permit_no"]), str(i["contractor_id"]))
+                for i in query_all(self.items, keys.project_permits(project_no), index="GSI5")]
 
     def inspections_on(self, day: date) -> list[tuple[Inspection, str]]:
         """Every inspection of a day across all permits, by address then time window, with its permit's

@@ -43,9 +43,12 @@ if TYPE_CHECKING:
     from chalicelib.store.accounts import AccountRepository
     from chalicelib.store.activity import ActivityRepository
     from chalicelib.store.audit import AuditRepository
+    from chalicelib.store.map_index import MapIndex
     from chalicelib.store.notices import NoticeRepository
     from chalicelib.store.payments import CartRepository, PaymentRepository
     from chalicelib.store.permits import PermitRepository
+    from chalicelib.store.projects import ProjectRepository
+    from chalicelib.store.properties import PropertyRepository
 
 CONFLICT_RETRIES = 3
 """Attempts of one commit that collided with another transaction in flight (not a failed condition)."""
@@ -161,6 +164,24 @@ class UnitOfWork:
         from chalicelib.store.notices import NoticeRepository
 
         return NoticeRepository(self)
+
+    @cached_property
+    def properties(self) -> PropertyRepository:
+        from chalicelib.store.properties import PropertyRepository
+
+        return PropertyRepository(self)
+
+    @cached_property
+    def map(self) -> MapIndex:
+        from chalicelib.store.map_index import MapIndex
+
+        return MapIndex(self)
+
+    @cached_property
+    def projects(self) -> ProjectRepository:
+        from chalicelib.store.projects import ProjectRepository
+
+        return ProjectRepository(self)
 
     # --- writes --------------------------------------------------------------------------------
 

@@ -86,3 +86,22 @@ def test_demo_active_permits_expire_in_the_future_and_the_other_business_has_its
     lake = api.get("/staff/permits/RES26-0001", staff_token)  # generated for LAKE CITY PLUMBING
     assert lake.status_code == 200 and lake.json_body["contractor_id"] == ids["LAKE CITY PLUMBING"]
     assert api.get("/permits/RES26-0001", token).status_code == 404
+
+
+def test_demo_places_put_the_guides_permits_on_the_map(api, clock):
+    """Issue 14's demo: RES16-0688 on 1968 E DODD RD's parcel, on the map around Coeur d'Alene, in
+    project P-2026-001 NORTHSHORE ESTATES with two more of RICH CONTRACTOR's permits."""
+    token, _ = _demo_token(api, clock)
+    (point,) = api.get("/geocode?q=1968%20E%20Dodd%20Road", token).json_body["items"]
+    permit = api.get("/permits/RES16-0688", token).json_body
+    assert (permit["parcel_no"], permit["lat"], permit["lon"]) == (point["parcel_no"], point["lat"], point["lon"])
+    assert permit["project_no"] == "P-2026-001"
+    view = f"{point['lon'] - 0.02},{point['lat'] - 0.02},{point['lon'] + 0.02},{point['lat'] + 0.02}"
+    features = api.get(f"/map/features?layer=permits&bbox={view}", token).json_body["features"]
+    assert "RES16-0688" in [f["properties"]["id"] for f in features]
+    project = api.get("/projects/P-2026-001", token).json_body
+    assert project["name"] == "NORTHSHORE ESTATES" and len(project["permits"]) == 3
+    assert project["fees_due"] == "3163.66"  # 1023.98 + 572.43 + 1567.25
+    parcels = api.get(f"/map/features?layer=properties&bbox={view}", token).json_body["features"]
+    assert len(parcels) > 50
+    assert api.get(f"/map/streets?bbox={view}", token).json_body["features"]

@@ -61,3 +61,28 @@ def fresh_staff_token(api: Any) -> str:
     response = api.post("/auth/staff-login", {"username": "admin", "password": STAFF_PASSWORD})
     assert response.status_code == 200, response.body
     return response.json_body["token"]
+
+
+def parcel(parcel_no: str, address: str, lon: float, lat: float, *, polygon: bool = True) -> dict[str, Any]:
+    """A county GIS feature: a small square parcel around (lon, lat), or its point alone."""
+    d = 0.0002
+    geometry: dict[str, Any] = ({"type": "Polygon", "coordinates": [[[lon - d, lat - d], [lon + d, lat - d],
+                                                                      [lon + d, lat + d], [lon - d, lat + d],
+                                                                      [lon - d, lat - d]]]}
+                                if polygon else {"type": "Point", "coordinates": [lon, lat]})
+    return {"type": "Feature", "geometry": geometry,
+            "properties": {"parcel_no": parcel_no, "address": address, "city": "Coeur d'Alene", "state": "ID",
+                           "zip": "83814"}}
+
+
+def import_parcels(api: Any, staff_token: str, features: list[dict[str, Any]]) -> dict[str, Any]:
+    response = api.post("/staff/properties/import", {"type": "FeatureCollection", "features": features},
+                        staff_token)
+    assert response.status_code == 200, response.body
+    return response.json_body
+
+
+def place_permit(api: Any, staff_token: str, permit_no: str, **fields: Any) -> dict[str, Any]:
+    response = api.call("PATCH", f"/staff/permits/{permit_no}", fields, staff_token)
+    assert response.status_code == 200, response.body
+    return response.json_body

@@ -20,7 +20,8 @@ def test_keys_and_indexes_match_the_store(aws):
     indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]]
                for i in description["GlobalSecondaryIndexes"]}
     assert indexes == {"GSI1": ["GSI1PK", "GSI1SK"], "GSI2": ["GSI2PK", "GSI2SK"],
-                       "GSI3": ["GSI3PK", "GSI3SK"], "GSI4": ["GSI4PK", "GSI4SK"]}
+                       "GSI3": ["GSI3PK", "GSI3SK"], "GSI4": ["GSI4PK", "GSI4SK"],
+                       "GSI5": ["GSI5PK", "GSI5SK"]}
     ttl = aws.describe_time_to_live(TableName="contractor-portal-local")["TimeToLiveDescription"]
     assert ttl["AttributeName"] == "ttl"
     assert create_table(aws, "contractor-portal-local") is False  # idempotent
