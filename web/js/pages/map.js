@@ -149,6 +149,7 @@ let timer = null;
 
 function scheduleRefresh(delay = REFRESH_MS) {
   clearTimeout(timer);
+  mapEl.dataset.state = "loading"; // until the view's features have been read and drawn
   timer = setTimeout(refresh, delay);
 }
 
@@ -183,6 +184,8 @@ async function refresh() {
   const bounds = map.getBounds();
   const bbox = bboxOf(bounds);
   markView();
+  mapEl.dataset.bbox = bbox; // the view the layers are read for (tests compare it with the API's answer)
+  mapEl.dataset.state = "loading";
   const wide = tooWide(bounds, mapRules.max_bbox_degrees);
   const layers = checkedLayers();
   const drawCounty = base.drawsCounty && !wide;
@@ -228,6 +231,7 @@ async function refresh() {
   }
   if ((streetAnswer?.error || parcelAnswer?.error) && !lines.length) lines.push("The county's streets and parcels could not be loaded.");
   setStatus(lines);
+  mapEl.dataset.state = "ready";
 }
 
 function drawMarkers(places) {
@@ -405,7 +409,7 @@ $("#my-location").addEventListener("click", () => {
       : error.code === 3 ? "Finding your location took too long. Try again, or type your address instead."
         : "Your location could not be found. Type your address instead.";
     showMessage(locateMessage, "error", "Your location could not be used", text);
-  }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 });
+  }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 0 });
 });
 
 // ---- start ----------------------------------------------------------------------------------------
