@@ -22,6 +22,10 @@ SIGNED_IN_PAGES = [
     "inspections.html",
     "schedule.html",
     "search.html?q=RES16",
+    "map.html",
+    "properties.html?q=DODD",
+    "projects.html",
+    "project.html?project_no=P-2026-001",
 ]
 PUBLIC_PAGES = ["index.html", "forgot-password.html"]
 
