@@ -266,6 +266,18 @@ def test_properties_and_projects_pages(page: Page, portal, console_errors, offli
     accessible_at_both_widths(page, "the map on a project")
 
 
+def test_the_map_fits_a_small_phone(page: Page, portal, console_errors, offline) -> None:
+    """At 320 px the map, its controls and In view (below the map) fit: nothing scrolls sideways."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in_to_dashboard(page, portal)
+    page.goto(f"{portal.web}/map.html?permit={PERMIT}")
+    wait_for_map(page)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the map page scrolls sideways by {overflow}px at 320 px"
+    box, listed = the_map(page).bounding_box(), page.locator("#inview-heading").bounding_box()
+    assert listed["y"] >= box["y"] + box["height"], "In view is below the map on a phone"
+
+
 def test_pay_fees_of_a_project_fills_the_cart(page: Page, portal, console_errors, offline) -> None:
     token = portal.token()
     project = portal.call("GET", f"/projects/{PROJECT}", token=token)
