@@ -12,7 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.counting import Row
 
-SECTIONS = ("bench.startup", "bench.accounts", "bench.permits", "bench.payments", "bench.pages", "bench.staff_lists")
+SECTIONS = ("bench.startup", "bench.accounts", "bench.permits", "bench.payments", "bench.pages", "bench.staff_lists",
+            "bench.properties")
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from chalicelib.api.paging import page_of, page_params
 from chalicelib.api.place_views import project_detail, project_json
 from chalicelib.api.schemas import Strict
 from chalicelib.domain.accounts import CompanyDuty, StaffDuty
+from chalicelib.domain.money import format_money
 
 bp = Blueprint(__name__)
 
@@ -30,8 +31,9 @@ def list_projects() -> object:
     query: dict[str, str] = dict(bp.current_request.query_params or {})
     limit, cursor = page_params(query)
     found = bootstrap.projects().of_company(principal.principal_id, (query.get("q") or "")[:200])
-    page, next_cursor = page_of(found, limit, cursor, lambda p: p.project_no)
-    return ok({"items": [project_json(p) for p in page], "next_cursor": next_cursor})
+    page, next_cursor = page_of(found, limit, cursor, lambda pair: pair[0].project_no)
+    return ok({"items": [{**project_json(p), "fees_due": format_money(due)} for p, due in page],
+               "next_cursor": next_cursor})
 
 
 @route(bp, "/projects/{project_no}", methods=["GET"])

@@ -732,13 +732,16 @@ class ProjectRow(Model):
     lon: float | None = None
 
 
-class ProjectPage(Page[ProjectRow]):
+class ProjectListRow(ProjectRow):
+    fees_due: Money
+
+
+class ProjectPage(Page[ProjectListRow]):
     pass
 
 
-class ProjectDetail(ProjectRow):
+class ProjectDetail(ProjectListRow):
     permits: list[PermitRow]
-    fees_due: Money
 
 
 class PointGeometry(Model):

@@ -3,12 +3,13 @@ its projects with the fees due on their permits, and puts every one of those fee
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from chalicelib.clock import Clock
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound, StaleRecord
 from chalicelib.domain.permits import Permit
-from chalicelib.domain.projects import Project, generated_project_no, parse_project_no
+from chalicelib.domain.projects import Project, generated_project_no, parse_project_no, project_fees_due
 
 if TYPE_CHECKING:
     from chalicelib.store.unit_of_work import UnitOfWork
@@ -48,11 +49,20 @@ class ProjectService:
             raise Conflict(f"Project {no} already exists.", slug="project-exists") from None
         return project
 
-    def of_company(self, contractor_id: str, q: str = "") -> list[Project]:
-        """The company's projects, by number or name containing `q` (case-insensitive): one Query."""
+    def of_company(self, contractor_id: str, q: str = "") -> list[tuple[Project, Decimal]]:
+        """The company's projects, by number or name containing `q` (case-insensitive), each with its fees
+        due: one Query of its projects, one of its permits (the dashboard's, which carry `project_no`)."""
         wanted = " ".join(q.split()).upper()
-        return [p for p in self.uow.projects.of_contractor(contractor_id)
-                if not wanted or wanted in p.project_no or wanted in p.name]
+        projects = [p for p in self.uow.projects.of_contractor(contractor_id)
+                    if not wanted or wanted in p.project_no or wanted in p.name]
+        if not projects:
+            return []
+        grouped: dict[str, list[Permit]] = {}
+        for permit in self.uow.permits.of_contractor(contractor_id):
+            if permit.project_no:
+                grouped.setdefault(permit.project_no, []).append(permit)
+        now = self.clock.now()
+        return [(p, project_fees_due(grouped.get(p.project_no, []), now)) for p in projects]
 
     def project(self, project_no: str, contractor_id: str | None) -> tuple[Project, list[Permit]]:
         """The project with its permits; another company's is 404 (`contractor_id` None: staff)."""

@@ -1,8 +1,8 @@
 """The single-table key design: every access pattern and the key that serves it.
 
 Table `PK`/`SK` (strings), global secondary indexes `GSI1`, `GSI2`, `GSI4` (the back office's permit search;
-projection ALL) and `GSI3` (the directory), and a TTL attribute `ttl` (epoch seconds) that lets DynamoDB delete
-sessions, codes and throttles.
+projection ALL), `GSI5` (the map's geohash cells and the parcel/project links; projection ALL) and `GSI3` (the
+directory), and a TTL attribute `ttl` (epoch seconds) that lets DynamoDB delete sessions, codes and throttles.
 
 Access pattern → request → key:
 

@@ -5,11 +5,15 @@ Items of a permit's partition (keys spelled in `keys.py`):
 - permit      PK=PERMIT#<no> SK=PERMIT            GSI1PK=CONTRACTOR#<id> GSI1SK=PERMIT#<no> (ARCHIVE#PERMIT#<no>
               once finished); GSI2PK=EXPIRY GSI2SK=<expires_date>#<no> only while unflagged with an expiry
               date; GSI4PK=PERMITS#<status> GSI4SK=<address search form>#<no> (the back office's search).
+              GSI5PK=MAP#permits#<contractor_id> GSI5SK=<geohash 9>#<no> while it has a place (the map).
               Carries what a dashboard row needs; `version` guards the whole aggregate.
 - fee         PK=PERMIT#<no> SK=FEE#<fee_id>      GSI1 under the permit's sort key (dashboard, cart), GSI4
               under the permit's (search rows count FEES DUE); mapped in `store/fees.py`.
 - inspection  PK=PERMIT#<no> SK=INSPECTION#<id>   GSI1 under the permit's sort key; GSI2PK=INSPECTIONS#<date>
               GSI2SK=<address search form>#<window rank>#<no>#<id> with the permit's `address` (the day's list).
+              While SCHEDULED on a placed permit: GSI5PK=MAP#inspections#<contractor_id> (the map).
+- parcel link PK=PERMIT#<no> SK=PARCEL  GSI5PK=PARCEL#<parcel_no> GSI5SK=PERMIT#<no> (a parcel's permits)
+- project link PK=PERMIT#<no> SK=PROJECT GSI5PK=PROJECT#<project_no> GSI5SK=PERMIT#<no> (a project's permits)
 - slot        PK=PERMIT#<no> SK=INSPECTION_SLOT#<type>#<date>  `inspection_id` of the holder: one
               scheduled inspection per permit, type and day, gone with its cancellation or result;
               `ttl` clears claims a week after their day. No GSI keys.

@@ -116,6 +116,20 @@ def test_streets_and_config(api: Any, staff_token: str, contractor: dict[str, st
     assert body["features"][0]["geometry"]["type"] == "LineString"
     config = api.get("/map/config").json_body
     assert config == {"center": [-116.78, 47.68], "zoom": 13, "basemap": {"kind": "none"}}
+    assert api.get("/meta/rules").json_body["map"] == {
+        "layers": ["permits", "inspections", "projects", "properties"], "max_bbox_degrees": 0.05,
+        "max_features": 1000}
+
+
+def test_config_follows_the_map_settings(api: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("MAP_BASEMAP", "xyz")
+    monkeypatch.setenv("MAP_TILE_URL", "https://tiles.example.gov/{z}/{x}/{y}.png")
+    monkeypatch.setenv("MAP_ATTRIBUTION", "Kootenai County GIS")
+    monkeypatch.setenv("MAP_CENTER", "-116.5,47.5")
+    assert api.get("/map/config").json_body == {
+        "center": [-116.5, 47.5], "zoom": 13,
+        "basemap": {"kind": "xyz", "url": "https://tiles.example.gov/{z}/{x}/{y}.png",
+                    "attribution": "Kootenai County GIS"}}
 
 
 def test_the_import_script_takes_parcels(tmp_path: Path, capsys: Any, aws: Any) -> None:

@@ -40,7 +40,8 @@ def test_a_project_groups_permits_and_sums_their_fees_due(api: Any, staff_token:
     assert body["fees_due"] == "685.85"
     listed = api.get("/projects?q=north", contractor["token"]).json_body
     assert listed == {"items": [{"project_no": "P-2026-001", "name": "NORTHSHORE ESTATES", "status": "ACTIVE",
-                                 "parcel_no": "C-1", "lat": 47.6921, "lon": -116.7612}], "next_cursor": None}
+                                 "parcel_no": "C-1", "lat": 47.6921, "lon": -116.7612, "fees_due": "685.85"}],
+                      "next_cursor": None}
     assert api.get("/projects?q=zzz", contractor["token"]).json_body["items"] == []
     on_map = api.get("/map/features?layer=projects&bbox=-116.8,47.66,-116.74,47.7", contractor["token"]).json_body
     assert [f["properties"]["link"] for f in on_map["features"]] == ["project.html?project_no=P-2026-001"]

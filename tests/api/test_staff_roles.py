@@ -47,6 +47,8 @@ ROUTE_DUTIES = {
     ("GET", "/staff/payments"): "payments",
     ("GET", "/staff/payments/{payment_id}"): "payments",
     ("GET", "/staff/payments/export"): "payments",
+    ("POST", "/staff/properties/import"): "permits",
+    ("POST", "/staff/projects"): "permits",
 }
 
 

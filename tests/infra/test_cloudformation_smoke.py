@@ -23,5 +23,6 @@ def test_stack_creates_the_table_with_its_indexes():
         indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]]
                    for i in table["GlobalSecondaryIndexes"]}
         assert indexes == {"GSI1": ["GSI1PK", "GSI1SK"], "GSI2": ["GSI2PK", "GSI2SK"],
-                           "GSI3": ["GSI3PK", "GSI3SK"], "GSI4": ["GSI4PK", "GSI4SK"]}
+                           "GSI3": ["GSI3PK", "GSI3SK"], "GSI4": ["GSI4PK", "GSI4SK"],
+                           "GSI5": ["GSI5PK", "GSI5SK"]}
         assert {k["AttributeName"] for k in table["KeySchema"]} == {"PK", "SK"}

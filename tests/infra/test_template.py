@@ -31,7 +31,7 @@ def test_one_template_with_the_api_the_job_and_the_table(resources):
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
     assert props["SSESpecification"] == {"SSEEnabled": True}
-    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["GSI1", "GSI2", "GSI3", "GSI4"]
+    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["GSI1", "GSI2", "GSI3", "GSI4", "GSI5"]
 
 
 def test_county_values_are_parameters(packaged):
