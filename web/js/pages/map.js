@@ -295,8 +295,9 @@ async function findTarget() {
     const permit = await get(`/permits/${seg(no)}`);
     const found = (permit.inspections || []).find((i) => i.inspection_id === inspection);
     const what = found ? `${found.inspection_type} ${date(found.date)}` : "inspection";
-    return { key: `inspections:${inspection}`, layer: "inspections", id: inspection, lat: permit.lat, lon: permit.lon,
-      label: [permit.permit_no, what, permit.address].filter(Boolean).join(" · "),
+    // As the inspections layer labels it (its feature is this one, highlighted): "RES17-0150 ADDRESSING 2017-03-20 · 34554 CLUE…".
+    const label = found ? `${permit.permit_no} ${found.inspection_type} ${found.date} · ${permit.address || ""}` : permit.permit_no;
+    return { key: `inspections:${inspection}`, layer: "inspections", id: inspection, lat: permit.lat, lon: permit.lon, label,
       link: `permit.html?permit_no=${encodeURIComponent(permit.permit_no)}#inspections`, what: `The ${what} inspection of permit ${permit.permit_no}${permit.address ? ` at ${permit.address}` : ""}` };
   }
   if (permitNo) {
