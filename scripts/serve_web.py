@@ -14,6 +14,9 @@ with the ETag) for pages, config.js and the site's own JS and CSS.
 
     python scripts/serve_web.py --host 127.0.0.1 --port 8080 --root web \
         --api-upstream http://127.0.0.1:8000
+
+With MAP_BASEMAP=xyz or pmtiles in the environment, MAP_TILE_URL's origin is added to the policy's
+img-src and connect-src (the map's tiles); with the default `none` the policy stays same-origin.
 """
 
 from __future__ import annotations
@@ -68,16 +71,40 @@ _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authoriz
                "transfer-encoding", "upgrade", "host", "content-length"}
 
 
-def build_csp(api_origin: str | None = None) -> str:
+# The map's base map (GET /map/config): `none` draws the county's own streets and parcels from the API
+# and needs nothing more; `xyz` (the county's tile server) and `pmtiles` (one self-hosted file) load from
+# MAP_TILE_URL's origin, which the policy then allows for images (tiles) and fetch() (a PMTiles range read).
+TILE_BASEMAPS = ("xyz", "pmtiles")
+
+
+def tile_origin_from_env(environ: dict[str, str] | None = None) -> str | None:
+    """MAP_TILE_URL's origin when MAP_BASEMAP is xyz or pmtiles (the settings the API reads), else None.
+    A URL template's placeholders ({z}/{x}/{y}) are in its path, so the origin is literal; an unusable
+    URL is refused loudly rather than silently leaving the map without its tiles."""
+    env = os.environ if environ is None else environ
+    if env.get("MAP_BASEMAP", "none").strip().lower() not in TILE_BASEMAPS:
+        return None
+    url = env.get("MAP_TILE_URL", "").strip()
+    if not url:
+        return None
+    origin = origin_of(url)
+    if "{" in origin or "}" in origin:
+        raise argparse.ArgumentTypeError(f"MAP_TILE_URL's host must be literal (no {{s}} placeholder): {url!r}")
+    return origin
+
+
+def build_csp(api_origin: str | None = None, tile_origin: str | None = None) -> str:
     """The Content-Security-Policy: only our own files, and fetch() to our own origin (the API is
-    served under /api on it). `api_origin` adds another origin, for a site pointed at a remote API."""
-    connect = "'self'" + (f" {api_origin}" if api_origin else "")
+    served under /api on it). `api_origin` adds another origin, for a site pointed at a remote API;
+    `tile_origin` the map's tile server (images and fetch), for a basemap other than `none`."""
+    connect = "'self'" + (f" {api_origin}" if api_origin else "") + (f" {tile_origin}" if tile_origin else "")
+    img = "'self' data:" + (f" {tile_origin}" if tile_origin else "")
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            f"img-src {img}",
             "font-src 'self'",
             f"connect-src {connect}",
             "object-src 'none'",
@@ -166,6 +193,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
     passed to the API (`api_upstream`) as CloudFront does when deployed."""
 
     csp: str = build_csp()
+    tile_origin: str | None = None
     server_version = "portal-web"
     sys_version = ""
 
@@ -176,7 +204,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         """Same-origin API: 'self'; a site without an upstream follows the origin its config.js names."""
         if self.api_upstream:
             return self.csp
-        return build_csp(api_origin_from_config(Path(self.directory) / "config.js"))
+        return build_csp(api_origin_from_config(Path(self.directory) / "config.js"), self.tile_origin)
 
     def _is_api(self) -> bool:
         path = urlsplit(self.path).path
@@ -294,7 +322,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("X-Frame-Options", "DENY")
         self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # The map's "Use my location" asks this origin's pages for the browser's position; nothing else may.
+        self.send_header("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         super().end_headers()
 
     def log_message(self, fmt: str, *args) -> None:  # type: ignore[override]
@@ -318,10 +347,14 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.root).resolve()
     if not (root / "index.html").is_file():
         parser.error(f"{root} has no index.html")
+    try:
+        tile_origin = tile_origin_from_env()
+    except argparse.ArgumentTypeError as exc:
+        parser.error(str(exc))
     handler = type(
         "Handler",
         (SiteHandler,),
-        {"csp": build_csp(), "api_upstream": args.api_upstream},
+        {"csp": build_csp(None, tile_origin), "api_upstream": args.api_upstream, "tile_origin": tile_origin},
     )
     server = ThreadingHTTPServer((args.host, args.port), functools.partial(handler, directory=str(root)))
     server.daemon_threads = True

@@ -22,6 +22,10 @@ SIGNED_IN_PAGES = [
     "inspections.html",
     "schedule.html",
     "search.html?q=RES16",
+    "map.html",
+    "properties.html?q=DODD",
+    "projects.html",
+    "project.html?project_no=P-2026-001",
 ]
 PUBLIC_PAGES = ["index.html", "forgot-password.html"]
 
@@ -81,7 +85,8 @@ def test_keyboard_only_login_and_opening_a_permit(page: Page, portal, console_er
     expect(page).to_have_url(re.compile(r"/dashboard\.html$"))
 
     link = page.get_by_role("link", name="RES16-0686", exact=True)
-    for _ in range(60):
+    # Past the header and the whole side menu (issue 14 added Projects, Properties, Map and View on Map).
+    for _ in range(90):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent") == "RES16-0686":
             break

@@ -17,7 +17,9 @@ PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 900}
 TABLE_PAGES = ["dashboard.html", "paid-items.html", "cart.html", "inspections.html", "schedule.html",
-               "search.html?q=RES16", "permit.html?permit_no=RES16-0688"]
+               "search.html?q=RES16", "permit.html?permit_no=RES16-0688",
+               # issue 14's pages with tables: Search Property, Search Projects, a project
+               "properties.html?q=DODD", "projects.html", "project.html?project_no=P-2026-001"]
 
 # Every table cell in the page's content: whether its text is cut off (scroll width past its box),
 # whether it sticks out of the viewport, and whether its table scrolls sideways.

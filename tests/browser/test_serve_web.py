@@ -71,6 +71,8 @@ def test_root_serves_index_with_strict_security_headers(site) -> None:
     assert "img-src 'self' data:" in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
+    # The map's "Use my location" may ask for this origin's pages only; camera and microphone never.
+    assert headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=(self)"
 
 
 @pytest.mark.parametrize(
@@ -150,6 +152,52 @@ def test_without_an_upstream_the_csp_follows_config_js(site, tmp_path: Path) -> 
     (tmp_path / "config.js").write_text('export const API_BASE_URL = "http://127.0.0.1:9001";\n')
     _, headers, _ = fetch(site(None) + "/")
     assert "connect-src 'self' http://127.0.0.1:9001" in headers["Content-Security-Policy"]
+
+
+# --- The map's base map and the CSP (MAP_BASEMAP / MAP_TILE_URL, the settings the API reads) ---
+
+
+def test_basemap_none_keeps_the_policy_same_origin() -> None:
+    module = load_module()
+    assert module.tile_origin_from_env({}) is None
+    tiles = "https://tiles.example.gov/{z}/{x}/{y}.png"
+    assert module.tile_origin_from_env({"MAP_BASEMAP": "none", "MAP_TILE_URL": tiles}) is None
+    csp = module.build_csp(None, None)
+    assert "img-src 'self' data:;" in csp
+    assert "connect-src 'self';" in csp
+
+
+@pytest.mark.parametrize("kind", ["xyz", "pmtiles", "XYZ"])
+def test_a_tile_basemap_adds_its_origin_to_images_and_fetch(kind: str) -> None:
+    module = load_module()
+    env = {"MAP_BASEMAP": kind, "MAP_TILE_URL": "https://tiles.example.gov:8443/county/{z}/{x}/{y}.png"}
+    origin = module.tile_origin_from_env(env)
+    assert origin == "https://tiles.example.gov:8443"
+    csp = module.build_csp(None, origin)
+    assert "img-src 'self' data: https://tiles.example.gov:8443;" in csp
+    assert "connect-src 'self' https://tiles.example.gov:8443;" in csp
+    assert "unsafe-inline" not in csp and "script-src 'self';" in csp  # nothing else is widened
+
+
+def test_a_tile_url_with_a_host_placeholder_is_refused() -> None:
+    module = load_module()
+    with pytest.raises(Exception, match="literal"):
+        module.tile_origin_from_env({"MAP_BASEMAP": "xyz", "MAP_TILE_URL": "https://{s}.tiles.example.gov/{z}/{x}.png"})
+
+
+def test_the_served_policy_carries_the_tile_origin(site, tmp_path: Path) -> None:
+    module = load_module()
+    handler = type("T", (module.SiteHandler,), {"csp": module.build_csp(None, "https://tiles.example.gov"),
+                                                "api_upstream": "http://127.0.0.1:8000",
+                                                "tile_origin": "https://tiles.example.gov"})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _, headers, _ = fetch(f"http://127.0.0.1:{server.server_address[1]}/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "img-src 'self' data: https://tiles.example.gov;" in headers["Content-Security-Policy"]
 
 
 # --- Compression and caching, as CloudFront does (Compress: true, CachingOptimized) ---

@@ -95,13 +95,28 @@ def test_iam_names_every_resource(resources):
 
 def test_site_headers_match_local(resources):
     config = resources["SiteHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
-    assert config["ContentSecurityPolicy"]["ContentSecurityPolicy"] == build_csp(None)
-    assert "connect-src 'self';" in config["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-    assert "frame-ancestors 'none'" in config["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    # Same-origin unless the map's base map has a tile server (MapTileOrigin): then serve_web.py's policy
+    # with that origin, for images and fetch, exactly.
+    condition, with_tiles, same_origin = config["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::If"]
+    assert condition == "HasMapTileOrigin"
+    assert same_origin == build_csp(None)
+    assert with_tiles == {"Fn::Sub": build_csp(None, "${MapTileOrigin}")}
+    assert "connect-src 'self';" in same_origin
+    assert "img-src 'self' data:;" in same_origin
+    assert "frame-ancestors 'none'" in same_origin
     assert config["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
     assert config["ContentTypeOptions"] == {"Override": True}
     assert config["FrameOptions"]["FrameOption"] == "DENY"
     assert config["ReferrerPolicy"]["ReferrerPolicy"] == "no-referrer"
+    custom = {i["Header"]: i["Value"] for i in
+              resources["SiteHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["CustomHeadersConfig"]["Items"]}
+    assert custom["Permissions-Policy"] == "camera=(), microphone=(), geolocation=(self)"  # the map's Use my location
+
+
+def test_the_map_tile_origin_is_a_parameter_that_only_widens_the_csp_when_set(packaged):
+    param = packaged["Parameters"]["MapTileOrigin"]
+    assert param["Default"] == ""
+    assert packaged["Conditions"]["HasMapTileOrigin"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "MapTileOrigin"}, ""]}]}
 
 
 def test_site_is_private_behind_cloudfront_with_api_same_origin(resources):

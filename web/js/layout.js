@@ -13,15 +13,33 @@ const TOP_LINKS = [
   { id: "cart", href: "cart.html", text: "VIEW CART", duty: "payments" },
 ];
 
-// The guide's side menu, with only the features this portal has, and the company's own pages.
+// The guide's side menu, with only the features this portal has, and the company's own pages. The
+// guide repeats "Pay Fees" and "View on Map" under several sections: `label` is such a link's accessible
+// name, which starts with the visible words and says which one it is ("View on Map: permits"), so a
+// screen reader's list of links tells them apart.
 const SIDE_MENU = [
   { title: "Permits", links: [
     { id: "search", href: "search.html", text: "Search Permit", duty: "permits" },
     { id: "cart", href: "cart.html", text: "Pay Fees", duty: "payments" },
+    { id: "map-permits", href: "map.html?layers=permits", text: "View on Map", label: "View on Map: permits", duty: "permits" },
+  ] },
+  { title: "Projects", links: [
+    { id: "projects", href: "projects.html", text: "Search Projects", duty: "permits" },
+    { id: "projects-pay", href: "projects.html?pay=1", text: "Pay Fees", label: "Pay Fees of a project", duty: "payments" },
+    { id: "map-projects", href: "map.html?layers=projects", text: "View on Map", label: "View on Map: projects", duty: "permits" },
+  ] },
+  { title: "Properties", links: [
+    { id: "properties", href: "properties.html", text: "Search Property", duty: "permits" },
+    { id: "map-properties", href: "map.html?layers=properties", text: "View on Map", label: "View on Map: properties", duty: "permits" },
   ] },
   { title: "Inspections", links: [
     { id: "schedule", href: "schedule.html", text: "Schedule", duty: "inspections" },
+    { id: "map-inspections", href: "map.html?layers=inspections", text: "View on Map", label: "View on Map: inspections", duty: "inspections" },
     { id: "inspections", href: "inspections.html", text: "Scheduled", duty: "inspections" },
+  ] },
+  { title: "Map", links: [
+    { id: "map", href: "map.html", text: "View Map", duty: "permits" },
+    { id: "locate", href: "map.html?locate=1", text: "Locate My Address", duty: "permits" },
   ] },
   { title: "Shopping Cart", links: [
     { id: "pay-all", href: "pay-all.html", text: "Pay All Fees", duty: "payments" },
@@ -45,7 +63,7 @@ function brand() {
 function menuLink(link, page, className) {
   const current = link.id === page;
   return h("a", { href: link.href, class: [className, current ? "usa-current" : null].filter(Boolean).join(" ") || null,
-    "aria-current": current ? "page" : null }, link.text);
+    "aria-current": current ? "page" : null, "aria-label": link.label || null }, link.text);
 }
 
 function sideMenuList(page) {

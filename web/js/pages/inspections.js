@@ -10,6 +10,13 @@ await initPage({ page: "inspections", duty: "inspections", title: "Scheduled Ins
 const message = $("#page-message");
 fillFigures();
 
+/** View on Map (the guide's Inspections ▶ View on Map): the inspection's place, highlighted. */
+function mapLink(i) {
+  const href = `map.html?inspection=${encodeURIComponent(i.inspection_id)}&permit=${encodeURIComponent(i.permit_no)}`;
+  // The accessible name starts with the visible words (WCAG 2.5.3) and says which inspection.
+  return h("a", { class: "usa-link", href, "aria-label": `View on Map: the ${i.inspection_type} inspection of ${i.permit_no}` }, "View on Map");
+}
+
 async function load() {
   const box = clear($("#inspections"));
   try {
@@ -22,8 +29,8 @@ async function load() {
     }
     box.append(
       table({
-        headers: ["PERMIT NO.", "ADDRESS", "INSPECTION", "DATE", "TIME", "STATUS", "NOTES", "ACTION"],
-        rows: items.map((i) => [permitLink(i.permit_no), i.address || "", i.inspection_type, date(i.date), timeWindow(i.time_window), i.status, i.notes || "", cancelButton(i, message, load)]),
+        headers: ["PERMIT NO.", "ADDRESS", "INSPECTION", "DATE", "TIME", "STATUS", "NOTES", "MAP", "ACTION"],
+        rows: items.map((i) => [permitLink(i.permit_no), i.address || "", i.inspection_type, date(i.date), timeWindow(i.time_window), i.status, i.notes || "", mapLink(i), cancelButton(i, message, load)]),
         labelledBy: "scheduled-heading",
         id: "scheduled-table",
       }),

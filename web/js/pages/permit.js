@@ -60,6 +60,8 @@ function renderPermit(p, pending = {}) {
     summaryList([
       ["Status", h("strong", {}, p.status || "")],
       ["Address", p.address],
+      ["Property", p.parcel_no ? h("a", { class: "usa-link", href: `property.html?parcel_no=${encodeURIComponent(p.parcel_no)}` }, p.parcel_no) : ""],
+      ["Project", p.project_no ? h("a", { class: "usa-link", href: `project.html?project_no=${encodeURIComponent(p.project_no)}` }, p.project_no) : ""],
       ["Type", p.type],
       ["Description", p.description],
       ["Applied", date(p.applied_date)],
@@ -69,6 +71,11 @@ function renderPermit(p, pending = {}) {
       ["Fees due", feesCell],
     ]),
   );
+  // View on Map (the guide's Permits ▶ View on Map) once the permit has a place: its parcel's.
+  if (Number.isFinite(p.lat) && Number.isFinite(p.lon)) {
+    summary.append(h("p", { class: "portal-actions" },
+      h("a", { class: "usa-button usa-button--outline", id: "view-on-map", href: `map.html?permit=${encodeURIComponent(p.permit_no)}` }, "View on Map")));
+  }
 
   const fees = clear($("#fees"));
   fees.append(
