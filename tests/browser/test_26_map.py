@@ -9,7 +9,7 @@ centres on the nearest parcel; View on Map from a permit shows that permit, high
 Pay Fees of a project puts its fees in the cart; axe finds nothing on the map, Search Property, a
 property, Search Projects and a project, at 1280 and 390 px. No JavaScript error, no CSP violation.
 
-Written against /work/notes/issue14-spec.md (API.md Part 2 "Properties, projects and the map") and the
+Written against docs/properties-and-map.md (API.md Part 2 "Properties, projects and the map") and the
 demo data: parcel "1968 E DODD RD", project P-2026-001 NORTHSHORE ESTATES with three of RICH
 CONTRACTOR's permits.
 """
