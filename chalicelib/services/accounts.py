@@ -433,12 +433,13 @@ class AccountService:
         of that e-mail, or the first admin when it is the first admin's."""
         if not email:
             return self.accounts.user(contractor_id)
-        user = self.accounts.user(contractor_id, named_user_id(contractor_id, email))
-        if user is None:
-            first = self.accounts.user(contractor_id)
-            if first is not None and first.email and normalise_email(first.email) == normalise_email(email):
-                return first
-        return user
+        return self.accounts.user(contractor_id, named_user_id(contractor_id, email)) or \
+            self._first_admin_at(contractor_id, email)
+
+    def _first_admin_at(self, contractor_id: str, email: str) -> User | None:
+        """The company's first admin when `email` is the first admin's (the e-mail on file), else None."""
+        first = self.accounts.user(contractor_id)
+        return first if first is not None and first.email and not first.email_differs(email) else None
 
     def _claim_user(self, contractor_id: str, email: str, now: datetime) -> tuple[User | None, int | None, Throttle]:
         """Count a sign-in attempt on the user it names and read that user (one UpdateItem); the
@@ -446,10 +447,8 @@ class AccountService:
         limit, lock = self.config.max_failed_attempts, self.config.lock_seconds
         user_id = named_user_id(contractor_id, email) if email else first_user_id(contractor_id)
         user, attempt, throttle = self.accounts.claim_sign_in(contractor_id, user_id, now, limit, lock)
-        if user is None and email:
-            first = self.accounts.user(contractor_id)
-            if first is not None and first.email and normalise_email(first.email) == normalise_email(email):
-                return self.accounts.claim_sign_in(contractor_id, first.user_id, now, limit, lock)
+        if user is None and email and (first := self._first_admin_at(contractor_id, email)) is not None:
+            return self.accounts.claim_sign_in(contractor_id, first.user_id, now, limit, lock)
         return user, attempt, throttle
 
     def _refuse_locked_user(self, throttle: Throttle, now: datetime) -> None:
