@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import STAFF
 from tests.browser.helpers import SECRET_ANSWER, SECRET_QUESTION, business_days_ahead, choose, field, log_in, money_cell
-from tests.browser.test_20_back_office import staff_sign_in
+from tests.browser.test_20_back_office import staff_sign_in, staff_sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -94,11 +94,11 @@ def test_a_day_in_the_back_office_from_invitation_to_a_passed_inspection(page: P
     expect(page).to_have_url(re.compile(r"/staff/users\.html$"))
     invite(page, clerk, f"Casey Counter {n}", clerk_email, "Clerk")
     invite(page, inspector, f"Ines Field {n}", inspector_email, "Inspector")
-    page.get_by_role("button", name="Sign out").click()
+    staff_sign_out(page)
 
     # 2. Both accept from their e-mail; the clerk's menu has no supervisor entries.
     accept(page, portal, inspector, inspector_email, INSPECTOR_PASSWORD)
-    page.get_by_role("button", name="Sign out").click()
+    staff_sign_out(page)
     accept(page, portal, clerk, clerk_email, CLERK_PASSWORD)
     menu = page.get_by_role("navigation", name="Main")
     expect(menu.get_by_role("link", name="Contractors", exact=True)).to_be_attached()
@@ -171,7 +171,7 @@ def test_a_day_in_the_back_office_from_invitation_to_a_passed_inspection(page: P
     issued = portal.call("GET", f"/staff/permits/{permit_no}", token=portal.staff_token())
     assert issued["status"] == "ACTIVE"
     first_expiry = date.fromisoformat(issued["expires_date"])
-    page.get_by_role("button", name="Sign out").click()
+    staff_sign_out(page)
 
     # 8. The contractor requests an inspection; staff are told, in the back office and by mail.
     contractor_site.get_by_role("navigation", name="Main").get_by_role("link", name="DASHBOARD").click()
@@ -209,7 +209,7 @@ def test_a_day_in_the_back_office_from_invitation_to_a_passed_inspection(page: P
         expect(page.get_by_role("main")).to_contain_text(f"{moved.month}/{moved.day}/{moved.year}")
         after = portal.call("GET", f"/staff/permits/{permit_no}", token=portal.staff_token())
         assert date.fromisoformat(after["expires_date"]) == moved != first_expiry
-        page.get_by_role("button", name="Sign out").click()
+        staff_sign_out(page)
 
         # 11. The supervisor's audit trail names each step's person.
         staff_as(page, portal, *STAFF)
